@@ -1,0 +1,1 @@
+"""tripmesh services: one package per service, plus what they share."""

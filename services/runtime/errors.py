@@ -1,0 +1,162 @@
+"""Typed errors, one per canonical gRPC code, and their google.rpc.Status form.
+
+Domain code raises these; the error interceptor turns them into a status with
+exactly one google.rpc.ErrorInfo (and RetryInfo / BadRequest where they apply).
+Modelled on googleapis python-api-core's exceptions.
+"""
+
+from collections.abc import Mapping
+
+import grpc
+from google.protobuf import any_pb2, duration_pb2
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+from grpc_status import rpc_status
+
+
+class TripmeshError(Exception):
+    """Base of every typed error. Subclasses fix the gRPC code."""
+
+    code: grpc.StatusCode = grpc.StatusCode.INTERNAL
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: str,
+        metadata: Mapping[str, str] | None = None,
+        field: str | None = None,
+        retry_after: float | None = None,
+        domain: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.reason = reason
+        self.metadata = dict(metadata or {})
+        self.field = field
+        self.retry_after = retry_after
+        self.domain = domain  # None: the service that raised it
+        if field is not None:
+            self.metadata.setdefault("field", field)
+
+    def to_status(self, default_domain: str) -> status_pb2.Status:
+        """The google.rpc.Status of this error, with one ErrorInfo."""
+        details = [
+            error_details_pb2.ErrorInfo(
+                reason=self.reason, domain=self.domain or default_domain, metadata=self.metadata
+            )
+        ]
+        if self.field is not None:
+            violation = error_details_pb2.BadRequest.FieldViolation(
+                field=self.field, description=self.message
+            )
+            details.append(error_details_pb2.BadRequest(field_violations=[violation]))
+        if self.retry_after is not None:
+            delay = duration_pb2.Duration()
+            delay.FromMilliseconds(int(self.retry_after * 1000))
+            details.append(error_details_pb2.RetryInfo(retry_delay=delay))
+        return make_status(self.code, self.message, details)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r}, reason={self.reason!r})"
+
+
+class Cancelled(TripmeshError):
+    code = grpc.StatusCode.CANCELLED
+
+
+class InvalidArgument(TripmeshError):
+    code = grpc.StatusCode.INVALID_ARGUMENT
+
+
+class DeadlineExceeded(TripmeshError):
+    code = grpc.StatusCode.DEADLINE_EXCEEDED
+
+
+class NotFound(TripmeshError):
+    code = grpc.StatusCode.NOT_FOUND
+
+
+class AlreadyExists(TripmeshError):
+    code = grpc.StatusCode.ALREADY_EXISTS
+
+
+class PermissionDenied(TripmeshError):
+    code = grpc.StatusCode.PERMISSION_DENIED
+
+
+class ResourceExhausted(TripmeshError):
+    code = grpc.StatusCode.RESOURCE_EXHAUSTED
+
+
+class FailedPrecondition(TripmeshError):
+    code = grpc.StatusCode.FAILED_PRECONDITION
+
+
+class Aborted(TripmeshError):
+    code = grpc.StatusCode.ABORTED
+
+
+class Unimplemented(TripmeshError):
+    code = grpc.StatusCode.UNIMPLEMENTED
+
+
+class Internal(TripmeshError):
+    code = grpc.StatusCode.INTERNAL
+
+
+class Unavailable(TripmeshError):
+    code = grpc.StatusCode.UNAVAILABLE
+
+
+class Unauthenticated(TripmeshError):
+    code = grpc.StatusCode.UNAUTHENTICATED
+
+
+def not_implemented_yet(method: str, issue: int) -> Unimplemented:
+    """The error of an RPC whose logic belongs to a later issue."""
+    return Unimplemented(
+        f"{method} is not implemented yet (issue #{issue})",
+        reason="NOT_IMPLEMENTED",
+        metadata={"method": method, "issue": str(issue)},
+    )
+
+
+def make_status(
+    code: grpc.StatusCode, message: str, details: list[error_details_pb2.ErrorInfo] | list
+) -> status_pb2.Status:
+    """A google.rpc.Status with the given detail messages packed as Any."""
+    packed = []
+    for detail in details:
+        item = any_pb2.Any()
+        item.Pack(detail)
+        packed.append(item)
+    return status_pb2.Status(code=code.value[0], message=message, details=packed)
+
+
+def to_grpc_status(status: status_pb2.Status) -> grpc.Status:
+    """The grpc.Status (code, details, trailing metadata) carrying `status`."""
+    return rpc_status.to_status(status)
+
+
+def status_from_rpc_error(error: grpc.RpcError) -> status_pb2.Status:
+    """The google.rpc.Status an RpcError carries (built from its code when it has none)."""
+    status = rpc_status.from_call(error)  # type: ignore[arg-type]
+    if status is not None:
+        return status
+    code = error.code()  # type: ignore[attr-defined]
+    return status_pb2.Status(code=code.value[0], message=error.details() or "")  # type: ignore[attr-defined]
+
+
+def error_info(status: status_pb2.Status) -> error_details_pb2.ErrorInfo | None:
+    """The ErrorInfo of a status, if it has one."""
+    for detail in status.details:
+        if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+            info = error_details_pb2.ErrorInfo()
+            detail.Unpack(info)
+            return info
+    return None
+
+
+def code_name(code_value: int) -> str:
+    """"INVALID_ARGUMENT" for 3."""
+    return code_pb2.Code.Name(code_value)
