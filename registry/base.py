@@ -17,7 +17,7 @@ class Endpoint:
 
     @property
     def address(self) -> str:
-        """"host:port", with brackets around an IPv6 host."""
+        """ "host:port", with brackets around an IPv6 host."""
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"{host}:{self.port}"
 

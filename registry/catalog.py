@@ -24,7 +24,11 @@ KNOWN_SERVICES: dict[str, KnownService] = {
         KnownService("budget", "tripmesh-budget", 50053, 9153, "tripmesh.v1.BudgetService"),
         KnownService("guide", "tripmesh-guide", 50054, 9154, "tripmesh.v1.GuideService"),
         KnownService(
-            "tool-registry", "tripmesh-tool-registry", 50061, 9161, "tripmesh.v1.ToolRegistryService"
+            "tool-registry",
+            "tripmesh-tool-registry",
+            50061,
+            9161,
+            "tripmesh.v1.ToolRegistryService",
         ),
         KnownService(
             "task-router", "tripmesh-task-router", 50062, 9162, "tripmesh.v1.TaskRouterService"

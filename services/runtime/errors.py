@@ -5,10 +5,11 @@ exactly one google.rpc.ErrorInfo (and RetryInfo / BadRequest where they apply).
 Modelled on googleapis python-api-core's exceptions.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import grpc
 from google.protobuf import any_pb2, duration_pb2
+from google.protobuf.message import Message
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
@@ -122,7 +123,7 @@ def not_implemented_yet(method: str, issue: int) -> Unimplemented:
 
 
 def make_status(
-    code: grpc.StatusCode, message: str, details: list[error_details_pb2.ErrorInfo] | list
+    code: grpc.StatusCode, message: str, details: Sequence[Message]
 ) -> status_pb2.Status:
     """A google.rpc.Status with the given detail messages packed as Any."""
     packed = []
@@ -135,16 +136,18 @@ def make_status(
 
 def to_grpc_status(status: status_pb2.Status) -> grpc.Status:
     """The grpc.Status (code, details, trailing metadata) carrying `status`."""
-    return rpc_status.to_status(status)
+    result: grpc.Status = rpc_status.to_status(status)
+    return result
 
 
 def status_from_rpc_error(error: grpc.RpcError) -> status_pb2.Status:
     """The google.rpc.Status an RpcError carries (built from its code when it has none)."""
-    status = rpc_status.from_call(error)  # type: ignore[arg-type]
+    status: status_pb2.Status | None = rpc_status.from_call(error)  # type: ignore[arg-type]
     if status is not None:
         return status
-    code = error.code()  # type: ignore[attr-defined]
-    return status_pb2.Status(code=code.value[0], message=error.details() or "")  # type: ignore[attr-defined]
+    code: grpc.StatusCode = error.code()  # type: ignore[attr-defined]
+    message: str = error.details() or ""  # type: ignore[attr-defined]
+    return status_pb2.Status(code=code.value[0], message=message)
 
 
 def error_info(status: status_pb2.Status) -> error_details_pb2.ErrorInfo | None:
@@ -158,5 +161,5 @@ def error_info(status: status_pb2.Status) -> error_details_pb2.ErrorInfo | None:
 
 
 def code_name(code_value: int) -> str:
-    """"INVALID_ARGUMENT" for 3."""
-    return code_pb2.Code.Name(code_value)
+    """ "INVALID_ARGUMENT" for 3."""
+    return str(code_pb2.Code.Name(code_value))

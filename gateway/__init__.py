@@ -1,0 +1,1 @@
+"""The HTTP/JSON edge of the mesh."""

@@ -1,0 +1,21 @@
+"""The budget server: its servicers on the shared runtime."""
+
+import grpc
+from tripmesh.v1 import budget_service_pb2_grpc
+
+from registry import known_service
+from services.budget.servicer import BudgetServiceServicer
+from services.runtime.server import ServiceContext, ServiceServer, build_server
+from services.runtime.settings import Settings
+
+SERVICE = known_service("budget")
+
+
+async def install(server: grpc.aio.Server, context: ServiceContext) -> None:
+    """Adds the servicers of the budget service."""
+    budget_service_pb2_grpc.add_BudgetServiceServicer_to_server(BudgetServiceServicer(), server)
+
+
+async def create_server(settings: Settings) -> tuple[ServiceServer, int]:
+    """The budget server, bound but not started."""
+    return await build_server(SERVICE, settings, install)

@@ -1,0 +1,160 @@
+"""The `tripmesh` command: serve one service, bring the whole mesh up, check it."""
+
+import argparse
+import asyncio
+import signal
+import sys
+import time
+from pathlib import Path
+from types import FrameType
+
+from registry import KNOWN_SERVICES, known_service
+from services.catalog import server_module
+from services.runtime.logs import configure_logging
+from services.runtime.server import serve
+from services.runtime.settings import Settings, SettingsError, load_settings
+from services.supervisor import Mesh, health_status, is_serving
+
+
+def fail(message: str, code: int = 2) -> int:
+    print(f"tripmesh: {message}", file=sys.stderr)
+    return code
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        service = known_service(args.name)
+    except KeyError as exc:
+        return fail(str(exc.args[0]))
+    module = server_module(service.name)
+    if hasattr(module, "run"):
+        return int(module.run(settings))
+    configure_logging(service.discovery_name, settings.log_level)
+    try:
+        return asyncio.run(serve(service, settings, module.install))
+    except OSError as exc:
+        return fail(f"{service.name}: {exc}", 1)
+
+
+def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
+    mesh = Mesh(
+        args.host, args.port_offset, Path(settings.data_dir) / "logs", settings.grace_period
+    )
+    stopping = False
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    mesh.start()
+    not_ready = mesh.wait_ready(args.timeout, lambda: stopping)
+    if stopping:
+        mesh.stop()
+        return 0
+    if failed := _report_failures(mesh, not_ready, args.timeout):
+        mesh.stop()
+        return failed
+    _print_endpoints(mesh)
+    while not stopping:
+        if dead := mesh.dead():
+            for child in dead:
+                assert child.process is not None
+                print(
+                    f"tripmesh: {child.service.name} exited with code {child.process.returncode}"
+                    f" (log: {child.log_path}); stopping the mesh",
+                    file=sys.stderr,
+                )
+            mesh.stop()
+            return 1
+        time.sleep(0.2)
+    print("tripmesh: draining every service ...", flush=True)
+    mesh.stop()
+    print("tripmesh: stopped", flush=True)
+    return 0
+
+
+def _report_failures(mesh: Mesh, not_ready: list, timeout: float) -> int:  # type: ignore[type-arg]
+    for child in mesh.dead():
+        code = child.process.returncode if child.process else "?"
+        tail = child.log_path.read_text(errors="replace").strip().splitlines()[-3:]
+        print(
+            f"tripmesh: {child.service.name} exited with code {code} during start"
+            f" (log: {child.log_path})",
+            file=sys.stderr,
+        )
+        for line in tail:
+            print(f"  {line}", file=sys.stderr)
+    if mesh.dead():
+        return 1
+    if not_ready:
+        names = ", ".join(c.service.name for c in not_ready)
+        print(f"tripmesh: not SERVING after {timeout:.0f} s: {names}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _print_endpoints(mesh: Mesh) -> None:
+    print("tripmesh is up:")
+    for child in mesh.children:
+        kind = "http" if not child.service.proto_service else "grpc"
+        print(f"  {child.service.name:<20} {kind} {mesh.host}:{child.port}   log {child.log_path}")
+    gateway = next(c for c in mesh.children if not c.service.proto_service)
+    orchestrator = next(c for c in mesh.children if c.service.name == "orchestrator")
+    print("\ntry:")
+    print(
+        f"  curl -X POST http://{mesh.host}:{gateway.port}/v1/trips:plan -d "
+        """'{"destination":"Lisbon","startDate":"2027-05-01","days":4,"travelers":2,"""
+        """"budget":{"currencyCode":"EUR","units":2000},"interests":["food","history"]}'"""
+    )
+    print(f"  grpcurl -plaintext {mesh.host}:{orchestrator.port} list")
+    print("\nCtrl-C drains and stops every service.", flush=True)
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    all_serving = True
+    for service in KNOWN_SERVICES.values():
+        port = service.port + args.port_offset
+        if service.proto_service:
+            status = health_status(args.host, port)
+        else:
+            status = "SERVING" if is_serving(service, args.host, port) else "UNREACHABLE"
+        all_serving &= status == "SERVING"
+        print(f"{service.name:<20} {args.host}:{port:<6} {status}")
+    return 0 if all_serving else 1
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="tripmesh", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+    serve_cmd = commands.add_parser("serve", help="run one service (what a container runs)")
+    serve_cmd.add_argument("name", help=f"one of: {', '.join(KNOWN_SERVICES)}")
+    serve_cmd.set_defaults(func=cmd_serve)
+    for name, func, help_text in (
+        ("up", cmd_up, "start every service and the gateway, until Ctrl-C"),
+        ("status", cmd_status, "print each service's health"),
+    ):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("--host", default="127.0.0.1")
+        command.add_argument(
+            "--port-offset", type=int, default=0, help="added to every well-known port"
+        )
+        command.set_defaults(func=func)
+    commands.choices["up"].add_argument(
+        "--timeout", type=float, default=30.0, help="seconds to wait for every service"
+    )
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        return fail(f"invalid setting {exc}")
+    return int(args.func(args, settings))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

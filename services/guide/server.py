@@ -1,0 +1,21 @@
+"""The guide server: its servicers on the shared runtime."""
+
+import grpc
+from tripmesh.v1 import guide_service_pb2_grpc
+
+from registry import known_service
+from services.guide.servicer import GuideServiceServicer
+from services.runtime.server import ServiceContext, ServiceServer, build_server
+from services.runtime.settings import Settings
+
+SERVICE = known_service("guide")
+
+
+async def install(server: grpc.aio.Server, context: ServiceContext) -> None:
+    """Adds the servicers of the guide service."""
+    guide_service_pb2_grpc.add_GuideServiceServicer_to_server(GuideServiceServicer(), server)
+
+
+async def create_server(settings: Settings) -> tuple[ServiceServer, int]:
+    """The guide server, bound but not started."""
+    return await build_server(SERVICE, settings, install)

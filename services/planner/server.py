@@ -1,0 +1,21 @@
+"""The planner server: its servicers on the shared runtime."""
+
+import grpc
+from tripmesh.v1 import planner_service_pb2_grpc
+
+from registry import known_service
+from services.planner.servicer import PlannerServiceServicer
+from services.runtime.server import ServiceContext, ServiceServer, build_server
+from services.runtime.settings import Settings
+
+SERVICE = known_service("planner")
+
+
+async def install(server: grpc.aio.Server, context: ServiceContext) -> None:
+    """Adds the servicers of the planner service."""
+    planner_service_pb2_grpc.add_PlannerServiceServicer_to_server(PlannerServiceServicer(), server)
+
+
+async def create_server(settings: Settings) -> tuple[ServiceServer, int]:
+    """The planner server, bound but not started."""
+    return await build_server(SERVICE, settings, install)

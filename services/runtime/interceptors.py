@@ -1,0 +1,218 @@
+"""Server interceptors: each wraps the behaviour of unary and server-streaming RPCs
+in one async scope, so that every concern is a small class.
+
+Order (outermost first): tracing, metrics, request context, fault delay, errors.
+"""
+
+import abc
+import asyncio
+import inspect
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+
+import grpc
+from google.rpc import status_pb2
+
+from services.runtime import deadlines, errors
+from services.runtime.logs import method_var, request_id_var
+from services.runtime.metrics import (
+    SERVER_HANDLED,
+    SERVER_HANDLING_SECONDS,
+    SERVER_STARTED,
+    split_method,
+)
+
+logger = logging.getLogger(__name__)
+
+REQUEST_ID_HEADER = "x-request-id"
+Handler = grpc.RpcMethodHandler[Any, Any]
+Continuation = Callable[[grpc.HandlerCallDetails], Awaitable[Handler | None]]
+
+
+class ScopeInterceptor(grpc.aio.ServerInterceptor, abc.ABC):
+    """Runs each unary-response and server-streaming RPC inside `scope()`."""
+
+    def applies_to(self, method: str) -> bool:
+        """Whether to wrap `method` ("/pkg.Service/Method")."""
+        return True
+
+    @abc.abstractmethod
+    def scope(
+        self, method: str, rpc_type: str, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> AbstractAsyncContextManager[None]:
+        """The async context the call runs in."""
+
+    async def intercept_service(
+        self, continuation: Continuation, handler_call_details: grpc.HandlerCallDetails
+    ) -> Handler | None:
+        handler = await continuation(handler_call_details)
+        method = handler_call_details.method
+        if handler is None or not self.applies_to(method):
+            return handler
+        if handler.unary_unary is not None:
+            return grpc.unary_unary_rpc_method_handler(
+                self._wrap_unary(handler.unary_unary, method, "unary"),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        if handler.unary_stream is not None and inspect.isasyncgenfunction(handler.unary_stream):
+            return grpc.unary_stream_rpc_method_handler(
+                self._wrap_stream(handler.unary_stream, method),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        if handler.unary_stream is not None:
+            return grpc.unary_stream_rpc_method_handler(
+                self._wrap_unary(handler.unary_stream, method, "server_stream"),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        return handler  # client and bidi streaming: none of ours; served unwrapped
+
+    def _wrap_unary(self, behavior: Any, method: str, rpc_type: str) -> Any:
+        async def wrapped(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+            async with self.scope(method, rpc_type, context):
+                return await behavior(request, context)
+
+        return wrapped
+
+    def _wrap_stream(self, behavior: Any, method: str) -> Any:
+        async def wrapped(
+            request: Any, context: grpc.aio.ServicerContext[Any, Any]
+        ) -> AsyncIterator[Any]:
+            async with self.scope(method, "server_stream", context):
+                async for response in behavior(request, context):
+                    yield response
+
+        return wrapped
+
+
+def _code_of(context: grpc.aio.ServicerContext[Any, Any], failed: bool) -> grpc.StatusCode:
+    code = context.code()
+    if isinstance(code, grpc.StatusCode):
+        return code
+    if isinstance(code, int):
+        return next((c for c in grpc.StatusCode if c.value[0] == code), grpc.StatusCode.UNKNOWN)
+    return grpc.StatusCode.CANCELLED if failed and context.cancelled() else grpc.StatusCode.OK
+
+
+class MetricsInterceptor(ScopeInterceptor):
+    """grpc_server_started_total, grpc_server_handled_total, grpc_server_handling_seconds."""
+
+    @asynccontextmanager
+    async def scope(
+        self, method: str, rpc_type: str, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> AsyncIterator[None]:
+        service, name = split_method(method)
+        SERVER_STARTED.labels(rpc_type, service, name).inc()
+        start = time.perf_counter()
+        failed = False
+        try:
+            yield
+        except BaseException:
+            failed = True
+            raise
+        finally:
+            code = _code_of(context, failed)
+            if failed and code is grpc.StatusCode.OK:
+                code = grpc.StatusCode.INTERNAL
+            SERVER_HANDLED.labels(rpc_type, service, name, code.name).inc()
+            SERVER_HANDLING_SECONDS.labels(rpc_type, service, name).observe(
+                time.perf_counter() - start
+            )
+
+
+class RequestContextInterceptor(ScopeInterceptor):
+    """Request id, method and deadline of the call, visible to logs and domain code."""
+
+    @asynccontextmanager
+    async def scope(
+        self, method: str, rpc_type: str, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> AsyncIterator[None]:
+        metadata = dict(context.invocation_metadata() or ())
+        request_id = str(metadata.get(REQUEST_ID_HEADER) or uuid.uuid4().hex)
+        tokens = (
+            request_id_var.set(request_id),
+            method_var.set(method),
+        )
+        deadline_token = deadlines.set_deadline(context.time_remaining())
+        try:
+            yield
+        finally:
+            deadlines.reset_deadline(deadline_token)
+            method_var.reset(tokens[1])
+            request_id_var.reset(tokens[0])
+
+
+class FaultDelayInterceptor(ScopeInterceptor):
+    """Test setting TRIPMESH_FAULT_DELAY_MS: every tripmesh RPC takes that much longer."""
+
+    def __init__(self, delay_ms: int) -> None:
+        self._delay = delay_ms / 1000
+
+    def applies_to(self, method: str) -> bool:
+        return method.startswith("/tripmesh.")
+
+    @asynccontextmanager
+    async def scope(
+        self, method: str, rpc_type: str, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> AsyncIterator[None]:
+        await asyncio.sleep(self._delay)
+        yield
+
+
+class ErrorInterceptor(ScopeInterceptor):
+    """Typed errors become their status; upstream statuses pass on; anything else is INTERNAL.
+
+    Never UNKNOWN, never a leaked message: a bare exception is logged with its
+    traceback and the client gets INTERNAL with the request id to quote.
+    """
+
+    def __init__(self, domain: str) -> None:
+        self._domain = domain
+
+    @asynccontextmanager
+    async def scope(
+        self, method: str, rpc_type: str, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> AsyncIterator[None]:
+        try:
+            yield
+        except (asyncio.CancelledError, grpc.aio.AbortError):
+            raise
+        except errors.TripmeshError as exc:
+            if exc.code is grpc.StatusCode.INTERNAL:
+                logger.error("internal error: %s", exc.message, exc_info=True)
+            await _abort(context, exc.to_status(self._domain))
+        except grpc.aio.AioRpcError as exc:
+            await _abort(context, self._upstream_status(exc))
+        except Exception:
+            logger.exception("unhandled error in %s", method)
+            await _abort(context, self._internal_status())
+
+    def _upstream_status(self, exc: grpc.aio.AioRpcError) -> status_pb2.Status:
+        status = errors.status_from_rpc_error(exc)
+        if errors.error_info(status) is not None:
+            return status
+        code = exc.code()
+        wrapped = errors.TripmeshError(
+            f"upstream call failed: {exc.details() or code.name}", reason=f"UPSTREAM_{code.name}"
+        )
+        wrapped.code = code
+        return wrapped.to_status(self._domain)
+
+    def _internal_status(self) -> status_pb2.Status:
+        request_id = request_id_var.get()
+        return errors.Internal(
+            f"internal error (request id {request_id})",
+            reason="INTERNAL",
+            metadata={"request_id": request_id},
+        ).to_status(self._domain)
+
+
+async def _abort(context: grpc.aio.ServicerContext[Any, Any], status: status_pb2.Status) -> None:
+    grpc_status = errors.to_grpc_status(status)
+    await context.abort(grpc_status.code, grpc_status.details, grpc_status.trailing_metadata)

@@ -1,0 +1,230 @@
+"""The server factory every service uses: a grpc.aio server with health,
+reflection, interceptors, metrics and discovery, and a graceful drain."""
+
+import asyncio
+import logging
+import signal
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from registry import Discovery, KnownService, Registration
+from registry.factory import DiscoveryOptions, create_discovery
+from services.runtime.channels import ChannelPool
+from services.runtime.interceptors import (
+    ErrorInterceptor,
+    FaultDelayInterceptor,
+    MetricsInterceptor,
+    RequestContextInterceptor,
+)
+from services.runtime.metrics import serve_metrics
+from services.runtime.settings import Settings
+from services.runtime.tracing import configure_tracing, server_interceptor
+
+logger = logging.getLogger(__name__)
+
+Hook = Callable[[], Awaitable[None]]
+
+
+@dataclass
+class ServiceContext:
+    """What a service's `install` gets: its settings and the shared clients.
+
+    Services add their servicers to the server and may add start and stop hooks
+    (background tasks, stores) and registration tags (the tools they offer).
+    """
+
+    service: KnownService
+    settings: Settings
+    instance_id: str
+    discovery: Discovery
+    channels: ChannelPool
+    health: health.aio.HealthServicer
+    proto_services: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    on_start: list[Hook] = field(default_factory=list)
+    on_stop: list[Hook] = field(default_factory=list)
+    port: int = 0
+
+
+Install = Callable[[grpc.aio.Server, ServiceContext], Awaitable[None]]
+
+
+def package_version() -> str:
+    try:
+        return version("tripmesh")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+class ServiceServer:
+    """A running service: start, serve, drain."""
+
+    def __init__(self, server: grpc.aio.Server, context: ServiceContext) -> None:
+        self.server = server
+        self.context = context
+        self._stopped = asyncio.Event()
+        self._registration: Registration | None = None
+        self.metrics_port: int | None = None
+
+    @property
+    def health_names(self) -> list[str]:
+        """ "" and every name the service answers health checks for."""
+        return ["", self.context.service.discovery_name, *self.context.proto_services]
+
+    async def start(self) -> None:
+        """Starts serving, marks health SERVING and registers with discovery."""
+        ctx = self.context
+        await ctx.discovery.start()
+        await self.server.start()
+        for hook in ctx.on_start:
+            await hook()
+        for name in self.health_names:
+            await ctx.health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        self._registration = Registration(
+            name=ctx.service.discovery_name,
+            instance_id=ctx.instance_id,
+            host=ctx.settings.host
+            if ctx.settings.host not in ("0.0.0.0", "::")
+            else _own_address(),
+            port=ctx.port,
+            tags=("grpc", "v1", *ctx.tags),
+            meta={"version": package_version(), "proto_services": ",".join(ctx.proto_services)},
+        )
+        await ctx.discovery.register(self._registration)
+        logger.info("serving %s on %s:%d", ctx.service.discovery_name, ctx.settings.host, ctx.port)
+
+    async def drain(self) -> None:
+        """NOT_SERVING, deregister, let in-flight calls finish within the grace period, stop."""
+        ctx = self.context
+        logger.info("draining %s", ctx.service.discovery_name)
+        await ctx.health.enter_graceful_shutdown()
+        if self._registration is not None:
+            try:
+                await ctx.discovery.deregister(self._registration)
+            except Exception:
+                logger.warning("deregistration failed", exc_info=True)
+        if ctx.settings.drain_delay:
+            await asyncio.sleep(ctx.settings.drain_delay)
+        await self.server.stop(ctx.settings.grace_period)
+        for hook in reversed(ctx.on_stop):
+            try:
+                await hook()
+            except Exception:
+                logger.warning("stop hook failed", exc_info=True)
+        await ctx.channels.close()
+        await ctx.discovery.close()
+        self._stopped.set()
+        logger.info("stopped %s", ctx.service.discovery_name)
+
+    async def wait_stopped(self) -> None:
+        await self._stopped.wait()
+
+
+def _own_address() -> str:
+    """The address other hosts reach this one at, when bound to every interface."""
+    import socket
+
+    try:
+        return socket.gethostbyname(socket.gethostname())
+    except OSError:
+        return "127.0.0.1"
+
+
+def discovery_options(settings: Settings) -> DiscoveryOptions:
+    return DiscoveryOptions(
+        kind=settings.discovery_kind,
+        endpoints=settings.endpoints,
+        consul_address=settings.consul_http_addr,
+        consul_token=settings.consul_http_token,
+        consul_ca_file=settings.consul_cacert,
+        check_interval=settings.consul_check_interval,
+        check_timeout=settings.consul_check_timeout,
+    )
+
+
+def _interceptors(service: KnownService, settings: Settings) -> list[grpc.aio.ServerInterceptor]:
+    interceptors: list[grpc.aio.ServerInterceptor] = [
+        server_interceptor(),
+        MetricsInterceptor(),
+        RequestContextInterceptor(),
+    ]
+    if settings.fault_delay_ms:
+        interceptors.append(FaultDelayInterceptor(settings.fault_delay_ms))
+    interceptors.append(ErrorInterceptor(service.discovery_name))
+    return interceptors
+
+
+async def build_server(
+    service: KnownService, settings: Settings, install: Install
+) -> tuple[ServiceServer, int]:
+    """Builds a service's server, bound but not started; returns it and its port.
+
+    `settings.port` 0 binds a free port (tests); None binds the service's well-known port.
+    """
+    discovery = create_discovery(discovery_options(settings))
+    channels = ChannelPool(
+        discovery,
+        default_deadline=settings.default_deadline,
+        margin=settings.deadline_margin,
+        max_message_bytes=settings.max_message_bytes,
+    )
+    server = grpc.aio.server(
+        interceptors=_interceptors(service, settings),
+        options=[
+            ("grpc.max_receive_message_length", settings.max_message_bytes),
+            ("grpc.max_send_message_length", settings.max_message_bytes),
+            ("grpc.so_reuseport", 0),
+        ],
+        maximum_concurrent_rpcs=settings.max_concurrent_rpcs,
+    )
+    context = ServiceContext(
+        service=service,
+        settings=settings,
+        instance_id=settings.instance_id or f"{service.name}-{uuid.uuid4().hex[:12]}",
+        discovery=discovery,
+        channels=channels,
+        health=health.aio.HealthServicer(),
+    )
+    health_pb2_grpc.add_HealthServicer_to_server(context.health, server)
+    await install(server, context)
+    if service.proto_service and service.proto_service not in context.proto_services:
+        context.proto_services.insert(0, service.proto_service)
+    reflection.enable_server_reflection(
+        [*context.proto_services, health.SERVICE_NAME, reflection.SERVICE_NAME], server
+    )
+    port = settings.port if settings.port is not None else service.port
+    bound = server.add_insecure_port(_bind_address(settings.host, port))
+    if bound == 0:
+        raise OSError(f"cannot bind {settings.host}:{port}")
+    context.port = bound
+    return ServiceServer(server, context), bound
+
+
+def _bind_address(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+async def serve(service: KnownService, settings: Settings, install: Install) -> int:
+    """Runs a service until SIGTERM or SIGINT, then drains it; returns the exit code."""
+    configure_tracing(
+        service.discovery_name, settings.tracing, settings.otel_exporter_otlp_endpoint
+    )
+    server, _port = await build_server(service, settings, install)
+    metrics_port = (
+        settings.metrics_port if settings.metrics_port is not None else service.metrics_port
+    )
+    server.metrics_port = serve_metrics(settings.host, metrics_port)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    await server.start()
+    await stop.wait()
+    await server.drain()
+    return 0

@@ -1,0 +1,45 @@
+"""OpenTelemetry: a tracer provider for the process, and the gRPC interceptors."""
+
+import logging
+
+import grpc
+from opentelemetry import trace
+from opentelemetry.instrumentation.grpc import aio_client_interceptors, aio_server_interceptor
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
+
+logger = logging.getLogger(__name__)
+_configured = False
+
+
+def configure_tracing(service_name: str, mode: str, otlp_endpoint: str) -> None:
+    """Installs the process's tracer provider once.
+
+    Spans are always recorded (so that logs carry trace ids and context crosses
+    every hop); they are exported only with OTLP or console mode.
+    """
+    global _configured
+    if _configured:
+        return
+    _configured = True
+    provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
+    if mode == "otlp" or (not mode and otlp_endpoint):
+        # Imported here: the exporter pulls in its own gRPC stack, unneeded when off.
+        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+
+        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+        logger.info("tracing: OTLP export to %s", otlp_endpoint or "the default endpoint")
+    elif mode == "console":
+        provider.add_span_processor(BatchSpanProcessor(ConsoleSpanExporter()))
+    trace.set_tracer_provider(provider)
+
+
+def server_interceptor() -> grpc.aio.ServerInterceptor:
+    """The OpenTelemetry server interceptor for grpc.aio."""
+    return aio_server_interceptor()  # type: ignore[no-untyped-call,no-any-return]
+
+
+def client_interceptors() -> list[grpc.aio.ClientInterceptor]:
+    """The OpenTelemetry client interceptors for grpc.aio."""
+    return list(aio_client_interceptors())  # type: ignore[no-untyped-call]

@@ -1,0 +1,146 @@
+"""`tripmesh up`: every service as a child process, watched until it stops.
+
+Children get their ports and the endpoint table through the environment, write
+their JSON logs to files under the data directory, and die with the supervisor
+(PR_SET_PDEATHSIG), so that no process is left behind.
+"""
+
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import grpc
+import httpx
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from registry import KNOWN_SERVICES, KnownService
+
+START_ORDER = [
+    "performance-monitor",
+    "tool-registry",
+    "task-router",
+    "planner",
+    "budget",
+    "guide",
+    "orchestrator",
+    "gateway",
+]
+assert set(START_ORDER) == set(KNOWN_SERVICES)
+
+
+@dataclass
+class Child:
+    service: KnownService
+    port: int
+    metrics_port: int
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = None
+
+
+def endpoints_env(host: str, offset: int) -> str:
+    """TRIPMESH_ENDPOINTS naming every gRPC service at its (offset) port."""
+    return ",".join(
+        f"{s.name}={host}:{s.port + offset}" for s in KNOWN_SERVICES.values() if s.proto_service
+    )
+
+
+def _die_with_parent() -> None:
+    """Runs in the child before exec: SIGTERM it when the supervisor dies."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+class Mesh:
+    """The eight processes of a local mesh."""
+
+    def __init__(self, host: str, offset: int, log_dir: Path, grace: float) -> None:
+        self.host = host
+        self.offset = offset
+        self.grace = grace
+        log_dir.mkdir(parents=True, exist_ok=True)
+        self.children = [
+            Child(
+                KNOWN_SERVICES[name],
+                KNOWN_SERVICES[name].port + offset,
+                KNOWN_SERVICES[name].metrics_port + offset,
+                log_dir / f"{name}.log",
+            )
+            for name in START_ORDER
+        ]
+
+    def start(self) -> None:
+        env = dict(os.environ)
+        env.setdefault("TRIPMESH_ENDPOINTS", endpoints_env(self.host, self.offset))
+        env["TRIPMESH_HOST"] = env.get("TRIPMESH_HOST", self.host)
+        for child in self.children:
+            child_env = {
+                **env,
+                "TRIPMESH_PORT": str(child.port),
+                "TRIPMESH_METRICS_PORT": str(child.metrics_port),
+            }
+            with child.log_path.open("ab") as log:
+                child.process = subprocess.Popen(
+                    [sys.executable, "-m", "services.cli", "serve", child.service.name],
+                    env=child_env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    start_new_session=True,
+                    preexec_fn=_die_with_parent,
+                )
+
+    def dead(self) -> list[Child]:
+        """Children that have exited."""
+        return [c for c in self.children if c.process is not None and c.process.poll() is not None]
+
+    def wait_ready(self, timeout: float, stopping: Callable[[], bool]) -> list[Child]:
+        """Waits until every child is SERVING; returns those that are not (empty: all ready)."""
+        pending = list(self.children)
+        deadline = time.monotonic() + timeout
+        while pending and time.monotonic() < deadline and not stopping() and not self.dead():
+            pending = [c for c in pending if not is_serving(c.service, self.host, c.port)]
+            if pending:
+                time.sleep(0.2)
+        return pending
+
+    def stop(self) -> None:
+        """SIGTERM to every child, then SIGKILL to those still there after the grace period."""
+        running = [c.process for c in self.children if c.process and c.process.poll() is None]
+        for process in running:
+            process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + self.grace + 5
+        for process in running:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def is_serving(service: KnownService, host: str, port: int, timeout: float = 1.0) -> bool:
+    """Whether a service answers SERVING (gRPC health, or /healthz for the gateway)."""
+    if not service.proto_service:
+        try:
+            return httpx.get(f"http://{host}:{port}/healthz", timeout=timeout).status_code == 200
+        except httpx.HTTPError:
+            return False
+    return health_status(host, port, timeout) == "SERVING"
+
+
+def health_status(host: str, port: int, timeout: float = 1.0, service: str = "") -> str:
+    """The gRPC health status name of a server, or "UNREACHABLE"."""
+    with grpc.insecure_channel(f"{host}:{port}") as channel:
+        stub = health_pb2_grpc.HealthStub(channel)
+        try:
+            reply = stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=timeout)
+        except grpc.RpcError:
+            return "UNREACHABLE"
+    return str(health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status))

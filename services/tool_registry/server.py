@@ -1,0 +1,23 @@
+"""The tool registry server: its servicers on the shared runtime."""
+
+import grpc
+from tripmesh.v1 import tool_registry_service_pb2_grpc
+
+from registry import known_service
+from services.runtime.server import ServiceContext, ServiceServer, build_server
+from services.runtime.settings import Settings
+from services.tool_registry.servicer import ToolRegistryServiceServicer
+
+SERVICE = known_service("tool-registry")
+
+
+async def install(server: grpc.aio.Server, context: ServiceContext) -> None:
+    """Adds the servicers of the tool registry service."""
+    tool_registry_service_pb2_grpc.add_ToolRegistryServiceServicer_to_server(
+        ToolRegistryServiceServicer(), server
+    )
+
+
+async def create_server(settings: Settings) -> tuple[ServiceServer, int]:
+    """The tool registry server, bound but not started."""
+    return await build_server(SERVICE, settings, install)
