@@ -22,5 +22,15 @@ class DiscoveryOptions:
 def create_discovery(options: DiscoveryOptions) -> Discovery:
     """The backend that the options select: Consul when asked for, static otherwise."""
     if options.kind == "consul":
-        raise NotImplementedError("the Consul backend arrives with issue #6")
+        from registry.consul import ConsulConfig, ConsulDiscovery  # aiohttp only when used
+
+        return ConsulDiscovery(
+            ConsulConfig(
+                address=options.consul_address,
+                token=options.consul_token,
+                ca_file=options.consul_ca_file,
+                check_interval=options.check_interval,
+                check_timeout=options.check_timeout,
+            )
+        )
     return StaticDiscovery.from_text(options.endpoints)

@@ -82,6 +82,7 @@ class ConsulAgent:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
+                cwd=self._dir,  # a dev agent reads ./services and ./checks: keep it out of ours
             )
         self._wait_ready(timeout)
 

@@ -1,0 +1,99 @@
+"""Keeps one instance registered in the local Consul agent, whatever happens to the agent."""
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from registry.backoff import Backoff
+from registry.base import Registration
+from registry.consul_api import ConsulApi
+from registry.consul_config import duration
+from registry.consul_errors import ConsulRejected, ConsulTokenError, ConsulUnavailable
+
+logger = logging.getLogger(__name__)
+
+BASE_TAGS = ("grpc", "v1")
+
+
+def service_payload(registration: Registration, api: ConsulApi) -> dict[str, Any]:
+    """The agent/service/register body: the instance and its gRPC health check."""
+    config = api.config
+    address = f"{registration.host}:{registration.port}"
+    if ":" in registration.host:
+        address = f"[{registration.host}]:{registration.port}"
+    check = {
+        "CheckID": f"service:{registration.instance_id}",
+        "Name": f"gRPC health of {registration.name}",
+        "GRPC": address,
+        "GRPCUseTLS": False,
+        "Interval": duration(config.check_interval),
+        "Timeout": duration(config.check_timeout),
+        "DeregisterCriticalServiceAfter": duration(config.deregister_after),
+    }
+    return {
+        "ID": registration.instance_id,
+        "Name": registration.name,
+        "Address": registration.host,
+        "Port": registration.port,
+        "Tags": list(dict.fromkeys((*BASE_TAGS, *registration.tags))),
+        "Meta": dict(registration.meta),
+        "Check": check,
+    }
+
+
+class RegistrationKeeper:
+    """Registers an instance, then re-registers it whenever the agent has lost it.
+
+    An agent restarted without persisted state (a dev agent, a replaced pod) forgets
+    the services registered through its API; this loop notices within
+    `resync_interval` of the agent answering again.
+    """
+
+    def __init__(self, api: ConsulApi, registration: Registration) -> None:
+        self.registration = registration
+        self._api = api
+        self._payload = service_payload(registration, api)
+        self._backoff = Backoff(api.config.backoff_initial, api.config.backoff_max)
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """First attempt inline: a rejected token or payload raises; an outage only defers."""
+        registered = True
+        try:
+            await self._api.register(self._payload)
+        except ConsulUnavailable:
+            registered = False  # ConsulApi warned; the loop registers once Consul answers
+        else:
+            logger.info("registered %s in Consul", self.registration.instance_id)
+        self._task = asyncio.create_task(self._run(registered), name=f"consul-keep-{self.id}")
+
+    @property
+    def id(self) -> str:
+        return self.registration.instance_id
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self, registered: bool) -> None:
+        while True:
+            delay = self._api.config.resync_interval if registered else self._backoff.next_delay()
+            await asyncio.sleep(delay)
+            try:
+                registered = await self._ensure()
+            except ConsulUnavailable:
+                registered = False
+            except (ConsulTokenError, ConsulRejected) as exc:
+                logger.error("cannot register %s in Consul: %s", self.id, exc)
+                registered = False
+                await asyncio.sleep(self._backoff.exhaust())
+
+    async def _ensure(self) -> bool:
+        if not await self._api.has_service(self.id):
+            await self._api.register(self._payload)
+            logger.warning("re-registered %s: the Consul agent had lost it", self.id)
+        self._backoff.reset()
+        return True

@@ -1,0 +1,96 @@
+"""One background blocking-query watch of a service's passing instances."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+
+from registry.backoff import Backoff
+from registry.base import Endpoint, EndpointsListener
+from registry.consul_api import ConsulApi
+from registry.consul_errors import ConsulRejected, ConsulTokenError, ConsulUnavailable
+
+logger = logging.getLogger(__name__)
+
+
+class ServiceWatch:
+    """Keeps the passing endpoints of one service name, and tells listeners of changes.
+
+    On errors the last known endpoints stay: a Consul outage must not empty the
+    cache that requests are routed from.
+    """
+
+    def __init__(self, api: ConsulApi, name: str) -> None:
+        self.name = name
+        self._api = api
+        self._endpoints: list[Endpoint] = []
+        self._answered = asyncio.Event()
+        self._listeners: list[EndpointsListener] = []
+        self._backoff = Backoff(api.config.backoff_initial, api.config.backoff_max)
+        self._task = asyncio.create_task(self._run(), name=f"consul-watch-{name}")
+
+    @property
+    def endpoints(self) -> list[Endpoint]:
+        return list(self._endpoints)
+
+    async def first_answer(self, timeout: float) -> None:
+        """Waits up to `timeout` for Consul's first answer (returns early if already known)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._answered.wait(), timeout)
+
+    def subscribe(self, listener: EndpointsListener) -> Callable[[], None]:
+        """Adds a listener, told at once if an answer is known; returns an unsubscribe."""
+        self._listeners.append(listener)
+        if self._answered.is_set():
+            _tell(listener, self.endpoints)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._listeners.remove(listener)
+
+        return unsubscribe
+
+    async def close(self) -> None:
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+
+    async def _run(self) -> None:
+        index = 0
+        while True:
+            try:
+                new_index, endpoints = await self._api.passing(
+                    self.name, index, self._api.config.wait
+                )
+            except ConsulUnavailable:
+                await asyncio.sleep(self._backoff.next_delay())  # ConsulApi logged the outage
+                continue
+            except (ConsulTokenError, ConsulRejected) as exc:
+                logger.error("cannot watch %s in Consul: %s", self.name, exc)
+                await asyncio.sleep(self._backoff.exhaust())
+                continue
+            self._backoff.reset()
+            # An index that goes backwards means the agent restarted: read afresh at once.
+            index = 0 if new_index < index else max(new_index, 1)
+            self._publish(endpoints)
+
+    def _publish(self, endpoints: list[Endpoint]) -> None:
+        if self._answered.is_set() and endpoints == self._endpoints:
+            return  # the index moved for something else (a check's output, another service)
+        self._endpoints = endpoints
+        self._answered.set()
+        logger.info(
+            "%s: %d passing instance(s): %s",
+            self.name,
+            len(endpoints),
+            ", ".join(e.address for e in endpoints) or "none",
+        )
+        for listener in list(self._listeners):
+            _tell(listener, self.endpoints)
+
+
+def _tell(listener: EndpointsListener, endpoints: list[Endpoint]) -> None:
+    try:
+        listener(endpoints)
+    except Exception:  # a faulty listener must not stop the watch or the others
+        logger.exception("endpoints listener %r failed", listener)
