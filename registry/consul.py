@@ -7,6 +7,7 @@ warning: cached endpoints keep serving and everything retries with backoff.
 """
 
 import asyncio
+import contextlib
 import logging
 import uuid
 from collections.abc import Callable
@@ -48,10 +49,8 @@ class ConsulDiscovery(Discovery):
         an unreachable Consul only logs a warning."""
         if not self.config.token:
             return  # anonymous may be allowed; register() reports a 403 naming the variable
-        try:
+        with contextlib.suppress(ConsulUnavailable):  # warned once; everything retries later
             await self._client().check_token()
-        except ConsulUnavailable:
-            pass  # warned once by ConsulApi; watches and registrations retry
 
     async def close(self) -> None:
         for watch in self._watches.values():

@@ -11,9 +11,9 @@ from collections.abc import Awaitable, Mapping
 from typing import Any, TypeVar
 
 import aiohttp
-import consul.aio  # type: ignore[import-untyped]
-from consul.callback import CB  # type: ignore[import-untyped]
-from consul.exceptions import (  # type: ignore[import-untyped]
+import consul.aio
+from consul.callback import CB
+from consul.exceptions import (
     ACLDisabled,
     ACLPermissionDenied,
     BadRequest,
@@ -66,7 +66,7 @@ class ConsulApi:
             params=params,
             headers=self._headers(),
         )
-        raw_index, entries = await self._call(call, timeout=wait + self.config.request_timeout)
+        raw_index, entries = await self._call(call, within=wait + self.config.request_timeout)
         return int(raw_index), sorted(_endpoint(entry) for entry in entries or [])
 
     async def register(self, payload: Mapping[str, Any]) -> None:
@@ -93,9 +93,9 @@ class ConsulApi:
     def _headers(self) -> dict[str, str]:
         return {"X-Consul-Token": self.config.token} if self.config.token else {}
 
-    async def _call(self, call: Awaitable[T], timeout: float | None = None) -> T:
+    async def _call(self, call: Awaitable[T], within: float | None = None) -> T:
         try:
-            result = await asyncio.wait_for(call, timeout or self.config.request_timeout)
+            result = await asyncio.wait_for(call, within or self.config.request_timeout)
         except ACLPermissionDenied as exc:
             self._mark_reachable()
             raise self._token_error(str(exc)) from None
@@ -123,7 +123,7 @@ class ConsulApi:
         cause = str(exc).strip() or type(exc).__name__
         if self._reachable is not False:
             logger.warning(
-                "Consul at %s is unreachable (%s): serving cached endpoints, retrying in the background",
+                "Consul at %s is unreachable (%s): serving cached endpoints, retrying",
                 self.address.url,
                 cause,
             )

@@ -33,10 +33,10 @@ class ServiceWatch:
     def endpoints(self) -> list[Endpoint]:
         return list(self._endpoints)
 
-    async def first_answer(self, timeout: float) -> None:
-        """Waits up to `timeout` for Consul's first answer (returns early if already known)."""
+    async def first_answer(self, within: float) -> None:
+        """Waits up to `within` seconds for Consul's first answer (no wait once known)."""
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._answered.wait(), timeout)
+            await asyncio.wait_for(self._answered.wait(), within)
 
     def subscribe(self, listener: EndpointsListener) -> Callable[[], None]:
         """Adds a listener, told at once if an answer is known; returns an unsubscribe."""
