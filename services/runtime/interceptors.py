@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import grpc
 from google.rpc import status_pb2
@@ -29,8 +29,9 @@ from services.runtime.metrics import (
 logger = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = "x-request-id"
-Handler = grpc.RpcMethodHandler[Any, Any]
-Continuation = Callable[[grpc.HandlerCallDetails], Awaitable[Handler | None]]
+if TYPE_CHECKING:  # generic only in the type stubs
+    Handler: TypeAlias = grpc.RpcMethodHandler[Any, Any]
+Continuation = Callable[[grpc.HandlerCallDetails], Awaitable["Handler | None"]]
 
 
 class ScopeInterceptor(grpc.aio.ServerInterceptor, abc.ABC):
@@ -48,7 +49,7 @@ class ScopeInterceptor(grpc.aio.ServerInterceptor, abc.ABC):
 
     async def intercept_service(
         self, continuation: Continuation, handler_call_details: grpc.HandlerCallDetails
-    ) -> Handler | None:
+    ) -> "Handler | None":
         handler = await continuation(handler_call_details)
         method = handler_call_details.method
         if handler is None or not self.applies_to(method):
