@@ -1,0 +1,242 @@
+"""One remote provider behind its guards: breaker, rate limit, deadline, the retry loop.
+
+This is the only retry loop towards a provider (the SDKs' own retries are off).
+A call never outlives the RPC's deadline minus `reserve`, the time the chain keeps
+for the offline fallback.
+"""
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from services.llm import metrics
+from services.llm.backoff import full_jitter
+from services.llm.breaker import CircuitBreaker
+from services.llm.errors import Failure, ProviderError
+from services.llm.pricing import PriceTable
+from services.llm.providers.base import ModelRequest, Provider, RawAnswer
+from services.llm.ratelimit import TokenBucket
+from services.llm.records import CallHook, ModelCallRecord
+from services.llm.structured import MalformedAnswer
+from services.llm.telemetry import record_call
+from services.llm.usage import Usage
+from services.runtime import deadlines
+
+logger = logging.getLogger(__name__)
+
+V = TypeVar("V")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int  # per provider, the first call included
+    backoff_base: float
+    backoff_cap: float
+    max_wait: float  # longest Retry-After or rate-limit wait worth taking
+    call_timeout: float  # one call, when the deadline allows more
+
+
+@dataclass
+class Spend:
+    """What a chain run has consumed so far, answered calls only."""
+
+    usage: Usage = field(default_factory=Usage)
+
+
+class GuardedProvider:
+    def __init__(
+        self,
+        provider: Provider,
+        breaker: CircuitBreaker,
+        limiter: TokenBucket | None,
+        policy: RetryPolicy,
+        prices: PriceTable,
+        hook: CallHook | None,
+        rng: random.Random,
+    ) -> None:
+        self.provider = provider
+        self.breaker = breaker
+        self._limiter = limiter
+        self._policy = policy
+        self._prices = prices
+        self._hook = hook
+        self._rng = rng
+
+    @property
+    def name(self) -> str:
+        return f"{self.provider.kind}:{self.provider.model}"
+
+    async def call(
+        self,
+        request: ModelRequest,
+        task: str,
+        reserve: float,
+        spend: Spend,
+        accept: Callable[[RawAnswer], V],
+    ) -> V:
+        """The accepted answer; ProviderError once retrying is pointless, MalformedAnswer
+        when `accept` rejects an answer (a re-ask is the chain's decision, not a retry)."""
+        attempt = 1
+        while True:
+            try:
+                return await self._attempt(request, task, reserve, spend, accept)
+            except ProviderError as exc:
+                delay = self._retry_delay(exc, attempt, reserve)
+                if delay is None:
+                    raise
+                logger.info(
+                    "%s failed (%s); retry %d in %.2fs",
+                    self.name,
+                    exc.failure.value,
+                    attempt,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+                attempt += 1
+
+    def _retry_delay(self, exc: ProviderError, attempt: int, reserve: float) -> float | None:
+        """Seconds to wait before retrying, or None to fail over at once."""
+        if not exc.failure.retryable or attempt >= self._policy.attempts:
+            return None
+        if exc.retry_after is not None:
+            delay = exc.retry_after
+        else:
+            delay = full_jitter(
+                attempt, self._policy.backoff_base, self._policy.backoff_cap, self._rng
+            )
+        left = self._time_left(reserve)
+        # Waiting past the deadline helps nobody; the next provider may answer now.
+        if delay > self._policy.max_wait or (left is not None and delay >= left):
+            return None
+        return delay
+
+    async def _attempt(
+        self,
+        request: ModelRequest,
+        task: str,
+        reserve: float,
+        spend: Spend,
+        accept: Callable[[RawAnswer], V],
+    ) -> V:
+        if not self.breaker.try_acquire():
+            raise ProviderError(
+                Failure.CIRCUIT_OPEN, "circuit open", retry_after=self.breaker.retry_after()
+            )
+        try:
+            await self._throttle(reserve)
+            limit, by_deadline = self._timeout(reserve)
+        except BaseException:
+            self.breaker.release()
+            raise
+        return await self._timed_call(request, task, limit, by_deadline, spend, accept)
+
+    async def _timed_call(
+        self,
+        request: ModelRequest,
+        task: str,
+        limit: float,
+        by_deadline: bool,
+        spend: Spend,
+        accept: Callable[[RawAnswer], V],
+    ) -> V:
+        start, began = time.time(), time.monotonic()
+        answer: RawAnswer | None = None
+        outcome = Failure.UNAVAILABLE.value
+        try:
+            answer = await self._generate(request, limit, by_deadline)
+            self.breaker.record_success()
+            value = accept(answer)
+            outcome = "success"
+            return value
+        except MalformedAnswer:
+            outcome = Failure.MALFORMED.value
+            raise
+        except ProviderError as exc:
+            outcome = exc.failure.value
+            self._judge(exc.failure)
+            raise
+        except asyncio.CancelledError:
+            outcome = "cancelled"
+            self.breaker.release()
+            raise
+        except Exception:
+            outcome = "error"  # a bug in accept(), not the provider's fault
+            self.breaker.release()
+            raise
+        finally:
+            usage = self._usage(answer)
+            spend.usage += usage
+            self._record(task, start, time.monotonic() - began, outcome, usage)
+
+    async def _generate(self, request: ModelRequest, limit: float, by_deadline: bool) -> RawAnswer:
+        try:
+            async with asyncio.timeout(limit):
+                return await self.provider.generate(request)
+        except TimeoutError:
+            failure = Failure.DEADLINE if by_deadline else Failure.TIMEOUT
+            raise ProviderError(failure, f"no answer within {limit:.2f}s") from None
+        except ProviderError:
+            raise
+        except Exception as exc:
+            # An SDK's transport error (httpx, aiohttp) or an unexpected answer shape.
+            logger.warning("%s call failed: %s", self.name, type(exc).__name__, exc_info=True)
+            raise ProviderError(Failure.UNAVAILABLE, type(exc).__name__) from None
+
+    def _judge(self, failure: Failure) -> None:
+        """Tells the breaker whether the provider (not this request) is at fault."""
+        if failure.counts_against_provider or failure is Failure.DEADLINE:
+            self.breaker.record_failure()
+        else:  # blocked, bad request: the provider answered
+            self.breaker.record_success()
+
+    async def _throttle(self, reserve: float) -> None:
+        if self._limiter is None:
+            return
+        left = self._time_left(reserve)
+        limit = self._policy.max_wait if left is None else min(self._policy.max_wait, left)
+        wait = self._limiter.reserve(limit)
+        if wait is None:
+            raise ProviderError(Failure.THROTTLED, "client-side rate limit")
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    def _timeout(self, reserve: float) -> tuple[float, bool]:
+        """The call's timeout, and whether the deadline (not the call timeout) set it."""
+        left = self._time_left(reserve)
+        if left is None or left >= self._policy.call_timeout:
+            return self._policy.call_timeout, False
+        if left <= 0:
+            raise ProviderError(Failure.DEADLINE, "no time left before the deadline")
+        return left, True
+
+    @staticmethod
+    def _time_left(reserve: float) -> float | None:
+        left = deadlines.remaining()
+        return None if left is None else left - reserve
+
+    def _usage(self, answer: RawAnswer | None) -> Usage:
+        if answer is None:
+            return Usage()
+        cost = self._prices.cost(self.provider.model, answer.input_tokens, answer.output_tokens)
+        return Usage(1, answer.input_tokens, answer.output_tokens, cost)
+
+    def _record(self, task: str, start: float, duration: float, outcome: str, usage: Usage) -> None:
+        record = ModelCallRecord(
+            task=task,
+            provider=self.provider.kind,
+            model=self.provider.model,
+            start=start,
+            duration=duration,
+            outcome=outcome,
+            input_tokens=usage.input_tokens,
+            output_tokens=usage.output_tokens,
+            cost_usd=usage.cost_usd,
+        )
+        record_call(record, self._hook)
+        metrics.BREAKER_STATE.labels(self.name).set(
+            metrics.BREAKER_VALUES[self.breaker.state.value]
+        )

@@ -1,0 +1,29 @@
+"""Model providers. Each SDK is imported only when its provider is built."""
+
+from services.llm.providers.base import Message, ModelRequest, Provider, RawAnswer
+from services.llm.settings import LLMSettings
+from services.llm.specs import ProviderSpec
+
+__all__ = ["Message", "ModelRequest", "Provider", "RawAnswer", "build_provider", "has_key"]
+
+
+def has_key(spec: ProviderSpec, settings: LLMSettings) -> bool:
+    """Whether the provider can be called at all; the offline engine needs no key."""
+    if spec.kind == "openai":
+        return settings.openai_api_key is not None
+    if spec.kind == "gemini":
+        return settings.gemini_api_key is not None
+    return True
+
+
+def build_provider(spec: ProviderSpec, settings: LLMSettings) -> Provider:
+    """The remote provider of a spec; imports its SDK now, never at module import."""
+    if spec.kind == "openai":
+        from services.llm.providers.openai_provider import OpenAIProvider
+
+        return OpenAIProvider(spec.model, settings)
+    if spec.kind == "gemini":
+        from services.llm.providers.gemini_provider import GeminiProvider
+
+        return GeminiProvider(spec.model, settings)
+    raise ValueError(f"{spec.name} is not a remote provider")

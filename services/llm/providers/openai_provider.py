@@ -1,0 +1,92 @@
+"""OpenAI and any OpenAI-compatible server, through the official async SDK."""
+
+import logging
+from typing import Any
+
+import openai
+from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
+
+from services.llm.errors import Failure, ProviderError, failure_of_status, retry_after_of
+from services.llm.providers.base import ModelRequest, RawAnswer
+from services.llm.settings import LLMSettings
+
+logger = logging.getLogger(__name__)
+
+
+class OpenAIProvider:
+    """Chat completions in JSON mode; the SDK never retries (the chain does)."""
+
+    kind = "openai"
+
+    def __init__(self, model: str, settings: LLMSettings) -> None:
+        if settings.openai_api_key is None:
+            raise ValueError("OPENAI_API_KEY is not set")
+        self.model = model
+        self._format = settings.openai_response_format
+        self._client = openai.AsyncOpenAI(
+            api_key=settings.openai_api_key.get_secret_value(),
+            base_url=settings.openai_base_url,
+            max_retries=0,
+            timeout=settings.llm_call_timeout,
+        )
+
+    async def generate(self, request: ModelRequest) -> RawAnswer:
+        try:
+            completion = await self._client.chat.completions.create(**self._params(request))
+        except openai.APIStatusError as exc:
+            raise _status_error(exc) from None
+        except openai.APITimeoutError as exc:
+            raise ProviderError(Failure.TIMEOUT, "the provider timed out") from exc
+        except openai.APIConnectionError as exc:
+            raise ProviderError(Failure.UNAVAILABLE, f"connection failed: {exc}") from None
+        return _answer(completion)
+
+    async def aclose(self) -> None:
+        await self._client.close()
+
+    def _params(self, request: ModelRequest) -> dict[str, Any]:
+        messages: list[ChatCompletionMessageParam] = [{"role": "system", "content": request.system}]
+        for message in request.messages:
+            if message.role == "user":
+                messages.append({"role": "user", "content": message.text})
+            else:
+                messages.append({"role": "assistant", "content": message.text})
+        params: dict[str, Any] = {
+            "model": self.model,
+            "messages": messages,
+            "response_format": self._response_format(request),
+        }
+        if request.max_output_tokens is not None:
+            params["max_completion_tokens"] = request.max_output_tokens
+        return params
+
+    def _response_format(self, request: ModelRequest) -> dict[str, Any]:
+        if self._format == "json_schema":
+            # Not strict: pydantic's schemas do not meet strict mode's rules; we validate anyway.
+            schema = {"name": request.schema_name, "schema": request.json_schema, "strict": False}
+            return {"type": "json_schema", "json_schema": schema}
+        return {"type": "json_object"}
+
+
+def _status_error(exc: openai.APIStatusError) -> ProviderError:
+    body = exc.body if isinstance(exc.body, dict) else {}
+    if body.get("code") == "content_filter":  # Azure OpenAI refuses the prompt this way
+        return ProviderError(Failure.BLOCKED, "the provider's content filter refused the request")
+    failure = failure_of_status(exc.status_code)
+    retry_after = retry_after_of(exc.response.headers)
+    return ProviderError(failure, f"HTTP {exc.status_code}", retry_after=retry_after)
+
+
+def _answer(completion: ChatCompletion) -> RawAnswer:
+    usage = completion.usage
+    if not completion.choices:  # an empty answer: parsed as malformed, so re-asked
+        return RawAnswer(text="", input_tokens=usage.prompt_tokens if usage else 0)
+    choice = completion.choices[0]
+    if choice.finish_reason == "content_filter" or choice.message.refusal:
+        raise ProviderError(Failure.BLOCKED, "the provider's content filter refused the answer")
+    return RawAnswer(
+        text=choice.message.content or "",
+        input_tokens=usage.prompt_tokens if usage else 0,
+        output_tokens=usage.completion_tokens if usage else 0,
+        truncated=choice.finish_reason == "length",
+    )

@@ -1,0 +1,107 @@
+"""A fake Gemini API: POST /v1[beta]/models/{model}:generateContent, scripted per test.
+
+    with FakeGemini() as fake:
+        fake.push(FakeGemini.answer({"city": "Lisbon"}), key="gemini-2.5-flash")
+        genai.Client(api_key="test", http_options=types.HttpOptions(base_url=fake.base_url))
+        ...
+
+Routing key: the model in the path.
+"""
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from tests.fakes.scripted import Reply, ScriptedServer
+
+# The SDK's default API version is v1 (GOOGLE_GENAI_API_VERSION=beta picks v1beta); both serve.
+_PATH = re.compile(r"^/v1(beta)?/models/(?P<model>[^/:?]+):generateContent(\?.*)?$")
+
+
+class FakeGemini(ScriptedServer):
+    @property
+    def base_url(self) -> str:
+        """What GEMINI_BASE_URL (or HttpOptions(base_url=...)) takes."""
+        return self.url
+
+    def route(self, method: str, path: str, body: Any) -> str | None:
+        match = _PATH.match(path)
+        if method != "POST" or match is None:
+            raise LookupError(path)
+        return match["model"]
+
+    def __enter__(self) -> "FakeGemini":
+        self.start()
+        return self
+
+    # -- replies --------------------------------------------------------------
+
+    @staticmethod
+    def answer(
+        content: str | Mapping[str, Any],
+        *,
+        finish_reason: str = "STOP",
+        prompt_tokens: int = 100,
+        output_tokens: int = 50,
+        thoughts_tokens: int = 0,
+    ) -> Reply:
+        """A generateContent response; a mapping `content` is sent as its JSON text."""
+        text = json.dumps(content) if isinstance(content, Mapping) else content
+        usage = {
+            "promptTokenCount": prompt_tokens,
+            "candidatesTokenCount": output_tokens,
+            "totalTokenCount": prompt_tokens + output_tokens + thoughts_tokens,
+        }
+        if thoughts_tokens:
+            usage["thoughtsTokenCount"] = thoughts_tokens
+        candidate = {
+            "content": {"role": "model", "parts": [{"text": text}]},
+            "finishReason": finish_reason,
+            "index": 0,
+        }
+        return Reply(200, {"candidates": [candidate], "usageMetadata": usage})
+
+    @staticmethod
+    def blocked_prompt(reason: str = "SAFETY") -> Reply:
+        """The prompt refused outright: promptFeedback.blockReason, no candidates."""
+        body = {
+            "promptFeedback": {"blockReason": reason},
+            "usageMetadata": {"promptTokenCount": 20, "totalTokenCount": 20},
+        }
+        return Reply(200, body)
+
+    @staticmethod
+    def safety_finish() -> Reply:
+        """A candidate stopped for safety (finishReason SAFETY), with no text."""
+        candidate = {
+            "finishReason": "SAFETY",
+            "index": 0,
+            "safetyRatings": [
+                {"category": "HARM_CATEGORY_DANGEROUS_CONTENT", "probability": "HIGH"}
+            ],
+        }
+        return Reply(200, {"candidates": [candidate], "usageMetadata": {"promptTokenCount": 20}})
+
+    @staticmethod
+    def error(
+        status: int,
+        message: str = "fake error",
+        *,
+        retry_after: str | None = None,
+        retry_delay: str | None = None,
+    ) -> Reply:
+        """An error in Google's shape; `retry_delay` ("17s") goes into a RetryInfo detail."""
+        names = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED"}
+        names |= {404: "NOT_FOUND", 429: "RESOURCE_EXHAUSTED", 503: "UNAVAILABLE"}
+        error: dict[str, Any] = {
+            "code": status,
+            "message": message,
+            "status": names.get(status, "INTERNAL"),
+        }
+        if retry_delay is not None:
+            error["details"] = [
+                {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": retry_delay}
+            ]
+        headers = {"Retry-After": retry_after} if retry_after is not None else {}
+        return Reply(status, {"error": error}, headers)
