@@ -11,6 +11,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.orchestrator.settings import OrchestratorSettings
+
 PREFIX = "TRIPMESH_"
 
 
@@ -60,7 +62,7 @@ class RuntimeSettings(BaseSettings):
         return "consul" if self.consul_http_addr else "static"
 
 
-class Settings(RuntimeSettings):
+class Settings(OrchestratorSettings, RuntimeSettings):
     """Every setting of tripmesh: one object, read once."""
 
 
