@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import AliasChoices, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from gateway.settings import GatewaySettings
 from services.orchestrator.settings import OrchestratorSettings
 
 PREFIX = "TRIPMESH_"
@@ -62,7 +63,7 @@ class RuntimeSettings(BaseSettings):
         return "consul" if self.consul_http_addr else "static"
 
 
-class Settings(OrchestratorSettings, RuntimeSettings):
+class Settings(GatewaySettings, OrchestratorSettings, RuntimeSettings):
     """Every setting of tripmesh: one object, read once."""
 
 

@@ -1,0 +1,42 @@
+"""Settings of the gateway: API keys, rate limit, CORS, body limit, deadlines.
+
+A mixin of `services.runtime.settings.Settings`; no import of it here, so that
+the runtime can list this class among its bases.
+"""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class GatewaySettings(BaseSettings):
+    """TRIPMESH_API_KEYS, TRIPMESH_RATE_LIMIT, TRIPMESH_CORS_ORIGINS, ..."""
+
+    model_config = SettingsConfigDict(env_prefix="TRIPMESH_", extra="ignore")
+
+    api_keys: str = Field(
+        "", repr=False, description="Comma-separated API keys; empty: no auth, loopback only."
+    )
+    api_key_file: Path | None = Field(None, description="File with one API key per line.")
+    rate_limit: int = Field(0, ge=0, description="Requests per minute per key (or IP); 0: off.")
+    rate_limit_burst: int = Field(
+        0, ge=0, description="Requests a client may make at once; 0: one minute's worth."
+    )
+    cors_origins: str = Field("", description="Comma-separated origins allowed by CORS.")
+    max_body_bytes: int = Field(1024 * 1024, ge=1, description="Largest request body.")
+    gateway_deadline: float = Field(
+        60.0, gt=0, description="Seconds a unary call may take when the client set no timeout."
+    )
+    gateway_stream_deadline: float = Field(
+        3600.0, gt=0, description="Seconds a streaming call may take without a client timeout."
+    )
+    gateway_max_deadline: float = Field(
+        3600.0, gt=0, description="Longest timeout a client may ask for."
+    )
+    gateway_forward_headers: str = Field(
+        "", description="Comma-separated extra request headers passed on as gRPC metadata."
+    )
+    gateway_readyz_timeout: float = Field(
+        1.0, gt=0, description="Seconds /readyz waits for each upstream's health check."
+    )
