@@ -47,10 +47,11 @@ class ConsulDiscovery(Discovery):
     async def start(self) -> None:
         """Checks the ACL token. Raises ConsulTokenError if Consul refuses it;
         an unreachable Consul only logs a warning."""
+        api = self._client()
         if not self.config.token:
             return  # anonymous may be allowed; register() reports a 403 naming the variable
         with contextlib.suppress(ConsulUnavailable):  # warned once; everything retries later
-            await self._client().check_token()
+            await api.check_token()
 
     async def close(self) -> None:
         for watch in self._watches.values():

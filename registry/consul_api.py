@@ -7,6 +7,7 @@ Turns py-consul's and aiohttp's exceptions into the typed errors of
 import asyncio
 import json
 import logging
+import warnings
 from collections.abc import Awaitable, Mapping
 from typing import Any, TypeVar
 
@@ -139,11 +140,17 @@ class ConsulApi:
 
 
 def _make_client(address: ConsulAddress, config: ConsulConfig) -> Any:
-    verify: bool | str = config.ca_file or True
+    # Plain http needs no TLS context (loading the system CAs costs tens of milliseconds).
+    verify: bool | str = (config.ca_file or True) if address.scheme == "https" else False
     try:
-        client = consul.aio.Consul(
-            host=address.host, port=address.port, scheme=address.scheme, verify=verify
-        )
+        with warnings.catch_warnings():
+            # py-consul still passes aiohttp's deprecated TLS arguments; nothing we can change.
+            warnings.filterwarnings(
+                "ignore", "(ssl_context|verify_ssl) is deprecated", DeprecationWarning
+            )
+            client = consul.aio.Consul(
+                host=address.host, port=address.port, scheme=address.scheme, verify=verify
+            )
     except (OSError, ValueError) as exc:  # ssl could not load the CA file
         raise errors.InvalidArgument(
             f"CONSUL_CACERT={config.ca_file!r}: {exc}",

@@ -26,6 +26,9 @@ class ConsulConfig:
     backoff_initial: float = 0.2
     backoff_max: float = 5.0
     resolve_timeout: float = 1.0  # how long resolve() waits for a first answer
+    # After Consul comes back, how long an empty answer may not empty a non-empty cache:
+    # an agent that lost its state needs a resync and a first check to list instances again.
+    recovery_grace: float = 10.0
 
 
 @dataclass(frozen=True)

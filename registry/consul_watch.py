@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 
 from registry.backoff import Backoff
@@ -26,6 +27,7 @@ class ServiceWatch:
         self._endpoints: list[Endpoint] = []
         self._answered = asyncio.Event()
         self._listeners: list[EndpointsListener] = []
+        self._hold_until = 0.0  # keep non-empty endpoints until then (Consul recovering)
         self._backoff = Backoff(api.config.backoff_initial, api.config.backoff_max)
         self._task = asyncio.create_task(self._run(), name=f"consul-watch-{name}")
 
@@ -56,13 +58,15 @@ class ServiceWatch:
             await self._task
 
     async def _run(self) -> None:
-        index = 0
+        index, recovering = 0, False
         while True:
             try:
                 new_index, endpoints = await self._api.passing(
                     self.name, index, self._api.config.wait
                 )
             except ConsulUnavailable:
+                # Re-read without blocking once it answers: the agent may be a new one.
+                index, recovering = 0, True
                 await asyncio.sleep(self._backoff.next_delay())  # ConsulApi logged the outage
                 continue
             except (ConsulTokenError, ConsulRejected) as exc:
@@ -70,13 +74,19 @@ class ServiceWatch:
                 await asyncio.sleep(self._backoff.exhaust())
                 continue
             self._backoff.reset()
-            # An index that goes backwards means the agent restarted: read afresh at once.
-            index = 0 if new_index < index else max(new_index, 1)
+            # An index that goes backwards means the agent lost its state: read afresh at once.
+            lost_state = new_index < index
+            index = 0 if lost_state else max(new_index, 1)
+            if recovering or lost_state:
+                self._hold_until = time.monotonic() + self._api.config.recovery_grace
+                recovering = False
             self._publish(endpoints)
 
     def _publish(self, endpoints: list[Endpoint]) -> None:
         if self._answered.is_set() and endpoints == self._endpoints:
             return  # the index moved for something else (a check's output, another service)
+        if not endpoints and self._endpoints and time.monotonic() < self._hold_until:
+            return  # a Consul that just came back may not have re-registered anyone yet
         self._endpoints = endpoints
         self._answered.set()
         logger.info(

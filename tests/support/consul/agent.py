@@ -86,10 +86,15 @@ class ConsulAgent:
             )
         self._wait_ready(timeout)
 
-    def stop(self) -> None:
+    def stop(self, graceful: bool = False) -> None:
+        """Stops the agent; killing is the default (a dev agent has nothing to save, and a
+        graceful leave costs a second or two)."""
         if self._process is None:
             return
-        self._process.terminate()
+        if graceful:
+            self._process.terminate()
+        else:
+            self._process.kill()
         try:
             self._process.wait(10)
         except subprocess.TimeoutExpired:
