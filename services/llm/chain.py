@@ -169,7 +169,9 @@ class ModelChain:
             try:
                 return await guard.call(request, run.task.name, reserve, run.spend, accept)
             except MalformedAnswer as exc:
-                logger.info("%s gave a malformed answer (ask %d): %s", guard.name, ask + 1, exc)
+                # The problems may quote the traveller's request: details at DEBUG only.
+                logger.info("%s gave a malformed answer (ask %d)", guard.name, ask + 1)
+                logger.debug("malformed answer of %s: %s", guard.name, exc)
                 request = reask(request, exc.text, exc.errors)
         raise ProviderError(Failure.MALFORMED, "no acceptable answer after re-asking")
 

@@ -21,52 +21,74 @@ class LLMSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TRIPMESH_", extra="ignore")
 
     models: str = Field(
-        "offline",
+        default="offline",
         description="Provider order, e.g. 'openai:gpt-4.1-mini,gemini:gemini-2.5-flash,offline'.",
     )
 
     # One retry layer: attempts per provider (the first call included), full-jitter backoff.
-    llm_retry_attempts: int = Field(3, ge=1, le=10)
-    llm_backoff_base: float = Field(0.5, gt=0, description="Seconds; doubled per attempt.")
-    llm_backoff_cap: float = Field(8.0, gt=0, description="Longest backoff, seconds.")
+    llm_retry_attempts: int = Field(default=3, ge=1, le=10)
+    llm_backoff_base: float = Field(default=0.5, gt=0, description="Seconds; doubled per attempt.")
+    llm_backoff_cap: float = Field(default=8.0, gt=0, description="Longest backoff, seconds.")
     llm_max_wait: float = Field(
-        20.0, ge=0, description="Longest Retry-After or rate-limit wait before failing over."
+        default=20.0,
+        ge=0,
+        description="Longest Retry-After or rate-limit wait before failing over.",
     )
-    llm_call_timeout: float = Field(60.0, gt=0, description="One model call without a deadline.")
+    llm_call_timeout: float = Field(
+        default=60.0, gt=0, description="One model call without a deadline."
+    )
     llm_deadline_margin: float = Field(
-        0.1, ge=0, description="Seconds of the deadline kept for the offline fallback."
+        default=0.1, ge=0, description="Seconds of the deadline kept for the offline fallback."
     )
-    llm_reasks: int = Field(1, ge=0, le=3, description="Re-asks after a malformed answer.")
-    llm_max_output_tokens: int | None = Field(None, ge=1)
+    llm_reasks: int = Field(default=1, ge=0, le=3, description="Re-asks after a malformed answer.")
+    llm_max_output_tokens: int | None = Field(default=None, ge=1)
 
-    llm_breaker_failures: int = Field(5, ge=1, description="Consecutive failures that open it.")
-    llm_breaker_cooldown: float = Field(30.0, gt=0, description="Seconds open before a probe.")
+    llm_breaker_failures: int = Field(
+        default=5, ge=1, description="Consecutive failures that open it."
+    )
+    llm_breaker_cooldown: float = Field(
+        default=30.0, gt=0, description="Seconds open before a probe."
+    )
 
-    llm_cache_size: int = Field(1024, ge=0, description="Cached answers; 0 turns the cache off.")
-    llm_cache_ttl: float = Field(3600.0, gt=0, description="Seconds an answer stays cached.")
+    llm_cache_size: int = Field(
+        default=1024, ge=0, description="Cached answers; 0 turns the cache off."
+    )
+    llm_cache_ttl: float = Field(
+        default=3600.0, gt=0, description="Seconds an answer stays cached."
+    )
 
     llm_prices: dict[str, ModelPrice] = Field(
         default_factory=dict, description="JSON: model -> {input, output} USD per 1M tokens."
     )
-    llm_rate_burst: int = Field(2, ge=1, description="Calls a rate limiter lets through at once.")
+    llm_rate_burst: int = Field(
+        default=2, ge=1, description="Calls a rate limiter lets through at once."
+    )
 
-    openai_api_key: SecretStr | None = Field(None, validation_alias=AliasChoices("OPENAI_API_KEY"))
-    openai_base_url: str | None = Field(None, validation_alias=AliasChoices("OPENAI_BASE_URL"))
-    openai_rate_limit: float = Field(0.0, ge=0, description="Requests per minute; 0: no limit.")
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_API_KEY")
+    )
+    openai_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_BASE_URL")
+    )
+    openai_rate_limit: float = Field(
+        default=0.0, ge=0, description="Requests per minute; 0: no limit."
+    )
     openai_response_format: Literal["json_object", "json_schema"] = "json_object"
 
     gemini_api_key: SecretStr | None = Field(
-        None, validation_alias=AliasChoices("GEMINI_API_KEY", "GOOGLE_API_KEY")
+        default=None, validation_alias=AliasChoices("GEMINI_API_KEY", "GOOGLE_API_KEY")
     )
-    gemini_base_url: str | None = Field(None, validation_alias=AliasChoices("GEMINI_BASE_URL"))
+    gemini_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("GEMINI_BASE_URL")
+    )
     gemini_api_rate_limit: float = Field(
-        60.0, ge=0, validation_alias=AliasChoices("GEMINI_API_RATE_LIMIT")
+        default=60.0, ge=0, validation_alias=AliasChoices("GEMINI_API_RATE_LIMIT")
     )
     gemini_retry_attempts: int | None = Field(
-        None, ge=1, le=10, validation_alias=AliasChoices("GEMINI_RETRY_ATTEMPTS")
+        default=None, ge=1, le=10, validation_alias=AliasChoices("GEMINI_RETRY_ATTEMPTS")
     )
     gemini_fallback_model: str | None = Field(
-        None, validation_alias=AliasChoices("GEMINI_FALLBACK_MODEL")
+        default=None, validation_alias=AliasChoices("GEMINI_FALLBACK_MODEL")
     )
 
     @field_validator("models")

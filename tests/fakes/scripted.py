@@ -31,7 +31,7 @@ class Call:
 
     method: str
     path: str
-    headers: Mapping[str, str]
+    headers: Mapping[str, str]  # names in lower case
     body: Any  # parsed JSON, or the raw text when it is not JSON
     key: str | None  # the routing key, e.g. the model name
 
@@ -91,7 +91,8 @@ class ScriptedServer:
         httpd.daemon_threads = True
         httpd.block_on_close = False
         self._httpd = httpd
-        self._thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        # A short poll interval makes stop() quick.
+        self._thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
         return self
 
@@ -133,6 +134,7 @@ class ScriptedServer:
 def _handler_for(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as the SDKs' pools expect
+        disable_nagle_algorithm = True  # headers and body go out in separate writes
 
         def do_GET(self) -> None:
             self._serve()
@@ -152,7 +154,8 @@ def _handler_for(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             except LookupError:
                 self._send(Reply(404, {"error": {"message": f"no route {self.path}"}}))
                 return
-            call = Call(self.command, self.path, dict(self.headers), body, key)
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            call = Call(self.command, self.path, headers, body, key)
             reply = server._next_reply(call)
             if server._wait(reply):
                 self._send(reply)

@@ -1,0 +1,127 @@
+"""Each provider answers through its real SDK against a fake of its wire protocol."""
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from services.llm import LLMSettings, ModelChain, create_model_chain
+from tests.fakes import FakeGemini, FakeOpenAI
+from tests.unit.llm.conftest import GEMINI, GOOD, OFFLINE, OPENAI, Calls, plan_task
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+async def test_openai_answers(
+    make_chain: Callable[..., ModelChain], openai_fake: FakeOpenAI, calls: Calls
+) -> None:
+    openai_fake.push(FakeOpenAI.answer(GOOD))
+    result = await make_chain().run(plan_task())
+
+    assert result.provider == f"openai:{OPENAI}"
+    assert result.value.model_dump() == GOOD
+    assert result.warnings == []
+    assert result.usage.model_calls == 1
+    assert (result.usage.input_tokens, result.usage.output_tokens) == (100, 50)
+    request = openai_fake.calls[0]
+    assert request.headers["authorization"] == "Bearer test-openai-key"
+    assert request.body["model"] == OPENAI
+    assert request.body["response_format"] == {"type": "json_object"}
+    system, user = request.body["messages"]
+    assert system["role"] == "system"
+    assert "planner agent" in system["content"]
+    assert '"city": "Lisbon"' in user["content"]
+    assert '"title": "Plan"' in user["content"]
+    assert calls.outcomes() == ["success"]
+
+
+async def test_openai_json_schema_format(
+    make_chain: Callable[..., ModelChain], openai_fake: FakeOpenAI
+) -> None:
+    openai_fake.push(FakeOpenAI.answer(GOOD))
+    await make_chain(openai_response_format="json_schema").run(plan_task())
+
+    response_format = openai_fake.calls[0].body["response_format"]
+    assert response_format["type"] == "json_schema"
+    assert response_format["json_schema"]["name"] == "Plan"
+    assert "stops" in response_format["json_schema"]["schema"]["properties"]
+
+
+async def test_gemini_answers(
+    make_chain: Callable[..., ModelChain], gemini_fake: FakeGemini
+) -> None:
+    gemini_fake.push(FakeGemini.answer(GOOD, thoughts_tokens=30))
+    result = await make_chain(f"gemini:{GEMINI},offline").run(plan_task())
+
+    assert result.provider == f"gemini:{GEMINI}"
+    assert result.value.model_dump() == GOOD
+    assert (result.usage.input_tokens, result.usage.output_tokens) == (100, 80)  # thoughts billed
+    request = gemini_fake.calls[0]
+    assert request.key == GEMINI
+    assert request.headers["x-goog-api-key"] == "test-gemini-key"
+    assert request.body["generationConfig"]["responseMimeType"] == "application/json"
+    assert "planner agent" in request.body["systemInstruction"]["parts"][0]["text"]
+
+
+async def test_offline_answers_with_zero_usage(
+    make_chain: Callable[..., ModelChain], calls: Calls
+) -> None:
+    result = await make_chain("offline").run(plan_task())
+
+    assert result.provider == "offline"
+    assert result.value == OFFLINE
+    assert result.usage.model_calls == 0
+    assert result.usage.cost_usd == 0
+    assert [(r.provider, r.outcome) for r in calls] == [("offline", "success")]
+
+
+async def test_gemini_fallback_model_after_the_first_fails(
+    make_chain: Callable[..., ModelChain], gemini_fake: FakeGemini
+) -> None:
+    gemini_fake.push(FakeGemini.error(503), key=GEMINI)
+    gemini_fake.push(FakeGemini.answer(GOOD), key="gemini-2.5-flash-lite")
+    chain = make_chain(
+        f"gemini:{GEMINI},offline",
+        GEMINI_FALLBACK_MODEL="gemini-2.5-flash-lite",
+        GEMINI_RETRY_ATTEMPTS=1,
+    )
+    result = await chain.run(plan_task())
+
+    assert result.provider == "gemini:gemini-2.5-flash-lite"
+    assert gemini_fake.count(GEMINI) == 1  # GEMINI_RETRY_ATTEMPTS=1: no retry
+    assert list(chain.status()) == [f"gemini:{GEMINI}", "gemini:gemini-2.5-flash-lite", "offline"]
+
+
+def test_providers_without_a_key_are_skipped(caplog: pytest.LogCaptureFixture) -> None:
+    env: dict[str, Any] = {"GEMINI_API_KEY": "k"}
+    settings = LLMSettings(models=f"openai:{OPENAI},gemini,offline", **env)
+    with caplog.at_level("INFO", logger="services.llm"):
+        chain = create_model_chain(settings)
+
+    assert chain.status() == {
+        f"gemini:{GEMINI}": "closed",
+        "offline": "closed",
+        f"openai:{OPENAI}": "skipped (no key)",
+    }
+    skipped = [r.getMessage() for r in caplog.records if "skipped" in r.getMessage()]
+    assert skipped == [f"model provider openai:{OPENAI} skipped: OPENAI_API_KEY is not set"]
+
+
+def test_offline_chain_imports_no_sdk() -> None:
+    script = (
+        "import sys\n"
+        "from services.llm import LLMSettings, create_model_chain\n"
+        "create_model_chain(LLMSettings(models='offline,openai'))\n"
+        "print(sorted(m for m in ('openai', 'google.genai') if m in sys.modules))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
+    env["PYTHONPATH"] = f"{ROOT / 'protos'}{os.pathsep}{ROOT}"
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    assert json.loads(out.stdout.replace("'", '"')) == []
