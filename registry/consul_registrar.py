@@ -7,39 +7,56 @@ from typing import Any
 
 from registry.backoff import Backoff
 from registry.base import Registration
+from registry.catalog import known_service
 from registry.consul_api import ConsulApi
-from registry.consul_config import duration
+from registry.consul_config import ConsulConfig, duration
 from registry.consul_errors import ConsulRejected, ConsulTokenError, ConsulUnavailable
 
 logger = logging.getLogger(__name__)
 
-BASE_TAGS = ("grpc", "v1")
+READINESS_PATH = "/readyz"  # what the HTTP edge (the gateway) is checked on
 
 
 def service_payload(registration: Registration, api: ConsulApi) -> dict[str, Any]:
-    """The agent/service/register body: the instance and its gRPC health check."""
-    config = api.config
-    address = f"{registration.host}:{registration.port}"
-    if ":" in registration.host:
-        address = f"[{registration.host}]:{registration.port}"
-    check = {
-        "CheckID": f"service:{registration.instance_id}",
-        "Name": f"gRPC health of {registration.name}",
-        "GRPC": address,
-        "GRPCUseTLS": False,
-        "Interval": duration(config.check_interval),
-        "Timeout": duration(config.check_timeout),
-        "DeregisterCriticalServiceAfter": duration(config.deregister_after),
-    }
+    """The agent/service/register body: the instance and its health check."""
+    http = _is_http(registration.name)
     return {
         "ID": registration.instance_id,
         "Name": registration.name,
         "Address": registration.host,
         "Port": registration.port,
-        "Tags": list(dict.fromkeys((*BASE_TAGS, *registration.tags))),
+        "Tags": list(dict.fromkeys(("http" if http else "grpc", "v1", *registration.tags))),
         "Meta": dict(registration.meta),
-        "Check": check,
+        "Check": _check(registration, api.config, http),
     }
+
+
+def _check(registration: Registration, config: ConsulConfig, http: bool) -> dict[str, Any]:
+    """A gRPC health check (grpc.health.v1, overall "" service), or HTTP for the edge."""
+    address = f"{registration.host}:{registration.port}"
+    if ":" in registration.host:
+        address = f"[{registration.host}]:{registration.port}"
+    target = (
+        {"HTTP": f"http://{address}{READINESS_PATH}"}
+        if http
+        else {"GRPC": address, "GRPCUseTLS": False}
+    )
+    return {
+        "CheckID": f"service:{registration.instance_id}",
+        "Name": f"{'HTTP' if http else 'gRPC'} health of {registration.name}",
+        **target,
+        "Interval": duration(config.check_interval),
+        "Timeout": duration(config.check_timeout),
+        "DeregisterCriticalServiceAfter": duration(config.deregister_after),
+    }
+
+
+def _is_http(name: str) -> bool:
+    """Catalogued services without a gRPC service (the gateway) speak HTTP only."""
+    try:
+        return not known_service(name).proto_service
+    except KeyError:
+        return False
 
 
 class RegistrationKeeper:

@@ -43,3 +43,15 @@ async def test_ipv6_check_target_is_bracketed() -> None:
     finally:
         await api.close()
     assert payload["Check"]["GRPC"] == "[fd00::5]:50054"
+
+
+async def test_the_http_gateway_gets_an_http_check_on_readyz() -> None:
+    api = ConsulApi(ConsulConfig())
+    try:
+        registration = Registration("tripmesh-gateway", "gw-1", "10.0.0.9", 8080)
+        payload = service_payload(registration, api)
+    finally:
+        await api.close()
+    assert payload["Tags"] == ["http", "v1"]
+    assert payload["Check"]["HTTP"] == "http://10.0.0.9:8080/readyz"
+    assert "GRPC" not in payload["Check"]
