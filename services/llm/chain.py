@@ -103,7 +103,7 @@ class ModelChain:
             for index, slot in enumerate(self._slots):
                 if slot.guard is None:
                     return self._offline(run)
-                result = await self._try_remote(run, slot, index)
+                result = await self._try_remote(run, slot, slot.guard, index)
                 if result is not None:
                     return result
             raise self._exhausted(run)
@@ -132,9 +132,9 @@ class ModelChain:
         for guard in self._guards():
             await guard.provider.aclose()
 
-    async def _try_remote(self, run: _Run[T], slot: Slot, index: int) -> ModelResult[T] | None:
-        guard = slot.guard
-        assert guard is not None
+    async def _try_remote(
+        self, run: _Run[T], slot: Slot, guard: GuardedProvider, index: int
+    ) -> ModelResult[T] | None:
         if run.request is None:
             run.request, run.prompt_version = self._first_request(run.task)
         key = self._key(run, slot)
@@ -148,7 +148,7 @@ class ModelChain:
                 raise _blocked(slot) from None
             self._fell_back(run, exc, index)
             return None
-        await self._cache.set(key, value.model_dump_json())
+        await self._store(key, value)
         return ModelResult(value, slot.spec.name, run.spend.usage, run.warnings)
 
     async def _ask(
@@ -172,7 +172,8 @@ class ModelChain:
                 # The problems may quote the traveller's request: details at DEBUG only.
                 logger.info("%s gave a malformed answer (ask %d)", guard.name, ask + 1)
                 logger.debug("malformed answer of %s: %s", guard.name, exc)
-                request = reask(request, exc.text, exc.errors)
+                if ask < self._reasks:
+                    request = reask(request, exc.text, exc.errors)
         raise ProviderError(Failure.MALFORMED, "no acceptable answer after re-asking")
 
     def _offline(self, run: _Run[T]) -> ModelResult[T]:
@@ -197,7 +198,12 @@ class ModelChain:
 
     async def _cached(self, run: _Run[T], key: str, slot: Slot) -> ModelResult[T] | None:
         run.cache_result = run.cache_result or "miss"
-        text = await self._cache.get(key)
+        try:
+            text = await self._cache.get(key)
+        except Exception:
+            # A shared cache being down costs a model call, never the answer.
+            logger.warning("response cache lookup failed", exc_info=True)
+            return None
         if text is None:
             return None
         try:
@@ -206,6 +212,12 @@ class ModelChain:
             return None  # stored by an older schema; ask again
         run.cache_result = "hit"
         return ModelResult(value, slot.spec.name, run.spend.usage, run.warnings)
+
+    async def _store(self, key: str, value: pydantic.BaseModel) -> None:
+        try:
+            await self._cache.set(key, value.model_dump_json())
+        except Exception:
+            logger.warning("response cache store failed", exc_info=True)
 
     def _key(self, run: _Run[T], slot: Slot) -> str:
         schema = json_schema_of(run.task.schema)

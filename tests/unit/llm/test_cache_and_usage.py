@@ -5,7 +5,7 @@ from collections.abc import Callable
 import pytest
 from prometheus_client import REGISTRY
 
-from services.llm import LLMSettings, ModelChain
+from services.llm import LLMSettings, ModelChain, create_model_chain
 from services.llm.cache import MemoryCache, cache_key
 from tests.fakes import FakeGemini, FakeOpenAI
 from tests.unit.llm.conftest import GEMINI, GOOD, OPENAI, Calls, plan_task
@@ -108,8 +108,6 @@ async def test_default_prices_and_unknown_models(
 async def test_a_failing_hook_does_not_fail_the_call(
     make_settings: Callable[..., LLMSettings], openai_fake: FakeOpenAI
 ) -> None:
-    from services.llm import create_model_chain
-
     def broken(record: object) -> None:
         raise RuntimeError("monitor down")
 
@@ -127,3 +125,26 @@ def _cache(result: str) -> float:
 
 def _sample(name: str, labels: dict[str, str]) -> float:
     return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+class BrokenCache:
+    """A shared cache that is down."""
+
+    async def get(self, key: str) -> str | None:
+        raise ConnectionError("cache down")
+
+    async def set(self, key: str, value: str) -> None:
+        raise ConnectionError("cache down")
+
+
+async def test_a_cache_that_is_down_costs_a_call_not_the_answer(
+    make_settings: Callable[..., LLMSettings], openai_fake: FakeOpenAI
+) -> None:
+    openai_fake.default = FakeOpenAI.answer(GOOD)
+    chain = create_model_chain(make_settings(), cache=BrokenCache())
+    try:
+        assert (await chain.run(plan_task())).provider == f"openai:{OPENAI}"
+        assert (await chain.run(plan_task())).provider == f"openai:{OPENAI}"
+    finally:
+        await chain.aclose()
+    assert openai_fake.count() == 2

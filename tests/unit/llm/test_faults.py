@@ -97,7 +97,7 @@ async def test_a_hang_is_cut_at_the_deadline_and_offline_answers(
     with deadline_scope(0.5):
         result = await make_chain(OPENAI_THEN_OFFLINE).run(plan_task())
 
-    assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started < 0.5 + 0.15  # cut 0.05 s early; slack for a busy host
     assert result.provider == "offline"
     assert calls.outcomes() == ["deadline", "success"]
 
@@ -110,7 +110,7 @@ async def test_a_hang_without_offline_raises_deadline_exceeded(
     with deadline_scope(0.3), pytest.raises(DeadlineExceeded) as raised:
         await make_chain(f"openai:{OPENAI}").run(plan_task())
 
-    assert 0.25 < time.monotonic() - started < 0.6
+    assert 0.25 < time.monotonic() - started < 0.3 + 0.25
     assert raised.value.reason == "LLM_DEADLINE_EXCEEDED"
 
 
