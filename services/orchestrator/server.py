@@ -1,10 +1,14 @@
-"""The orchestrator server: its servicers on the shared runtime."""
+"""The orchestrator server: the workflow and the trip store on the shared runtime."""
 
 import grpc
 from tripmesh.v1 import orchestrator_service_pb2_grpc
 
 from registry import known_service
+from services.orchestrator.agents import agent_clients
 from services.orchestrator.servicer import OrchestratorServiceServicer
+from services.orchestrator.store_factory import create_store
+from services.orchestrator.validation import check_request
+from services.orchestrator.workflow import TripWorkflow
 from services.runtime.server import ServiceContext, ServiceServer, build_server
 from services.runtime.settings import Settings
 
@@ -12,10 +16,15 @@ SERVICE = known_service("orchestrator")
 
 
 async def install(server: grpc.aio.Server, context: ServiceContext) -> None:
-    """Adds the servicers of the orchestrator service."""
+    """Adds the orchestrator's servicer; the store opens (and migrates) on start."""
+    store = create_store(context.settings)
+    planner, budget, guide = agent_clients(context.channels)
+    workflow = TripWorkflow(planner, budget, guide, store, context.settings, check_request)
     orchestrator_service_pb2_grpc.add_OrchestratorServiceServicer_to_server(
-        OrchestratorServiceServicer(), server
+        OrchestratorServiceServicer(workflow, store), server
     )
+    context.on_start.append(store.open)
+    context.on_stop.append(store.close)
 
 
 async def create_server(settings: Settings) -> tuple[ServiceServer, int]:

@@ -1,0 +1,68 @@
+"""Idempotent PlanTrip: a request_id seen within the window returns its stored trip.
+
+In one process, duplicates that arrive together wait for the first to finish
+(a lock per request id) and then find its trip, so no work is done twice.
+Across processes the store's unique request_id index keeps a single trip.
+"""
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+
+from tripmesh.v1.trip_pb2 import Trip
+
+from services.orchestrator.store import TripStore
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class KeyedLocks:
+    """An asyncio lock per key, dropped when nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+    def __len__(self) -> int:
+        return len(self._locks)
+
+
+class Idempotency:
+    """Looks up and records trips by request id, within a time window."""
+
+    def __init__(
+        self, store: TripStore, window_seconds: float, now: Callable[[], datetime] = utc_now
+    ) -> None:
+        self._store = store
+        self._window = timedelta(seconds=window_seconds)
+        self._now = now
+        self._locks = KeyedLocks()
+
+    def _since(self) -> datetime:
+        return self._now() - self._window
+
+    @asynccontextmanager
+    async def claim(self, request_id: str) -> AsyncIterator[Trip | None]:
+        """Holds the request id for the block; yields its stored trip, if there is one."""
+        async with self._locks.hold(request_id):
+            yield await self._store.find_by_request_id(request_id, since=self._since())
+
+    async def record(self, trip: Trip) -> Trip:
+        """Stores the trip; returns the one stored for its request id (another, if it won)."""
+        return await self._store.put(trip, dedupe_since=self._since())

@@ -1,0 +1,54 @@
+"""The trip store interface. SQLite by default (sqlite_store); PostgreSQL later.
+
+Stores keep each trip as its serialized proto plus the columns they query:
+id, request id (the idempotency key, unique while it is live) and create time.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from tripmesh.v1.trip_pb2 import Trip
+
+
+@dataclass(frozen=True)
+class TripPage:
+    """One page of ListTrips, newest first; `next_page_token` is empty on the last page."""
+
+    trips: list[Trip]
+    next_page_token: str
+
+
+class StoreError(OSError):
+    """The store cannot be opened or used (bad file, schema newer than this code, ...).
+
+    An OSError, so that `tripmesh serve` reports it in one line at start.
+    """
+
+
+class TripStore(Protocol):
+    """Where planned trips are kept."""
+
+    async def open(self) -> None:
+        """Connects, creates or migrates the schema. Called once at start."""
+
+    async def close(self) -> None:
+        """Releases connections. Called once at stop."""
+
+    async def put(self, trip: Trip, *, dedupe_since: datetime) -> Trip:
+        """Stores `trip` (with its name and create time set) and returns the trip now stored.
+
+        When another trip with the same non-empty `request.request_id` was
+        created at or after `dedupe_since`, nothing is written and that trip is
+        returned: concurrent duplicates never make two trips. An older trip
+        with that id gives up the key.
+        """
+
+    async def get(self, trip_id: str) -> Trip | None:
+        """The trip with this id, or None."""
+
+    async def list(self, page_size: int, page_token: str = "") -> TripPage:
+        """Trips newest first. `page_token` comes from a previous page (paging.decode_token)."""
+
+    async def find_by_request_id(self, request_id: str, *, since: datetime) -> Trip | None:
+        """The trip made for `request_id` at or after `since`, or None."""

@@ -1,0 +1,274 @@
+"""The trip workflow: guardrails, draft, price and advise in parallel, fit the budget, store.
+
+One implementation serves both RPCs: `run` yields a PlanEvent at each step
+(StreamPlanTrip maps them), and `plan` keeps the last (PlanTrip). The work runs
+in a task of its own that reports events through a queue, so that the guide's
+answer is reported the moment it arrives, whatever the budget path is doing;
+closing the event stream (a client that went away) cancels that task, and with
+it every outgoing call.
+"""
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import AsyncGenerator, Callable
+from contextlib import aclosing
+from dataclasses import dataclass
+
+from tripmesh.v1.orchestrator_service_pb2 import PlanStage
+from tripmesh.v1.planner_service_pb2 import ReviseItineraryRequest
+from tripmesh.v1.trip_pb2 import Pace, PlanTripRequest, Trip
+
+from services.orchestrator.agents import (
+    BudgetClient,
+    GuideClient,
+    PlannerClient,
+    failure_code,
+    is_deadline_exceeded,
+)
+from services.orchestrator.idempotency import Idempotency
+from services.orchestrator.names import new_trip_id, trip_name
+from services.orchestrator.settings import OrchestratorSettings
+from services.orchestrator.store import TripStore
+from services.orchestrator.timing import TripClock
+from services.orchestrator.trips import (
+    add_usage,
+    add_warnings,
+    cut_categories,
+    describe_estimate,
+    snapshot,
+)
+from services.orchestrator.validation import Validator, check_request
+
+logger = logging.getLogger(__name__)
+
+# A revision round (planner, then budget) is started only when this many times
+# the duration of the first draft and estimate is left on the clock.
+ROUND_TIME_FACTOR = 1.5
+
+
+@dataclass(frozen=True)
+class PlanEvent:
+    """A finished step: its stage, a line for people, and the trip as far as it is known."""
+
+    stage: PlanStage
+    message: str
+    trip: Trip
+
+
+Emit = Callable[[PlanStage, str], None]
+
+
+@dataclass
+class _Run:
+    """The state of one trip request while it is planned."""
+
+    request: PlanTripRequest
+    trip: Trip
+    clock: TripClock
+    round_seconds: float = 0.0
+
+
+class TripWorkflow:
+    """Plans trips with the three agents and keeps them in the store."""
+
+    def __init__(
+        self,
+        planner: PlannerClient,
+        budget: BudgetClient,
+        guide: GuideClient,
+        store: TripStore,
+        settings: OrchestratorSettings,
+        validate: Validator = check_request,
+    ) -> None:
+        self._planner = planner
+        self._budget = budget
+        self._guide = guide
+        self._settings = settings
+        self._validate = validate
+        self._idempotency = Idempotency(store, settings.idempotency_window)
+
+    async def plan(self, request: PlanTripRequest) -> Trip:
+        """Plans a trip and returns it, complete and stored."""
+        trip: Trip | None = None
+        async with aclosing(self.run(request)) as events:
+            async for event in events:
+                trip = event.trip
+        assert trip is not None  # run() ends with the complete trip or raises
+        return trip
+
+    async def run(self, request: PlanTripRequest) -> AsyncGenerator[PlanEvent, None]:
+        """Plans a trip, yielding an event at each step and the complete trip last.
+
+        Raises the typed error of a bad request, or the AioRpcError of a
+        planner or budget call that failed.
+        """
+        clock = TripClock.for_request(self._settings.trip_deadline, self._settings.answer_reserve)
+        warnings = self._validate(request)
+        run = _Run(_normalized(request), Trip(name=trip_name(new_trip_id())), clock)
+        run.trip.request.CopyFrom(run.request)
+        add_warnings(run.trip, warnings)
+        events: asyncio.Queue[PlanEvent | None] = asyncio.Queue()
+
+        def emit(stage: PlanStage, message: str) -> None:
+            events.put_nowait(PlanEvent(stage, message, snapshot(run.trip)))
+
+        emit(PlanStage.PLAN_STAGE_VALIDATED, f"request {run.request.request_id} accepted")
+        work = asyncio.create_task(self._work(run, emit, lambda: events.put_nowait(None)))
+        try:
+            while (event := await events.get()) is not None:
+                yield event
+            await work  # raises what the work raised
+        finally:
+            work.cancel()
+            await asyncio.gather(work, return_exceptions=True)
+
+    async def _work(self, run: _Run, emit: Emit, done: Callable[[], None]) -> None:
+        try:
+            async with self._idempotency.claim(run.request.request_id) as stored:
+                if stored is not None:
+                    run.trip.CopyFrom(stored)
+                    emit(
+                        PlanStage.PLAN_STAGE_COMPLETED,
+                        f"request {run.request.request_id} was planned before: {stored.name}",
+                    )
+                    return
+                await self._plan(run, emit)
+        finally:
+            done()
+
+    async def _plan(self, run: _Run, emit: Emit) -> None:
+        started = time.monotonic()
+        drafted = await self._planner.draft(run.request, run.clock.timeout("planner"))
+        run.trip.itinerary.CopyFrom(drafted.itinerary)
+        add_usage(run.trip.usage, drafted.usage)
+        add_warnings(run.trip, drafted.warnings)
+        emit(PlanStage.PLAN_STAGE_ITINERARY_DRAFTED, _describe_itinerary(run.trip))
+        guide = asyncio.create_task(self._advise(run, emit))
+        try:
+            await self._estimate(run, emit)
+            run.round_seconds = time.monotonic() - started
+            await self._fit_budget(run, emit)
+            await guide
+        finally:
+            guide.cancel()
+        await self._store(run, emit)
+
+    async def _estimate(self, run: _Run, emit: Emit) -> None:
+        priced = await self._budget.estimate(
+            run.request, run.trip.itinerary, run.clock.timeout("budget")
+        )
+        run.trip.estimate.CopyFrom(priced.estimate)
+        add_usage(run.trip.usage, priced.usage)
+        add_warnings(run.trip, priced.warnings)
+        emit(
+            PlanStage.PLAN_STAGE_BUDGET_ESTIMATED,
+            f"estimated {describe_estimate(priced.estimate, run.request.budget)}",
+        )
+
+    async def _advise(self, run: _Run, emit: Emit) -> None:
+        """Local advice, optional: a failure or timeout leaves a warning, never an error.
+
+        The guide gets a share of the time the budget path has, so that waiting
+        for it never costs the whole deadline.
+        """
+        share = self._settings.guide_timeout_share
+        try:
+            advised = await self._guide.advise(
+                run.request, run.trip.itinerary, run.clock.timeout("guide", share)
+            )
+        except Exception as exc:  # any failure of an optional hop degrades the answer
+            code = failure_code(exc)
+            logger.warning("guide failed (%s): trip without advice", code)
+            add_warnings(run.trip, [_guide_warning(code)])
+            emit(PlanStage.PLAN_STAGE_GUIDE_READY, f"local advice unavailable ({code})")
+            return
+        run.trip.guide.CopyFrom(advised.guide)
+        add_usage(run.trip.usage, advised.usage)
+        add_warnings(run.trip, advised.warnings)
+        emit(
+            PlanStage.PLAN_STAGE_GUIDE_READY,
+            f"local advice ready: {len(advised.guide.tips)} tips,"
+            f" {len(advised.guide.phrases)} phrases",
+        )
+
+    async def _fit_budget(self, run: _Run, emit: Emit) -> None:
+        """Revision rounds while over budget, bounded in number and by the clock."""
+        trip = run.trip
+        while not trip.estimate.within_budget and trip.revisions < self._settings.max_revisions:
+            if run.clock.left() < ROUND_TIME_FACTOR * run.round_seconds:
+                add_warnings(trip, ["Stopped revising to fit the budget: too little time left."])
+                break
+            try:
+                await self._revise(run)
+            except Exception as exc:
+                if not is_deadline_exceeded(exc):
+                    raise
+                # The last priced plan stands; better an answer over budget than none.
+                add_warnings(trip, ["Stopped revising to fit the budget: the deadline came."])
+                break
+            trip.revisions += 1
+            emit(
+                PlanStage.PLAN_STAGE_REVISED,
+                f"revision {trip.revisions}:"
+                f" {describe_estimate(trip.estimate, run.request.budget)}",
+            )
+        if not trip.estimate.within_budget:
+            rounds = f" after {trip.revisions} revision(s)" if trip.revisions else ""
+            verdict = describe_estimate(trip.estimate, trip.request.budget)
+            add_warnings(trip, [f"Still over budget{rounds}: {verdict}."])
+
+    async def _revise(self, run: _Run) -> None:
+        """One round: the planner cuts towards the budget, the budget agent prices the result."""
+        trip = run.trip
+        revised = await self._planner.revise(
+            ReviseItineraryRequest(
+                trip=run.request,
+                itinerary=trip.itinerary,
+                target_total=run.request.budget,
+                cut_categories=cut_categories(trip.estimate),
+                estimate=trip.estimate,
+            ),
+            run.clock.timeout("planner"),
+        )
+        add_usage(trip.usage, revised.usage)
+        priced = await self._budget.estimate(
+            run.request, revised.itinerary, run.clock.timeout("budget")
+        )
+        add_usage(trip.usage, priced.usage)
+        trip.itinerary.CopyFrom(revised.itinerary)
+        trip.estimate.CopyFrom(priced.estimate)
+        add_warnings(trip, [*revised.warnings, *priced.warnings])
+
+    async def _store(self, run: _Run, emit: Emit) -> None:
+        run.trip.create_time.GetCurrentTime()
+        stored = await self._idempotency.record(run.trip)
+        if stored.name != run.trip.name:
+            logger.info("a concurrent request with the same request_id stored %s", stored.name)
+        run.trip.CopyFrom(stored)
+        emit(PlanStage.PLAN_STAGE_STORED, f"stored as {stored.name}")
+        emit(PlanStage.PLAN_STAGE_COMPLETED, "trip ready")
+
+
+def _normalized(request: PlanTripRequest) -> PlanTripRequest:
+    """The request as stored: pace spelled out, a request id always present."""
+    result = PlanTripRequest()
+    result.CopyFrom(request)
+    if result.pace == Pace.PACE_UNSPECIFIED:
+        result.pace = Pace.PACE_BALANCED
+    if not result.request_id:
+        result.request_id = uuid.uuid4().hex
+    return result
+
+
+def _describe_itinerary(trip: Trip) -> str:
+    activities = sum(len(day.activities) for day in trip.itinerary.days)
+    place = trip.itinerary.destination.name or trip.request.destination
+    return f"itinerary drafted: {len(trip.itinerary.days)} days, {activities} activities in {place}"
+
+
+def _guide_warning(code: str) -> str:
+    if code == "DEADLINE_EXCEEDED":
+        return "No local advice: the guide did not answer in time."
+    return f"No local advice: the guide could not answer ({code})."
