@@ -1,8 +1,8 @@
 """Versioned prompt files beside this module: `<name>.v<N>.md`, a system part and a user part.
 
-The files are read on first use, never at import (this is a package so that they
-ship as its package data). The highest version of a name is
-used; its number goes into the response cache key, so a new wording misses the cache.
+The files are read on first use, never at import; this is a package so that they ship
+as its package data. The highest version of a name is used; its number goes into the
+response cache key, so a new wording misses the cache.
 """
 
 import functools

@@ -5,12 +5,14 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from services.llm import LLMSettings, ModelChain, create_model_chain
+from services.runtime.errors import Internal
 from tests.fakes import FakeGemini, FakeOpenAI
 from tests.unit.llm.conftest import GEMINI, GOOD, OFFLINE, OPENAI, Calls, plan_task
 
@@ -125,3 +127,14 @@ def test_offline_chain_imports_no_sdk() -> None:
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
     )
     assert json.loads(out.stdout.replace("'", '"')) == []
+
+
+async def test_a_task_without_a_prompt_file_is_an_internal_error(
+    make_chain: Callable[..., ModelChain], openai_fake: FakeOpenAI
+) -> None:
+    task = replace(plan_task(), name="no_such_prompt")
+    assert (await make_chain("offline").run(task)).provider == "offline"  # needs no prompt
+    with pytest.raises(Internal) as raised:
+        await make_chain().run(task)
+    assert raised.value.reason == "LLM_PROMPT_MISSING"
+    assert openai_fake.count() == 0
