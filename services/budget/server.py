@@ -5,8 +5,10 @@ from tripmesh.v1 import budget_service_pb2_grpc
 
 from registry import known_service
 from services.budget.servicer import BudgetServiceServicer
+from services.budget.tools import budget_tools
 from services.runtime.server import ServiceContext, ServiceServer, build_server
 from services.runtime.settings import Settings
+from services.tools.install import install_tools
 
 SERVICE = known_service("budget")
 
@@ -14,6 +16,7 @@ SERVICE = known_service("budget")
 async def install(server: grpc.aio.Server, context: ServiceContext) -> None:
     """Adds the servicers of the budget service."""
     budget_service_pb2_grpc.add_BudgetServiceServicer_to_server(BudgetServiceServicer(), server)
+    install_tools(server, context, budget_tools())
 
 
 async def create_server(settings: Settings) -> tuple[ServiceServer, int]:

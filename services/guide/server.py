@@ -5,8 +5,10 @@ from tripmesh.v1 import guide_service_pb2_grpc
 
 from registry import known_service
 from services.guide.servicer import GuideServiceServicer
+from services.guide.tools import guide_tools
 from services.runtime.server import ServiceContext, ServiceServer, build_server
 from services.runtime.settings import Settings
+from services.tools.install import install_tools
 
 SERVICE = known_service("guide")
 
@@ -14,6 +16,7 @@ SERVICE = known_service("guide")
 async def install(server: grpc.aio.Server, context: ServiceContext) -> None:
     """Adds the servicers of the guide service."""
     guide_service_pb2_grpc.add_GuideServiceServicer_to_server(GuideServiceServicer(), server)
+    install_tools(server, context, guide_tools())
 
 
 async def create_server(settings: Settings) -> tuple[ServiceServer, int]:

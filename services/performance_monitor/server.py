@@ -1,21 +1,78 @@
 """The performance monitor server: its servicers on the shared runtime."""
 
+import asyncio
+from contextlib import suppress
+
 import grpc
+from tripmesh.v1 import performance_monitor_service_pb2 as pb
 from tripmesh.v1 import performance_monitor_service_pb2_grpc
 
-from registry import known_service
-from services.performance_monitor.servicer import PerformanceMonitorServiceServicer
+from registry import KNOWN_SERVICES, known_service
+from services.performance_monitor.alerts import AlertBook
+from services.performance_monitor.health import GrpcProbe, HealthWatcher
+from services.performance_monitor.monitor import PerformanceMonitor
+from services.performance_monitor.rules import Thresholds, default_rules
+from services.performance_monitor.servicer import PerformanceMonitorServiceServicer, record
+from services.performance_monitor.store import StatsStore
 from services.runtime.server import ServiceContext, ServiceServer, build_server
 from services.runtime.settings import Settings
 
 SERVICE = known_service("performance-monitor")
+_WINDOWS = (60, 300, 3600)
+
+
+def thresholds(settings: Settings) -> Thresholds:
+    if settings.alert_window not in _WINDOWS:
+        raise ValueError(f"TRIPMESH_ALERT_WINDOW must be one of {_WINDOWS}")
+    return Thresholds(
+        trip_failure_rate=settings.alert_trip_failure_rate,
+        trip_duration=settings.alert_trip_duration,
+        model_failure_rate=settings.alert_model_failure_rate,
+        service_down=settings.alert_service_down,
+        window=float(settings.alert_window),
+        min_count=settings.alert_min_count,
+    )
+
+
+def create_monitor(context: ServiceContext, probe: GrpcProbe) -> PerformanceMonitor:
+    watched = [s for s in KNOWN_SERVICES.values() if s != SERVICE]
+    health = HealthWatcher(context.discovery, watched, probe)
+    store = StatsStore()
+    rules = default_rules(store, health, thresholds(context.settings))
+    return PerformanceMonitor(store, rules, AlertBook(), health)
 
 
 async def install(server: grpc.aio.Server, context: ServiceContext) -> None:
     """Adds the servicers of the performance monitor service."""
+    probe = GrpcProbe(timeout=context.settings.consul_check_timeout)
+    monitor = create_monitor(context, probe)
     performance_monitor_service_pb2_grpc.add_PerformanceMonitorServiceServicer_to_server(
-        PerformanceMonitorServiceServicer(), server
+        PerformanceMonitorServiceServicer(monitor), server
     )
+
+    async def record_locally(request: pb.RecordExecutionsRequest) -> None:
+        await record(monitor, request)
+
+    # The monitor's own RPCs go straight into its store, not through the network.
+    context.reporter.use_sink(record_locally)
+    settings = context.settings
+    task: asyncio.Task[None] | None = None
+
+    async def start() -> None:
+        nonlocal task
+        task = asyncio.get_running_loop().create_task(
+            monitor.run(settings.monitor_eval_interval, settings.monitor_health_interval)
+        )
+
+    async def stop() -> None:
+        if task is not None:
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
+        await probe.close()
+
+    context.on_start.append(start)
+    context.on_stop.append(stop)
 
 
 async def create_server(settings: Settings) -> tuple[ServiceServer, int]:

@@ -5,8 +5,10 @@ from tripmesh.v1 import planner_service_pb2_grpc
 
 from registry import known_service
 from services.planner.servicer import PlannerServiceServicer
+from services.planner.tools import planner_tools
 from services.runtime.server import ServiceContext, ServiceServer, build_server
 from services.runtime.settings import Settings
+from services.tools.install import install_tools
 
 SERVICE = known_service("planner")
 
@@ -14,6 +16,7 @@ SERVICE = known_service("planner")
 async def install(server: grpc.aio.Server, context: ServiceContext) -> None:
     """Adds the servicers of the planner service."""
     planner_service_pb2_grpc.add_PlannerServiceServicer_to_server(PlannerServiceServicer(), server)
+    install_tools(server, context, planner_tools())
 
 
 async def create_server(settings: Settings) -> tuple[ServiceServer, int]:

@@ -23,6 +23,7 @@ from services.runtime.interceptors import (
     RequestContextInterceptor,
 )
 from services.runtime.metrics import serve_metrics
+from services.runtime.reporting import ExecutionReporter, ReportingInterceptor
 from services.runtime.settings import Settings
 from services.runtime.tracing import configure_tracing, server_interceptor
 
@@ -50,6 +51,7 @@ class ServiceContext:
     on_start: list[Hook] = field(default_factory=list)
     on_stop: list[Hook] = field(default_factory=list)
     port: int = 0
+    reporter: ExecutionReporter = field(default_factory=ExecutionReporter.disabled)
 
 
 Install = Callable[[grpc.aio.Server, ServiceContext], Awaitable[None]]
@@ -148,12 +150,16 @@ def discovery_options(settings: Settings) -> DiscoveryOptions:
     )
 
 
-def _interceptors(service: KnownService, settings: Settings) -> list[grpc.aio.ServerInterceptor]:
+def _interceptors(
+    service: KnownService, settings: Settings, reporter: ExecutionReporter
+) -> list[grpc.aio.ServerInterceptor]:
     interceptors: list[grpc.aio.ServerInterceptor] = [
         server_interceptor(),
         MetricsInterceptor(),
         RequestContextInterceptor(),
     ]
+    if reporter.enabled:  # outside fault delay and errors: sees the time and code clients see
+        interceptors.insert(2, ReportingInterceptor(reporter))
     if settings.fault_delay_ms:
         interceptors.append(FaultDelayInterceptor(settings.fault_delay_ms))
     interceptors.append(ErrorInterceptor(service.discovery_name))
@@ -174,8 +180,9 @@ async def build_server(
         margin=settings.deadline_margin,
         max_message_bytes=settings.max_message_bytes,
     )
+    reporter = ExecutionReporter.from_settings(service.discovery_name, settings)
     server = grpc.aio.server(
-        interceptors=_interceptors(service, settings),
+        interceptors=_interceptors(service, settings, reporter),
         options=[
             ("grpc.max_receive_message_length", settings.max_message_bytes),
             ("grpc.max_send_message_length", settings.max_message_bytes),
@@ -190,7 +197,9 @@ async def build_server(
         discovery=discovery,
         channels=channels,
         health=health.aio.HealthServicer(),
+        reporter=reporter,
     )
+    reporter.attach(context)
     health_pb2_grpc.add_HealthServicer_to_server(context.health, server)
     await install(server, context)
     if service.proto_service and service.proto_service not in context.proto_services:

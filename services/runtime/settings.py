@@ -13,6 +13,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from gateway.settings import GatewaySettings
 from services.orchestrator.settings import OrchestratorSettings
+from services.performance_monitor.settings import MonitorSettings
+from services.runtime.reporting_settings import ReportSettings
+from services.task_router.settings import RouterSettings
+from services.tools.settings import ToolSettings
 
 PREFIX = "TRIPMESH_"
 
@@ -63,7 +67,15 @@ class RuntimeSettings(BaseSettings):
         return "consul" if self.consul_http_addr else "static"
 
 
-class Settings(GatewaySettings, OrchestratorSettings, RuntimeSettings):
+class Settings(
+    GatewaySettings,
+    OrchestratorSettings,
+    ToolSettings,
+    RouterSettings,
+    MonitorSettings,
+    ReportSettings,
+    RuntimeSettings,
+):
     """Every setting of tripmesh: one object, read once."""
 
 

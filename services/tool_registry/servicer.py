@@ -1,29 +1,54 @@
-"""gRPC servicer of the tool registry service: maps protos to the domain and back."""
+"""gRPC servicer of the tool registry service: maps protos to the catalogue and back."""
 
 from typing import Any
 
 import grpc
+from tripmesh.v1 import tool_registry_service_pb2 as pb
 from tripmesh.v1 import tool_registry_service_pb2_grpc
 
-from services.runtime.errors import not_implemented_yet
+from services.runtime.errors import InvalidArgument
+from services.tool_registry.catalog import ToolCatalog
+from services.tool_registry.convert import definition_of, duration, provider_of, tool_proto
+
+Context = grpc.aio.ServicerContext[Any, Any]
 
 
 class ToolRegistryServiceServicer(tool_registry_service_pb2_grpc.ToolRegistryServiceServicer):
-    """Placeholder until issue #5: every RPC answers UNIMPLEMENTED with an ErrorInfo."""
+    def __init__(self, catalog: ToolCatalog) -> None:
+        self._catalog = catalog
 
-    async def RegisterTool(self, request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
-        raise not_implemented_yet("ToolRegistryService.RegisterTool", 5)
+    async def RegisterTool(self, request: pb.RegisterToolRequest, context: Context) -> pb.Tool:
+        if not request.HasField("tool") or not request.HasField("provider"):
+            raise InvalidArgument(
+                "tool and provider are required", reason="MISSING_FIELD", field="tool"
+            )
+        view = self._catalog.register(definition_of(request.tool), provider_of(request.provider))
+        return tool_proto(view)
 
     async def DeregisterTool(
-        self, request: Any, context: grpc.aio.ServicerContext[Any, Any]
-    ) -> Any:
-        raise not_implemented_yet("ToolRegistryService.DeregisterTool", 5)
+        self, request: pb.DeregisterToolRequest, context: Context
+    ) -> pb.DeregisterToolResponse:
+        self._catalog.deregister(request.name, request.instance_id)
+        return pb.DeregisterToolResponse()
 
-    async def GetTool(self, request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
-        raise not_implemented_yet("ToolRegistryService.GetTool", 5)
+    async def GetTool(self, request: pb.GetToolRequest, context: Context) -> pb.Tool:
+        return tool_proto(self._catalog.get(request.name))
 
-    async def ListTools(self, request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
-        raise not_implemented_yet("ToolRegistryService.ListTools", 5)
+    async def ListTools(
+        self, request: pb.ListToolsRequest, context: Context
+    ) -> pb.ListToolsResponse:
+        views, next_token = self._catalog.list_tools(
+            tag=request.tag,
+            provider=request.provider,
+            page_size=request.page_size,
+            page_token=request.page_token,
+        )
+        return pb.ListToolsResponse(
+            tools=[tool_proto(v) for v in views], next_page_token=next_token
+        )
 
-    async def Heartbeat(self, request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
-        raise not_implemented_yet("ToolRegistryService.Heartbeat", 5)
+    async def Heartbeat(
+        self, request: pb.HeartbeatRequest, context: Context
+    ) -> pb.HeartbeatResponse:
+        unknown = self._catalog.heartbeat(request.instance_id, list(request.tool_names))
+        return pb.HeartbeatResponse(unknown_tool_names=unknown, ttl=duration(self._catalog.ttl))

@@ -1,0 +1,109 @@
+"""The monitor watches every service's health itself: discovery for the instances,
+the gRPC health service (or the gateway's /healthz) for their status.
+
+A service is SERVING while at least one of its instances says so; the rule
+"not SERVING for more than 2 minutes" reads how long it has not been.
+"""
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import grpc
+import httpx
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from registry import Discovery, Endpoint, KnownService
+
+logger = logging.getLogger(__name__)
+
+Probe = Callable[[KnownService, Endpoint], Awaitable[bool]]
+
+
+@dataclass
+class ServiceState:
+    serving: bool
+    since: float  # when it entered this state (wall clock)
+
+
+class GrpcProbe:
+    """Checks one instance: gRPC health of the service's name, or HTTP /healthz for the gateway."""
+
+    def __init__(self, timeout: float) -> None:
+        self._timeout = timeout
+        self._channels: dict[str, grpc.aio.Channel] = {}
+        self._http: httpx.AsyncClient | None = None
+
+    async def __call__(self, service: KnownService, endpoint: Endpoint) -> bool:
+        if not service.proto_service:
+            return await self._http_ok(endpoint)
+        channel = self._channels.get(endpoint.address)
+        if channel is None:
+            channel = self._channels[endpoint.address] = grpc.aio.insecure_channel(endpoint.address)
+        stub = health_pb2_grpc.HealthStub(channel)
+        try:
+            reply = await stub.Check(
+                health_pb2.HealthCheckRequest(service=service.discovery_name), timeout=self._timeout
+            )
+        except grpc.aio.AioRpcError:
+            return False
+        return bool(reply.status == health_pb2.HealthCheckResponse.SERVING)
+
+    async def _http_ok(self, endpoint: Endpoint) -> bool:
+        if self._http is None:
+            self._http = httpx.AsyncClient(timeout=self._timeout)
+        try:
+            reply = await self._http.get(f"http://{endpoint.address}/healthz")
+        except httpx.HTTPError:
+            return False
+        return reply.status_code == 200
+
+    async def close(self) -> None:
+        channels = list(self._channels.values())
+        self._channels.clear()
+        await asyncio.gather(*(c.close() for c in channels), return_exceptions=True)
+        if self._http is not None:
+            await self._http.aclose()
+
+
+class HealthWatcher:
+    def __init__(
+        self,
+        discovery: Discovery,
+        services: list[KnownService],
+        probe: Probe,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._discovery = discovery
+        self._services = services
+        self._probe = probe
+        self._clock = clock
+        self._states: dict[str, ServiceState] = {}
+
+    def not_serving(self, now: float) -> dict[str, float]:
+        return {
+            name: 0.0 if state.serving else max(0.0, now - state.since)
+            for name, state in self._states.items()
+        }
+
+    async def check_all(self) -> None:
+        """One round: every service's instances, concurrently."""
+        results = await asyncio.gather(*(self._serving(s) for s in self._services))
+        now = self._clock()
+        for service, serving in zip(self._services, results, strict=True):
+            state = self._states.get(service.discovery_name)
+            if state is None or state.serving != serving:
+                if state is not None:
+                    logger.info(
+                        "%s is %s", service.discovery_name, "SERVING" if serving else "NOT SERVING"
+                    )
+                self._states[service.discovery_name] = ServiceState(serving, now)
+
+    async def _serving(self, service: KnownService) -> bool:
+        endpoints = self._discovery.endpoints(service.discovery_name)
+        if not endpoints:
+            return False
+        answers = await asyncio.gather(*(self._probe(service, e) for e in endpoints))
+        return any(answers)

@@ -1,0 +1,67 @@
+"""One channel per provider instance, so that the router, not gRPC's balancer, picks the instance.
+
+No gRPC retry policy here: the router's own failover is the only retry layer of
+this hop. Reconnect backoff is kept short so that an instance that comes back
+is reachable again soon after its ejection ends.
+"""
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+import grpc
+from tripmesh.v1 import tool_service_pb2_grpc
+
+from services.runtime.channels import OutgoingInterceptor
+from services.runtime.tracing import client_interceptors
+
+if TYPE_CHECKING:  # the async stub types exist in the .pyi only
+    from tripmesh.v1.tool_service_pb2_grpc import ToolServiceAsyncStub
+
+
+class InstanceChannels:
+    def __init__(self, *, default_deadline: float, margin: float, max_message_bytes: int) -> None:
+        self._interceptors: list[grpc.aio.ClientInterceptor] = [
+            *client_interceptors(),
+            OutgoingInterceptor(default_deadline, margin),
+        ]
+        self._options: list[tuple[str, Any]] = [
+            ("grpc.enable_retries", 0),
+            ("grpc.max_receive_message_length", max_message_bytes),
+            ("grpc.max_send_message_length", max_message_bytes),
+            ("grpc.keepalive_time_ms", 30_000),
+            ("grpc.initial_reconnect_backoff_ms", 200),
+            ("grpc.min_reconnect_backoff_ms", 200),
+            ("grpc.max_reconnect_backoff_ms", 2_000),
+        ]
+        self._channels: dict[str, tuple[grpc.aio.Channel, ToolServiceAsyncStub]] = {}
+        self._closing: set[asyncio.Task[None]] = set()
+
+    def stub(self, endpoint: str) -> "ToolServiceAsyncStub":
+        """The ToolService stub of the instance at `endpoint` ("host:port")."""
+        entry = self._channels.get(endpoint)
+        if entry is None:
+            channel = grpc.aio.insecure_channel(
+                endpoint, self._options, interceptors=self._interceptors
+            )
+            stub: Any = tool_service_pb2_grpc.ToolServiceStub(channel)
+            entry = self._channels[endpoint] = (channel, stub)
+        return entry[1]
+
+    def reset(self, endpoint: str) -> None:
+        """Drops the channel to `endpoint`; the next call connects afresh (after an ejection)."""
+        entry = self._channels.pop(endpoint, None)
+        if entry is not None:
+            task = asyncio.get_running_loop().create_task(entry[0].close(grace=5.0))
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
+
+    def retain(self, endpoints: set[str]) -> None:
+        """Closes the channels of endpoints no longer among any tool's providers."""
+        for endpoint in [e for e in self._channels if e not in endpoints]:
+            self.reset(endpoint)
+
+    async def close(self) -> None:
+        channels = [channel for channel, _ in self._channels.values()]
+        self._channels.clear()
+        await asyncio.gather(*(c.close(grace=1.0) for c in channels), return_exceptions=True)
+        await asyncio.gather(*self._closing, return_exceptions=True)
