@@ -1,22 +1,140 @@
-"""The gateway's ASGI application."""
+"""The gateway's ASGI application: everything built once from the settings and descriptors.
+
+Pure ASGI layers, outermost first: observe (request id, route, metrics, logs,
+span, errors) → CORS → guard (keys, rate limit) → dispatch (fixed endpoints or
+the transcoding endpoint). Channels are opened in the lifespan startup.
+"""
+
+import json
+import logging
+from functools import partial
+from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+
+from gateway.auth import ApiKeys
+from gateway.cors import origins, with_cors
+from gateway.dispatch import Dispatcher, FixedEndpoint
+from gateway.docs import render_docs
+from gateway.endpoint import CallPolicy, RpcEndpoint
+from gateway.guard import GuardMiddleware
+from gateway.health import Readiness, healthz
+from gateway.observe import ObserveMiddleware
+from gateway.openapi import openapi_document
+from gateway.propagation import forwardable
+from gateway.ratelimit import RateLimiter
+from gateway.responses import HTML, JSON, Receive, Scope, Send, send_response
+from gateway.router import Router
+from gateway.rules import Route, load_routes
+from gateway.upstream import Upstreams
+from registry import Discovery
+from registry.factory import create_discovery
+from services.runtime.channels import ChannelPool
+from services.runtime.server import discovery_options, package_version
+from services.runtime.settings import Settings
+
+logger = logging.getLogger(__name__)
 
 
-async def healthz(request: Request) -> Response:
-    """The gateway itself is up."""
-    return JSONResponse({"status": "SERVING"})
+class Gateway:
+    """The ASGI app; `keys` tells the server whether to bind beyond loopback."""
+
+    def __init__(self, settings: Settings, routes: list[Route] | None = None) -> None:
+        self.settings = settings
+        self.routes = routes if routes is not None else load_routes()
+        self.keys = ApiKeys.from_settings(settings.api_keys, settings.api_key_file)
+        self.endpoint = RpcEndpoint(self.routes, _policy(settings))
+        self.readiness = Readiness(settings.gateway_readyz_timeout)
+        self.document = _document(self.routes, self.keys.enabled)
+        self.dispatcher = Dispatcher(Router(self.routes), self.endpoint, self._fixed())
+        guarded = GuardMiddleware(
+            self.dispatcher,
+            self.keys,
+            RateLimiter(settings.rate_limit, settings.rate_limit_burst),
+        )
+        methods = sorted({r.http_method for r in self.routes})
+        cors = with_cors(guarded, origins(settings.cors_origins), methods)
+        self._http = ObserveMiddleware(cors, self.dispatcher.resolve)
+        self._discovery: Discovery | None = None
+        self._pool: ChannelPool | None = None
+
+    def _fixed(self) -> dict[str, FixedEndpoint]:
+        openapi = json.dumps(self.document, separators=(",", ":")).encode()
+        return {
+            "/healthz": healthz,
+            "/readyz": self.readiness.readyz,
+            "/metrics": _metrics,
+            "/openapi.json": partial(_static, body=openapi, content_type=JSON),
+            "/docs": partial(_static, body=render_docs(self.document), content_type=HTML),
+        }
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self._http(scope, receive, send)
+        elif scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+
+    async def startup(self) -> None:
+        """Starts discovery and opens a channel per upstream service."""
+        settings = self.settings
+        self._discovery = create_discovery(discovery_options(settings))
+        await self._discovery.start()
+        self._pool = ChannelPool(
+            self._discovery,
+            default_deadline=max(settings.gateway_max_deadline, settings.default_deadline),
+            margin=0.0,  # the gateway is the first hop: the client's timeout passes on whole
+            max_message_bytes=settings.max_message_bytes,
+        )
+        upstreams = Upstreams(self._pool, {r.rpc.upstream for r in self.routes})
+        self.endpoint.upstreams = upstreams
+        self.readiness.upstreams = upstreams
+        logger.info("routing %d HTTP routes to %s", len(self.routes), ", ".join(upstreams.services))
+
+    async def shutdown(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+        if self._discovery is not None:
+            await self._discovery.close()
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    await self.startup()
+                except Exception as exc:
+                    logger.exception("gateway failed to start")
+                    await send({"type": "lifespan.startup.failed", "message": str(exc)})
+                    return
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.shutdown()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
 
 
-async def metrics(request: Request) -> Response:
-    """Prometheus metrics of the gateway process."""
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+def create_app(settings: Settings, routes: list[Route] | None = None) -> Gateway:
+    """The gateway for `settings`, serving `routes` (default: every annotated RPC)."""
+    return Gateway(settings, routes)
 
 
-def create_app() -> Starlette:
-    """The gateway: health and metrics (transcoding arrives with issue #4)."""
-    return Starlette(routes=[Route("/healthz", healthz), Route("/metrics", metrics)])
+def _policy(settings: Settings) -> CallPolicy:
+    return CallPolicy(
+        unary_deadline=settings.gateway_deadline,
+        stream_deadline=settings.gateway_stream_deadline,
+        max_deadline=settings.gateway_max_deadline,
+        max_body_bytes=settings.max_body_bytes,
+        forward_headers=forwardable(settings.gateway_forward_headers),
+    )
+
+
+def _document(routes: list[Route], api_keys: bool) -> dict[str, Any]:
+    return openapi_document(routes, version=package_version(), api_keys=api_keys)
+
+
+async def _static(send: Send, *, body: bytes, content_type: bytes) -> None:
+    await send_response(send, 200, body, content_type)
+
+
+async def _metrics(send: Send) -> None:
+    await send_response(send, 200, generate_latest(), CONTENT_TYPE_LATEST.encode())

@@ -1,35 +1,80 @@
-"""Runs the gateway on uvicorn (`tripmesh serve gateway`)."""
+"""Runs the gateway on uvicorn (uvloop, httptools) for `tripmesh serve gateway`.
+
+Without API keys the gateway is open to anyone who can reach it, so it binds
+loopback only, whatever TRIPMESH_HOST says.
+"""
 
 import asyncio
+import ipaddress
 import logging
+import sys
 
 import uvicorn
 
-from gateway.app import create_app
+from gateway.app import Gateway, create_app
+from gateway.auth import KeyFileError
 from registry import known_service
 from services.runtime.logs import configure_logging
 from services.runtime.settings import Settings
+from services.runtime.tracing import configure_tracing
 
 SERVICE = known_service("gateway")
+LOOPBACK = "127.0.0.1"
 logger = logging.getLogger(__name__)
 
 
-def uvicorn_config(settings: Settings) -> uvicorn.Config:
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def bind_host(settings: Settings, keys_enabled: bool) -> str:
+    """TRIPMESH_HOST, or loopback (with a warning) when there are no keys to guard it."""
+    if keys_enabled:
+        return settings.host
+    if not is_loopback(settings.host):
+        logger.warning(
+            "no API keys (TRIPMESH_API_KEYS / TRIPMESH_API_KEY_FILE): refusing to bind %s,"
+            " binding %s only",
+            settings.host,
+            LOOPBACK,
+        )
+        return LOOPBACK
+    logger.warning("no API keys: the gateway is open to local clients only (%s)", settings.host)
+    return settings.host
+
+
+def uvicorn_config(settings: Settings, app: Gateway) -> uvicorn.Config:
     port = settings.port if settings.port is not None else SERVICE.port
     return uvicorn.Config(
-        create_app(),
-        host=settings.host,
+        app,
+        host=bind_host(settings, app.keys.enabled),
         port=port,
+        loop="uvloop",
+        http="httptools",
         log_config=None,
-        access_log=False,
+        access_log=False,  # gateway.access logs every request as JSON, with its request id
         timeout_graceful_shutdown=int(settings.grace_period) or None,
         lifespan="on",
+        server_header=False,
     )
 
 
 def run(settings: Settings) -> int:
     """Serves until SIGTERM or SIGINT; uvicorn drains open requests before it exits."""
     configure_logging(SERVICE.discovery_name, settings.log_level)
-    server = uvicorn.Server(uvicorn_config(settings))
+    configure_tracing(
+        SERVICE.discovery_name, settings.tracing, settings.otel_exporter_otlp_endpoint
+    )
+    try:
+        app = create_app(settings)
+    except KeyFileError as exc:
+        print(f"tripmesh: invalid setting {exc}", file=sys.stderr)
+        return 2
+    server = uvicorn.Server(uvicorn_config(settings, app))
     asyncio.run(server.serve())
-    return 0
+    return 0 if server.started else 1

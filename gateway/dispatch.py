@@ -1,0 +1,68 @@
+"""Sends each request to its endpoint: a fixed one (/healthz, /docs, ...) or a transcoded route.
+
+`resolve` runs first (from the outer middleware) so that metrics and logs know
+the route before auth or the endpoint answer.
+"""
+
+from collections.abc import Awaitable, Callable
+
+from gateway.endpoint import RpcEndpoint
+from gateway.errors import gateway_error
+from gateway.exchange import Exchange, exchange_of
+from gateway.responses import Receive, Scope, Send
+from gateway.router import Router
+from services.runtime.errors import NotFound, Unimplemented
+
+FixedEndpoint = Callable[[Send], Awaitable[None]]
+FIXED_METHODS = ("GET", "HEAD")
+
+
+class Dispatcher:
+    """The innermost ASGI app."""
+
+    def __init__(
+        self, router: Router, endpoint: RpcEndpoint, fixed: dict[str, FixedEndpoint]
+    ) -> None:
+        self._router = router
+        self._endpoint = endpoint
+        self._fixed = fixed
+
+    def resolve(self, exchange: Exchange) -> None:
+        """Names the request's route (its template, or the fixed path)."""
+        if exchange.raw_path in self._fixed:
+            exchange.label = exchange.raw_path
+            return
+        match = self._router.match(exchange.method, exchange.raw_path)
+        if match is not None:
+            exchange.match = match
+            exchange.label = match.route.label
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        exchange = exchange_of(scope)
+        fixed = self._fixed.get(exchange.raw_path)
+        if fixed is not None:
+            if exchange.method not in FIXED_METHODS:
+                raise _not_allowed(exchange, list(FIXED_METHODS))
+            await fixed(send)
+        elif exchange.match is not None:
+            await self._endpoint(exchange, scope, receive, send)
+        elif allowed := self._router.allowed_methods(exchange.raw_path):
+            raise _not_allowed(exchange, allowed)
+        else:
+            raise gateway_error(
+                NotFound,
+                f"no route for {exchange.method} {exchange.raw_path}",
+                reason="ROUTE_NOT_FOUND",
+                metadata={"method": exchange.method, "path": exchange.raw_path[:256]},
+            )
+
+
+def _not_allowed(exchange: Exchange, allowed: list[str]) -> Exception:
+    return gateway_error(
+        Unimplemented,
+        f"{exchange.method} is not allowed on {exchange.raw_path}; allowed: {', '.join(allowed)}",
+        reason="METHOD_NOT_ALLOWED",
+        http=405,
+        headers={"allow": ", ".join(allowed)},
+        metadata={"method": exchange.method},
+    )

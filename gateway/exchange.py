@@ -1,0 +1,59 @@
+"""What the gateway knows of one HTTP request, shared by its middleware and endpoint."""
+
+import re
+import uuid
+from collections.abc import MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from gateway.router import RouteMatch
+
+SCOPE_KEY = "tripmesh.exchange"
+UNMATCHED = "unmatched"  # route label of a path no route matches, never the raw path
+
+# A caller's request id is kept when it is short and plain; otherwise a new one is made.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
+
+
+@dataclass
+class Exchange:
+    """One request: its headers, id, route and what became of it."""
+
+    method: str
+    raw_path: str
+    headers: dict[str, str]
+    request_id: str
+    label: str = UNMATCHED
+    match: RouteMatch | None = None
+    client: str = ""  # API key id, or client IP without keys
+    status: int = 0  # HTTP status sent (499: the client went away first)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, scope: MutableMapping[str, Any]) -> "Exchange":
+        headers = {
+            name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]
+        }
+        raw = scope.get("raw_path") or scope["path"].encode()
+        return cls(
+            method=scope["method"],
+            raw_path=raw.decode("latin-1"),
+            headers=headers,
+            request_id=request_id_of(headers),
+        )
+
+    @property
+    def is_api(self) -> bool:
+        """Whether the path is under /v1 (keys and rate limits apply)."""
+        return self.raw_path.startswith("/v1/") or self.raw_path == "/v1"
+
+
+def exchange_of(scope: MutableMapping[str, Any]) -> Exchange:
+    exchange: Exchange = scope[SCOPE_KEY]
+    return exchange
+
+
+def request_id_of(headers: dict[str, str]) -> str:
+    """The caller's X-Request-Id when it is well formed, else a new one."""
+    given = headers.get("x-request-id", "")
+    return given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex

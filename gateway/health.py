@@ -1,0 +1,64 @@
+"""/healthz (the gateway process) and /readyz (every upstream it routes to is SERVING)."""
+
+import asyncio
+import json
+
+import grpc
+from grpc_health.v1 import health_pb2
+
+from gateway.responses import Send, send_response
+from gateway.upstream import Upstreams
+
+CHECK = "/grpc.health.v1.Health/Check"
+
+
+async def healthz(send: Send) -> None:
+    await send_response(send, 200, b'{"status":"SERVING"}')
+
+
+class Readiness:
+    """Asks each upstream's health service, in parallel, on the gateway's own channels."""
+
+    def __init__(self, timeout: float) -> None:
+        self._timeout = timeout
+        self.upstreams: Upstreams | None = None  # set when the gateway starts
+
+    async def statuses(self) -> dict[str, str]:
+        """Discovery name → health status name ("SERVING", "NOT_SERVING", "UNREACHABLE", ...)."""
+        if self.upstreams is None:
+            return {}
+        names = self.upstreams.services
+        results = await asyncio.gather(*(self._check(name) for name in names))
+        return dict(zip(names, results, strict=True))
+
+    async def _check(self, service: str) -> str:
+        channel = self.upstreams.pool.channel(service) if self.upstreams else None
+        if channel is None:
+            return "NO_INSTANCE"
+        check = channel.unary_unary(
+            CHECK,
+            request_serializer=health_pb2.HealthCheckRequest.SerializeToString,
+            response_deserializer=health_pb2.HealthCheckResponse.FromString,
+        )
+        try:
+            reply = await check(
+                health_pb2.HealthCheckRequest(service=service), timeout=self._timeout
+            )
+        except grpc.aio.AioRpcError as exc:
+            code = exc.code()
+            return "UNREACHABLE" if code is grpc.StatusCode.UNAVAILABLE else str(code.name)
+        return str(health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status))
+
+    async def readyz(self, send: Send) -> None:
+        """200 when every upstream is SERVING, else 503 naming those that are not."""
+        statuses = await self.statuses()
+        not_serving = sorted(name for name, status in statuses.items() if status != "SERVING")
+        ready = self.upstreams is not None and not not_serving
+        body = {
+            "status": "SERVING" if ready else "NOT_SERVING",
+            "upstreams": statuses,
+            "notServing": not_serving,
+        }
+        await send_response(
+            send, 200 if ready else 503, json.dumps(body, separators=(",", ":")).encode()
+        )

@@ -1,0 +1,53 @@
+"""What of an HTTP request travels on to gRPC: the request id, the trace context, and
+only the headers an operator lists. Credentials never do."""
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from opentelemetry import propagate, trace
+
+from gateway.exchange import Exchange
+
+REQUEST_ID = "x-request-id"
+# Never passed on, even when listed: credentials of the edge, and gRPC's own headers.
+NEVER_FORWARDED = frozenset(
+    {"authorization", "proxy-authorization", "x-api-key", "cookie", "host", "content-length"}
+)
+
+_tracer = trace.get_tracer("tripmesh.gateway")
+
+
+def forwardable(names: str) -> tuple[str, ...]:
+    """The header names of TRIPMESH_GATEWAY_FORWARD_HEADERS that may become metadata."""
+    wanted = (n.strip().lower() for n in names.split(","))
+    return tuple(
+        n
+        for n in dict.fromkeys(wanted)
+        if n and n not in NEVER_FORWARDED and not n.startswith("grpc-") and not n.endswith("-bin")
+    )
+
+
+def outgoing_metadata(exchange: Exchange, forward: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """gRPC metadata of the upstream call (trace context is added by the OTel interceptor)."""
+    metadata = [(REQUEST_ID, exchange.request_id)]
+    headers = exchange.headers
+    metadata.extend((name, headers[name]) for name in forward if name in headers)
+    return tuple(metadata)
+
+
+@contextmanager
+def server_span(exchange: Exchange) -> Iterator[None]:
+    """A span of the request, child of the caller's `traceparent` (W3C, with `tracestate`).
+
+    The gRPC client interceptor injects the current context into the call's
+    metadata, so that the upstream continues the caller's trace.
+    """
+    parent = propagate.extract(exchange.headers)
+    with _tracer.start_as_current_span(
+        f"{exchange.method} {exchange.label}", context=parent, kind=trace.SpanKind.SERVER
+    ) as span:
+        span.set_attribute("http.request.method", exchange.method)
+        span.set_attribute("http.route", exchange.label)
+        span.set_attribute("tripmesh.request_id", exchange.request_id)
+        yield
+        span.set_attribute("http.response.status_code", exchange.status)

@@ -1,0 +1,52 @@
+"""Token buckets per client (API key id, or IP without keys).
+
+A bucket holds up to `burst` tokens and gains `per_minute / 60` a second; a
+request takes one. Idle buckets are full, so the table forgets the oldest
+ones beyond `max_clients` without changing anyone's outcome much.
+"""
+
+import math
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+
+
+class RateLimiter:
+    """`take(client)` → 0 when allowed, else the seconds until a token is back."""
+
+    def __init__(
+        self,
+        per_minute: int,
+        burst: int = 0,
+        *,
+        max_clients: int = 100_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.enabled = per_minute > 0
+        self._rate = per_minute / 60.0
+        self._burst = float(burst or per_minute)
+        self._max_clients = max_clients
+        self._clock = clock
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # tokens, time
+
+    def take(self, client: str) -> float:
+        """Takes a token of `client`'s bucket; returns 0, or seconds to wait when it is empty."""
+        if not self.enabled:
+            return 0.0
+        now = self._clock()
+        tokens, last = self._buckets.pop(client, (self._burst, now))
+        tokens = min(self._burst, tokens + (now - last) * self._rate)
+        wait = 0.0
+        if tokens >= 1.0:
+            tokens -= 1.0
+        else:
+            wait = (1.0 - tokens) / self._rate
+        self._buckets[client] = (tokens, now)
+        if len(self._buckets) > self._max_clients:
+            self._buckets.popitem(last=False)
+        return wait
+
+
+def retry_after_seconds(wait: float) -> int:
+    """A Retry-After value: whole seconds, at least 1."""
+    return max(1, math.ceil(wait))

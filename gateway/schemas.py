@@ -1,0 +1,147 @@
+"""JSON Schema (OpenAPI 3.1) of proto messages, as canonical proto3 JSON writes them.
+
+int64 kinds print as strings (numbers are accepted in), enums as their names,
+Timestamp as an RFC 3339 string, Duration as "1.5s", Struct as an object.
+Messages become components named by their full name; well-known types inline.
+"""
+
+from typing import Any
+
+from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
+
+Schema = dict[str, Any]
+REF_PREFIX = "#/components/schemas/"
+
+_INT32 = {"type": "integer", "format": "int32", "minimum": -(2**31), "maximum": 2**31 - 1}
+_UINT32 = {"type": "integer", "format": "int64", "minimum": 0, "maximum": 2**32 - 1}
+_INT64 = {
+    "type": ["string", "integer"],
+    "format": "int64",
+    "pattern": r"^-?[0-9]+$",
+    "minimum": -(2**63),
+    "maximum": 2**63 - 1,
+}
+_UINT64 = {
+    "type": ["string", "integer"],
+    "format": "uint64",
+    "pattern": r"^[0-9]+$",
+    "minimum": 0,
+    "maximum": 2**64 - 1,
+}
+_DOUBLE = {"type": "number", "format": "double"}
+_FLOAT = {"type": "number", "format": "float", "minimum": -3.4e38, "maximum": 3.4e38}
+_BOOL = {"type": "boolean"}
+_STRING = {"type": "string"}
+_BYTES = {"type": "string", "format": "byte", "contentEncoding": "base64"}
+
+_T = FieldDescriptor
+SCALARS: dict[int, Schema] = {
+    _T.TYPE_DOUBLE: _DOUBLE,
+    _T.TYPE_FLOAT: _FLOAT,
+    _T.TYPE_INT32: _INT32,
+    _T.TYPE_SINT32: _INT32,
+    _T.TYPE_SFIXED32: _INT32,
+    _T.TYPE_UINT32: _UINT32,
+    _T.TYPE_FIXED32: _UINT32,
+    _T.TYPE_INT64: _INT64,
+    _T.TYPE_SINT64: _INT64,
+    _T.TYPE_SFIXED64: _INT64,
+    _T.TYPE_UINT64: _UINT64,
+    _T.TYPE_FIXED64: _UINT64,
+    _T.TYPE_BOOL: _BOOL,
+    _T.TYPE_STRING: _STRING,
+    _T.TYPE_BYTES: _BYTES,
+}
+
+WELL_KNOWN: dict[str, Schema] = {
+    "google.protobuf.Timestamp": {"type": "string", "format": "date-time"},
+    "google.protobuf.Duration": {
+        "type": "string",
+        "pattern": r"^-?[0-9]+(\.[0-9]{1,9})?s$",
+        "description": 'Seconds with an "s" suffix, such as "5400s" or "1.5s".',
+    },
+    "google.protobuf.FieldMask": {"type": "string", "description": "Comma-separated paths."},
+    "google.protobuf.Struct": {"type": "object", "additionalProperties": True},
+    "google.protobuf.Value": {},
+    "google.protobuf.ListValue": {"type": "array", "items": {}},
+    "google.protobuf.Empty": {"type": "object", "additionalProperties": False},
+    "google.protobuf.Any": {
+        "type": "object",
+        "properties": {"@type": {"type": "string"}},
+        "required": ["@type"],
+        "additionalProperties": True,
+    },
+    "google.protobuf.DoubleValue": _DOUBLE,
+    "google.protobuf.FloatValue": _FLOAT,
+    "google.protobuf.Int64Value": _INT64,
+    "google.protobuf.UInt64Value": _UINT64,
+    "google.protobuf.Int32Value": _INT32,
+    "google.protobuf.UInt32Value": _UINT32,
+    "google.protobuf.BoolValue": _BOOL,
+    "google.protobuf.StringValue": _STRING,
+    "google.protobuf.BytesValue": _BYTES,
+}
+
+
+class SchemaBuilder:
+    """Collects the components of every message it is asked about."""
+
+    def __init__(self) -> None:
+        self.components: dict[str, Schema] = {}
+
+    def message(self, descriptor: Descriptor) -> Schema:
+        """A `$ref` to the message's component (inline schema for well-known types)."""
+        name = descriptor.full_name
+        if name in WELL_KNOWN:
+            return dict(WELL_KNOWN[name])
+        if name not in self.components:
+            self.components[name] = {}  # placeholder: a recursive message refers to itself
+            self.components[name] = self._object(descriptor)
+        return {"$ref": REF_PREFIX + name}
+
+    def _object(self, descriptor: Descriptor) -> Schema:
+        return {
+            "type": "object",
+            "title": descriptor.name,
+            "properties": {f.json_name: self.field(f) for f in descriptor.fields},
+            "additionalProperties": False,
+        }
+
+    def field(self, field: FieldDescriptor) -> Schema:
+        """Schema of a field's JSON value: arrays for repeated fields, objects for maps."""
+        message = field.message_type
+        if message is not None and message.GetOptions().map_entry:
+            return {
+                "type": "object",
+                "additionalProperties": self.field(message.fields_by_name["value"]),
+            }
+        single = self.value(field)
+        return {"type": "array", "items": single} if field.is_repeated else single
+
+    def value(self, field: FieldDescriptor) -> Schema:
+        """Schema of one value of a field."""
+        if field.message_type is not None:
+            return self.message(field.message_type)
+        if field.enum_type is not None:
+            return self.enum(field.enum_type)
+        return dict(SCALARS[field.type])
+
+    def enum(self, descriptor: EnumDescriptor) -> Schema:
+        name = descriptor.full_name
+        if name not in self.components:
+            self.components[name] = {
+                "type": "string",
+                "title": descriptor.name,
+                "enum": [v.name for v in descriptor.values],
+            }
+        return {"$ref": REF_PREFIX + name}
+
+    def object_without(self, descriptor: Descriptor, excluded: set[str]) -> Schema:
+        """The message's schema inline, without the top-level fields named in `excluded`."""
+        schema = self._object(descriptor)
+        schema["properties"] = {
+            f.json_name: schema["properties"][f.json_name]
+            for f in descriptor.fields
+            if f.name not in excluded
+        }
+        return schema
