@@ -78,6 +78,19 @@ def rate(source: str, target: str) -> tuple[Decimal, date | None]:
     return value, when
 
 
+def rate_on(source: str, target: str, day: date | None) -> tuple[Decimal, date | None]:
+    """Like rate(), at the ECB rate of `day` (the latest when `day` is None or later).
+
+    Days without a fixing (weekends, holidays) are interpolated by currencyconverter.
+    """
+    if day is None or source == target or day >= latest_rate_date():
+        return rate(source, target)
+    for code in (source, target):
+        if not is_supported(code):
+            raise KeyError(f"no ECB rate for {code}")
+    return Decimal(repr(_converter().convert(1, source, target, date=day))), day
+
+
 def convert(amount: Decimal, source: str, target: str) -> Conversion:
     """`amount` of `source` in `target`, exact Decimal arithmetic at the reported rate."""
     value, when = rate(source, target)

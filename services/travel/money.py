@@ -15,8 +15,13 @@ _NANOS_PER_UNIT = 1_000_000_000
 
 
 def to_decimal(units: int, nanos: int) -> Decimal:
-    """The amount that google.type.Money's `units` and `nanos` stand for."""
-    return Decimal(units) + Decimal(nanos).scaleb(-9)
+    """The amount that google.type.Money's `units` and `nanos` stand for.
+
+    No trailing zeros are invented: (1500, 0) is 1500 and (24, 500000000) is 24.5.
+    """
+    if nanos == 0:
+        return Decimal(units)
+    return Decimal(units) + Decimal(nanos) / _NANOS_PER_UNIT
 
 
 def to_units_nanos(amount: Decimal) -> tuple[int, int]:

@@ -14,6 +14,17 @@ _ALIASES = {"cmn": "zh", "nb": "no", "nn": "no", "fil": "tl", "iw": "he", "sr": 
 _PREFERRED = {"IN": "hi"}
 
 
+_NAMES = {
+    "en": "English", "es": "Spanish", "fr": "French", "pt": "Portuguese", "it": "Italian",
+    "de": "German", "nl": "Dutch", "el": "Greek", "ja": "Japanese", "zh": "Chinese",
+    "ko": "Korean", "th": "Thai", "vi": "Vietnamese", "id": "Indonesian", "ms": "Malay",
+    "tl": "Filipino", "tr": "Turkish", "ar": "Arabic", "he": "Hebrew", "hi": "Hindi",
+    "ru": "Russian", "pl": "Polish", "cs": "Czech", "hr": "Croatian", "hu": "Hungarian",
+    "ro": "Romanian", "sv": "Swedish", "da": "Danish", "no": "Norwegian", "fi": "Finnish",
+    "is": "Icelandic", "sw": "Swahili",
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Phrase:
     """A phrase in English and in a local language."""
@@ -60,6 +71,11 @@ def phrases(languages: tuple[str, ...], country_code: str = "") -> list[Phrase]:
     tag = phrase_language(languages, country_code)
     local = _table()[_base(tag)]
     return [Phrase(source, text, tag) for source, text in zip(english(), local, strict=True)]
+
+
+def language_name(tag: str) -> str | None:
+    """The English name of a language ("Portuguese" for "pt-PT"), None when not in the table."""
+    return _NAMES.get(_base(tag))
 
 
 def has_phrases(language: str) -> bool:

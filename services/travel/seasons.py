@@ -68,7 +68,8 @@ _WEATHER = {
     ("subtropical", "spring"): "warm and pleasant, with occasional showers",
     ("subtropical", "autumn"): "warm days cooling off, with the first rains",
     ("temperate", "summer"): "warm to hot with long days; occasional thunderstorms",
-    ("temperate", "winter"): "cold, possibly near freezing, with short days",
+    ("temperate", "winter"): "cool to cold, from mild on the coast to freezing inland, with "
+    "short days",
     ("temperate", "spring"): "mild and changeable; bring layers and a light rain jacket",
     ("temperate", "autumn"): "cooling down and changeable, with more rain as it goes on",
     ("cold", "summer"): "cool to mild with very long days",

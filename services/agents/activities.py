@@ -1,0 +1,157 @@
+"""Activity choice shared by drafting and revising: the pool of templates for a place,
+their deterministic order, and their prices in the itinerary's currency.
+"""
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+
+from services.agents.pricing import activity_currency, costs_for
+from services.agents.request import TripRequest
+from services.agents.schemas import ActivityDraft
+from services.travel import fx
+from services.travel.catalogue import GENERAL, TIER_FACTOR, Template, catalogue, interests
+from services.travel.money import round_nicely
+from services.travel.place_index import place_index
+from services.travel.places import Place
+from services.travel.text import stable_hash
+
+_TRIP_RADIUS_KM = 120
+_TRIP_MIN_KM = 15
+_TRIP_MIN_POPULATION = 20000
+_TRIPS = 4
+# A template may be shortened to fit a slot, but not by more than an hour.
+_MAX_SHORTENING = 60
+
+
+@dataclass(frozen=True)
+class Pool:
+    """Templates for one place, by interest, in the order a request's seed gives them."""
+
+    by_interest: dict[str, tuple[Template, ...]]
+
+    def ordered(self, interest: str) -> tuple[Template, ...]:
+        return self.by_interest.get(interest, ())
+
+
+def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+@cache
+def half_day_trips(place: Place) -> tuple[Template, ...]:
+    """Half-day trips to the largest towns near a place (real towns from geonames)."""
+    found = []
+    for city in place_index().cities.values():
+        if city.population < _TRIP_MIN_POPULATION or city.geoname_id == place.geoname_id:
+            continue
+        km = _distance_km(place.latitude, place.longitude, city.latitude, city.longitude)
+        if _TRIP_MIN_KM <= km <= _TRIP_RADIUS_KM:
+            found.append((-city.population, city.geoname_id, city.name, round(km)))
+    found.sort()
+    return tuple(
+        Template(
+            key=f"{GENERAL}.trip-{geoname_id}",
+            interest=GENERAL,
+            title=f"Half-day trip to {name}".replace("{", "(").replace("}", ")"),
+            description=f"Local transport to {name}, about {km} km away, for a change of scene.",
+            tier="mid",
+            minutes=240,
+            parts=frozenset("m"),
+        )
+        for _, geoname_id, name, km in found[:_TRIPS]
+    )
+
+
+def pool_for(place: Place, seed: int) -> Pool:
+    """Every template usable at `place`, each interest's in the seed's order."""
+    templates = dict(catalogue())
+    templates[GENERAL] = templates.get(GENERAL, ()) + half_day_trips(place)
+
+    def rank(template: Template) -> tuple[int, str]:
+        return stable_hash(str(seed), template.key), template.key
+
+    return Pool({k: tuple(sorted(v, key=rank)) for k, v in templates.items()})
+
+
+# Interests close to each other, to draw from when a wanted interest runs out.
+_RELATED = {
+    "food": ("culture", "shopping"),
+    "history": ("architecture", "culture"),
+    "art": ("architecture", "culture"),
+    "nature": ("adventure", "beach"),
+    "nightlife": ("food", "culture"),
+    "shopping": ("food", "culture"),
+    "family": ("nature", "culture"),
+    "culture": ("history", "art"),
+    "beach": ("nature", "adventure"),
+    "adventure": ("nature", "beach"),
+    "architecture": ("history", "art"),
+    "wellness": ("nature", "food"),
+}
+
+
+def preference(wanted: list[str], turn: int) -> list[str]:
+    """Interests to draw from for one slot: the wanted ones rotated by `turn`, then related
+    ones, then general sightseeing, then everything else.
+    """
+    rotated = wanted[turn % len(wanted) :] + wanted[: turn % len(wanted)] if wanted else []
+    related = [r for w in rotated for r in _RELATED.get(w, ())]
+    order = [*rotated, *related, GENERAL, *interests()]
+    return list(dict.fromkeys(order))
+
+
+def fits(template: Template, part: str, max_minutes: int) -> bool:
+    """Whether a template suits a part of the day and can be fitted into `max_minutes`."""
+    return part in template.parts and template.minutes <= max_minutes + _MAX_SHORTENING
+
+
+def pick(
+    pool: Pool,
+    order: Iterable[str],
+    used: set[str],
+    part: str,
+    max_minutes: int,
+    tiers: frozenset[str],
+) -> Template | None:
+    """The first unused template in interest order that fits, among `tiers`."""
+    for interest in order:
+        for template in pool.ordered(interest):
+            if template.key in used or template.tier not in tiers:
+                continue
+            if fits(template, part, max_minutes):
+                return template
+    return None
+
+
+def price(template: Template, place: Place, request: TripRequest, style: str) -> Decimal:
+    """Per-traveller price of a template, in the itinerary's currency, as posted prices look."""
+    currency = activity_currency(place, request)
+    usd = costs_for(place, style).activity_unit * TIER_FACTOR[template.tier]
+    return round_nicely(fx.convert(usd, "USD", currency).amount, currency)
+
+
+def activity(
+    template: Template,
+    place: Place,
+    request: TripRequest,
+    style: str,
+    start: str,
+    max_minutes: int,
+) -> ActivityDraft:
+    """A template placed at a time of a day."""
+    return ActivityDraft(
+        title=template.title_for(place.name),
+        category=template.interest,
+        start_time=start,
+        duration_minutes=min(template.minutes, max_minutes),
+        cost=price(template, place, request, style),
+        currency=activity_currency(place, request),
+        description=template.description,
+    )

@@ -1,0 +1,105 @@
+"""The answers the agents give, as pydantic models.
+
+The offline engine fills them, and a model's JSON answer must validate against
+the same models (their JSON Schema is shown to the model). Types and shapes are
+enforced here; the rules that need the request (days, dates, overlaps...) are in
+checks.py, so that their messages can tell a model exactly what to fix.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+TravelStyle = Literal["budget", "mid-range", "comfort"]
+
+_CURRENCY = r"^[A-Z]{3}$"
+_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+class _Answer(BaseModel):
+    # Extra keys from a model are dropped rather than failing the whole answer.
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class ActivityDraft(_Answer):
+    """One activity at a time of a day."""
+
+    title: str = Field(min_length=1, max_length=160, description="Short title, unique in the trip")
+    category: str = Field(min_length=1, max_length=40, description="Usually one of the interests")
+    start_time: str = Field(pattern=_TIME, description="Local start time, HH:MM (24-hour)")
+    duration_minutes: int = Field(ge=1, le=1440, description="How long it takes, in minutes")
+    cost: Decimal = Field(description="Cost per traveller, as a decimal number (0 when free)")
+    currency: str = Field(pattern=_CURRENCY, description="ISO 4217 code of the cost")
+    description: str = Field(default="", max_length=500, description="One or two sentences")
+
+
+class DayDraft(_Answer):
+    """One day of the itinerary."""
+
+    date: dt.date = Field(description="The day, YYYY-MM-DD")
+    summary: str = Field(default="", max_length=200, description="A one-line theme for the day")
+    activities: list[ActivityDraft] = Field(description="In start-time order")
+
+
+class ItineraryDraft(_Answer):
+    """A day-by-day plan."""
+
+    travel_style: TravelStyle = Field(description="What lodging and food are priced at")
+    days: list[DayDraft] = Field(description="One entry per day of the trip, in order")
+
+
+class LineItemDraft(_Answer):
+    """One category of a budget estimate."""
+
+    category: str = Field(min_length=1, max_length=40)
+    amount: Decimal = Field(description="For all travellers and days, in the budget's currency")
+    description: str = Field(default="", max_length=300)
+
+
+class BudgetDraft(_Answer):
+    """A priced itinerary in the currency of the traveller's budget."""
+
+    currency: str = Field(pattern=_CURRENCY)
+    total: Decimal
+    line_items: list[LineItemDraft]
+    within_budget: bool
+    remaining: Decimal = Field(description="Budget minus total (negative when over)")
+    per_traveler: Decimal = Field(description="Total divided by the travellers, rounded")
+    savings: list[str] = Field(default_factory=list, description="Concrete ways to save")
+    exchange_rate_date: dt.date | None = Field(default=None, description="ECB date of the rates")
+
+
+class SavingsDraft(_Answer):
+    """Savings suggestions for an over-budget trip (the only part of a budget a model writes)."""
+
+    savings: list[str] = Field(description="Concrete ways to save, most effective first")
+
+
+class TipDraft(_Answer):
+    """One piece of local advice."""
+
+    category: str = Field(
+        min_length=1,
+        max_length=40,
+        description='"etiquette", "safety", "season", "money", "transport", "language", ...',
+    )
+    text: str = Field(min_length=1, max_length=600)
+
+
+class PhraseDraft(_Answer):
+    """A useful phrase."""
+
+    english: str = Field(min_length=1, max_length=80)
+    local: str = Field(min_length=1, max_length=160)
+    language: str = Field(min_length=2, max_length=35, description="BCP 47 tag, such as pt-PT")
+
+
+class GuideDraft(_Answer):
+    """Local advice for a destination and dates."""
+
+    season: str = Field(description='Season during the trip, such as "spring" or "wet season"')
+    time_zone: str = Field(description="IANA time zone of the destination")
+    tips: list[TipDraft]
+    phrases: list[PhraseDraft]

@@ -1,0 +1,63 @@
+"""The budget agent: prices an itinerary exactly and suggests savings when it is over budget.
+
+Pricing is arithmetic over the itinerary and the cost table, so it stays exact and
+deterministic whoever proposed the itinerary. The model chain is asked only for the
+savings text, and only when the trip is over budget.
+"""
+
+from services.agents.checks import check_budget, check_itinerary, check_savings
+from services.agents.itinerary import PlannedItinerary
+from services.agents.model import AgentResult, ModelRunner
+from services.agents.offline_budget import savings_suggestions
+from services.agents.pricing import price_itinerary
+from services.agents.request import TripRequest
+from services.agents.schemas import BudgetDraft, SavingsDraft
+from services.agents.variables import trip_variables
+from services.guardrails.output import enforce, reject_input
+from services.llm.chain import ModelTask
+from services.travel import fx
+
+
+class BudgetEstimator:
+    """Prices itineraries against the traveller's budget."""
+
+    def __init__(self, chain: ModelRunner) -> None:
+        self._chain = chain
+
+    async def estimate(
+        self, request: TripRequest, itinerary: PlannedItinerary
+    ) -> AgentResult[BudgetDraft]:
+        """Totals per traveller and for the group, line items by category, in the budget's
+        currency; savings suggestions when over budget.
+        """
+        place, draft = itinerary.place, itinerary.draft
+        reject_input(
+            check_itinerary(draft, request, currencies=fx.supported_currencies(), revision=True),
+            "itinerary",
+            "itinerary",
+        )
+        exact = price_itinerary(request, place, draft)
+        if exact.within_budget:
+            enforce(check_budget(exact, request), "budget estimate", provider="offline")
+            return AgentResult(exact)
+
+        def check(answer: SavingsDraft) -> list[str]:
+            return check_savings(answer.savings, over_budget=True)
+
+        task = ModelTask(
+            name="estimate_budget",
+            schema=SavingsDraft,
+            variables={
+                **trip_variables(request, place),
+                "itinerary": draft.model_dump(mode="json"),
+                "estimate": exact.model_dump(mode="json"),
+                "over_by": str(exact.total - request.budget.amount),
+                "task": "suggest concrete savings; the estimate's figures are exact and final",
+            },
+            offline=lambda: SavingsDraft(savings=savings_suggestions(request, place, draft, exact)),
+            check=check,
+        )
+        result = await self._chain.run(task)
+        value = exact.model_copy(update={"savings": list(result.value.savings)})
+        enforce(check_budget(value, request), "budget estimate", provider=result.provider)
+        return AgentResult(value, list(result.warnings), result.usage, result.provider)

@@ -1,0 +1,182 @@
+"""The planner agent: drafts an itinerary for a trip and revises it towards a target cost."""
+
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+
+from services.agents.changes import revision_notes
+from services.agents.checks import check_itinerary, check_revision
+from services.agents.itinerary import PlannedItinerary
+from services.agents.model import AgentResult, ModelRunner
+from services.agents.offline_itinerary import choose_style, draft_itinerary, plan_interests
+from services.agents.offline_revision import revise_itinerary
+from services.agents.pacing import slots
+from services.agents.pricing import activity_currency, describe, price_itinerary
+from services.agents.request import TripRequest
+from services.agents.schemas import ItineraryDraft
+from services.agents.variables import trip_variables
+from services.guardrails.output import enforce, reject_input
+from services.llm.chain import ModelTask
+from services.runtime.errors import InvalidArgument
+from services.travel import fx
+from services.travel.money import Money
+from services.travel.places import Place, resolve_place
+
+
+class Planner:
+    """Drafts and revises itineraries through the model chain (offline engine last)."""
+
+    def __init__(self, chain: ModelRunner) -> None:
+        self._chain = chain
+
+    async def draft(self, request: TripRequest) -> AgentResult[PlannedItinerary]:
+        """One dated day per requested day, timed activities fitting the pace, none repeated."""
+        resolution = resolve_place(request.destination)
+        place = resolution.place
+        allowed = _currencies(request, place)
+
+        def check(draft: ItineraryDraft) -> list[str]:
+            return check_itinerary(draft, request, currencies=allowed)
+
+        variables = {
+            **trip_variables(request, place),
+            "travel_style": choose_style(request, place),
+            "activity_currency": activity_currency(place, request),
+        }
+        task = ModelTask(
+            name="draft_itinerary",
+            schema=ItineraryDraft,
+            variables=variables,
+            offline=lambda: draft_itinerary(request, place),
+            check=check,
+        )
+        result = await self._chain.run(task)
+        enforce(check(result.value), "itinerary", provider=result.provider)
+        warnings = [*resolution.warnings, *result.warnings]
+        if result.provider == "offline":
+            warnings += plan_interests(request)[1] + _offline_notes(request, place, result.value)
+        itinerary = PlannedItinerary(place=place, draft=result.value)
+        return AgentResult(itinerary, warnings, result.usage, result.provider)
+
+    async def revise(
+        self,
+        request: TripRequest,
+        itinerary: PlannedItinerary,
+        target_total: Money,
+        cut_categories: Sequence[str] = (),
+    ) -> AgentResult[PlannedItinerary]:
+        """A cheaper itinerary with the same days; `target_total` is for the whole trip."""
+        place, original = itinerary.place, itinerary.draft
+        supported = fx.supported_currencies()
+        reject_input(
+            check_itinerary(original, request, currencies=supported, revision=True),
+            "itinerary",
+            "itinerary",
+        )
+        target = _target(target_total, request)
+        before = price_itinerary(request, place, original).total
+        allowed = _currencies(request, place)
+
+        def check(draft: ItineraryDraft) -> list[str]:
+            problems = check_itinerary(draft, request, currencies=allowed, revision=True)
+            if problems:
+                return problems  # pricing needs valid currencies
+            after = price_itinerary(request, place, draft).total
+            return check_revision(
+                draft,
+                original,
+                request,
+                revised_total=after,
+                original_total=before,
+                target_total=target,
+                currencies=allowed,
+            )
+
+        variables = {
+            **trip_variables(request, place),
+            "itinerary": original.model_dump(mode="json"),
+            "current_total": {"amount": str(before), "currency": request.budget.currency},
+            "target_total": {"amount": str(target), "currency": request.budget.currency},
+            "cut_categories": list(cut_categories),
+            "activity_currency": activity_currency(place, request),
+        }
+        task = ModelTask(
+            name="revise_itinerary",
+            schema=ItineraryDraft,
+            variables=variables,
+            offline=lambda: revise_itinerary(request, place, original, target, cut_categories),
+            check=check,
+        )
+        result = await self._chain.run(task)
+        # The offline engine may find nothing left to cut (no paid activities, budget style):
+        # then an unchanged cost is its honest answer, and the cost note says so.
+        final = check if result.provider != "offline" else _same_days_check(request, original)
+        enforce(final(result.value), "revised itinerary", provider=result.provider)
+        after = price_itinerary(request, place, result.value).total
+        warnings = [*result.warnings, *revision_notes(original, result.value)]
+        warnings.append(_cost_note(before, after, target, request.budget.currency))
+        revised = PlannedItinerary(place=place, draft=result.value)
+        return AgentResult(revised, warnings, result.usage, result.provider)
+
+
+def _same_days_check(
+    request: TripRequest, original: ItineraryDraft
+) -> Callable[[ItineraryDraft], list[str]]:
+    def check(draft: ItineraryDraft) -> list[str]:
+        problems = check_itinerary(draft, request, revision=True)
+        if [d.date for d in draft.days] != [d.date for d in original.days]:
+            problems.append("a revision must keep every day and its date")
+        return problems
+
+    return check
+
+
+def _currencies(request: TripRequest, place: Place) -> frozenset[str]:
+    """Currencies a planned activity may be priced in: the itinerary's and the budget's."""
+    return frozenset({activity_currency(place, request), request.budget.currency})
+
+
+def _target(target_total: Money, request: TripRequest) -> Decimal:
+    currency = request.budget.currency
+    amount = target_total.amount
+    if target_total.currency and target_total.currency != currency:
+        if not fx.is_supported(target_total.currency):
+            raise InvalidArgument(
+                f"target_total must be in the budget's currency {currency}",
+                reason="INVALID_TARGET_TOTAL",
+                field="target_total.currency_code",
+            )
+        amount = fx.convert(amount, target_total.currency, currency).amount
+    if amount <= 0:
+        raise InvalidArgument(
+            "target_total must be more than zero",
+            reason="INVALID_TARGET_TOTAL",
+            field="target_total",
+        )
+    return amount
+
+
+def _offline_notes(request: TripRequest, place: Place, draft: ItineraryDraft) -> list[str]:
+    notes = []
+    if place.currency_code and activity_currency(place, request) != place.currency_code:
+        notes.append(
+            f"Activity prices are in {request.budget.currency}: there is no ECB exchange rate "
+            f"for {place.currency_code}."
+        )
+    wanted = len(slots(request.pace))
+    short = [d.date.isoformat() for d in draft.days if len(d.activities) < wanted]
+    if short:
+        notes.append(
+            f"Ran out of distinct activities for {len(short)} day(s) ({', '.join(short[:3])}"
+            f"{'...' if len(short) > 3 else ''}); they have free time instead."
+        )
+    return notes
+
+
+def _cost_note(before: Decimal, after: Decimal, target: Decimal, currency: str) -> str:
+    text = (
+        f"The revised plan costs {describe(after, currency)} "
+        f"instead of {describe(before, currency)}"
+    )
+    if after > target:
+        return f"{text}; it could not reach the target of {describe(target, currency)}."
+    return f"{text}, within the target of {describe(target, currency)}."
