@@ -10,6 +10,7 @@ from types import FrameType
 
 from registry import KNOWN_SERVICES, known_service
 from services.catalog import server_module
+from services.plan_command import add_parser as add_plan_parser
 from services.runtime.logs import configure_logging
 from services.runtime.server import serve
 from services.runtime.settings import Settings, SettingsError, load_settings
@@ -144,6 +145,7 @@ def parser() -> argparse.ArgumentParser:
     commands.choices["up"].add_argument(
         "--timeout", type=float, default=30.0, help="seconds to wait for every service"
     )
+    add_plan_parser(commands)
     return root
 
 

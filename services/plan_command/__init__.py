@@ -1,0 +1,75 @@
+"""`tripmesh plan`: plan a trip through the gateway (or the orchestrator over gRPC),
+showing progress while the stream runs, then the trip as tables (or as JSON)."""
+
+import argparse
+import sys
+import time
+from typing import Any
+
+from google.protobuf import json_format
+from tripmesh.v1.orchestrator_service_pb2 import PlanStage
+from tripmesh.v1.trip_pb2 import Trip
+
+from services.plan_command import render, transport
+from services.plan_command.request import PACES, UsageError, trip_request
+
+DEFAULT_GATEWAY = "http://127.0.0.1:8080"
+
+
+def add_parser(commands: Any) -> None:
+    """Registers `plan` on the `tripmesh` subcommands."""
+    plan = commands.add_parser("plan", help="plan a trip and print it")
+    plan.add_argument("--destination", help='where to, such as "Lisbon"')
+    plan.add_argument("--start", help="first day, YYYY-MM-DD")
+    plan.add_argument("--days", default="3", help="number of days (1-30, default 3)")
+    plan.add_argument("--travelers", default="1", help="number of travellers (1-20, default 1)")
+    plan.add_argument("--budget", help='cap for the whole trip, such as "2000 EUR"')
+    plan.add_argument("--interest", action="append", help="an interest; repeat for more")
+    plan.add_argument("--pace", default="balanced", help=f"one of {', '.join(PACES)}")
+    plan.add_argument("--request-id", help="idempotency key: the same id returns the same trip")
+    where = plan.add_mutually_exclusive_group()
+    where.add_argument("--gateway", default=DEFAULT_GATEWAY, help="gateway URL (the default way)")
+    where.add_argument("--grpc", metavar="HOST:PORT", help="call the orchestrator directly")
+    plan.add_argument("--api-key", default="", help="the gateway's API key, if it needs one")
+    plan.add_argument("--timeout", type=float, default=90.0, help="seconds (default 90)")
+    plan.add_argument("--json", action="store_true", help="print the trip as JSON")
+    plan.set_defaults(func=cmd_plan)
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"tripmesh: {message}", file=sys.stderr)
+    return code
+
+
+def cmd_plan(args: argparse.Namespace, settings: object = None) -> int:
+    """Exit 0 with the trip; 2 for bad flags; 1 for an error from (or reaching) the server."""
+    try:
+        request = trip_request(args)
+    except UsageError as exc:
+        return _fail(str(exc), 2)
+    if args.grpc:
+        events = transport.via_grpc(args.grpc, request, args.timeout)
+    else:
+        events = transport.via_gateway(args.gateway, request, args.timeout, args.api_key)
+    started = time.monotonic()
+    trip: Trip | None = None
+    try:
+        for event in events:
+            print(render.progress(event, time.monotonic() - started), file=sys.stderr, flush=True)
+            if event.stage == PlanStage.PLAN_STAGE_COMPLETED:
+                trip = event.trip
+    except transport.ServerError as exc:
+        reason = f", {exc.reason}" if exc.reason else ""
+        return _fail(f"{exc.message} ({exc.code}{reason})", 1)
+    except transport.Unreachable as exc:
+        return _fail(str(exc), 1)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+    if trip is None:
+        return _fail("the stream ended before the trip was complete", 1)
+    print(_as_json(trip) if args.json else render.trip_text(trip))
+    return 0
+
+
+def _as_json(trip: Trip) -> str:
+    return json_format.MessageToJson(trip, always_print_fields_with_no_presence=True, indent=2)

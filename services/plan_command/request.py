@@ -1,0 +1,66 @@
+"""`tripmesh plan` flags into a PlanTripRequest, with one-line errors for bad values."""
+
+import argparse
+import datetime as dt
+import re
+from decimal import Decimal
+
+from google.type.money_pb2 import Money
+from tripmesh.v1.trip_pb2 import Pace, PlanTripRequest
+
+_BUDGET = re.compile(r"\s*(\d{1,15}(?:\.\d{1,9})?)\s+([A-Za-z]{3})\s*")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+PACES = {"relaxed": Pace.PACE_RELAXED, "balanced": Pace.PACE_BALANCED, "packed": Pace.PACE_PACKED}
+
+
+class UsageError(Exception):
+    """A flag is missing or malformed; the message says which, in one line."""
+
+
+def parse_budget(text: str) -> Money:
+    """ "2000 EUR" or "1999.50 usd" as google.type.Money."""
+    match = _BUDGET.fullmatch(text)
+    if match is None:
+        raise UsageError(f'--budget must be "AMOUNT CURRENCY", like "2000 EUR" (got {text!r})')
+    amount = Decimal(match.group(1))
+    units = int(amount)
+    nanos = int((amount - units) * 1_000_000_000)
+    return Money(currency_code=match.group(2).upper(), units=units, nanos=nanos)
+
+
+def parse_date(text: str) -> str:
+    try:
+        if not _DATE.fullmatch(text):
+            raise ValueError
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise UsageError(f"--start must be a date as YYYY-MM-DD (got {text!r})") from None
+
+
+def parse_count(flag: str, text: str, low: int, high: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        raise UsageError(f"{flag} must be a whole number from {low} to {high} (got {text!r})")
+    return value
+
+
+def trip_request(args: argparse.Namespace) -> PlanTripRequest:
+    """The request the flags describe; raises UsageError naming the first bad flag."""
+    for flag in ("destination", "start", "budget"):
+        if not getattr(args, flag):
+            raise UsageError(f"--{flag} is required")
+    if args.pace not in PACES:
+        raise UsageError(f"--pace must be one of {', '.join(PACES)} (got {args.pace!r})")
+    return PlanTripRequest(
+        destination=args.destination,
+        start_date=parse_date(args.start),
+        days=parse_count("--days", args.days, 1, 30),
+        travelers=parse_count("--travelers", args.travelers, 1, 20),
+        budget=parse_budget(args.budget),
+        interests=args.interest or [],
+        pace=PACES[args.pace],
+        request_id=args.request_id or "",
+    )
