@@ -1,13 +1,15 @@
 """The orchestrator server: the workflow and the trip store on the shared runtime."""
 
+from functools import partial
+
 import grpc
 from tripmesh.v1 import orchestrator_service_pb2_grpc
 
 from registry import known_service
+from services.guardrails import validate_trip_request
 from services.orchestrator.agents import agent_clients
 from services.orchestrator.servicer import OrchestratorServiceServicer
 from services.orchestrator.store_factory import create_store
-from services.orchestrator.validation import check_request
 from services.orchestrator.workflow import TripWorkflow
 from services.runtime.server import ServiceContext, ServiceServer, build_server
 from services.runtime.settings import Settings
@@ -19,7 +21,10 @@ async def install(server: grpc.aio.Server, context: ServiceContext) -> None:
     """Adds the orchestrator's servicer; the store opens (and migrates) on start."""
     store = create_store(context.settings)
     planner, budget, guide = agent_clients(context.channels)
-    workflow = TripWorkflow(planner, budget, guide, store, context.settings, check_request)
+    # The planner resolves the destination (and warns about it); resolving here too
+    # would load the place index into this process for nothing.
+    validate = partial(validate_trip_request, resolve=False)
+    workflow = TripWorkflow(planner, budget, guide, store, context.settings, validate)
     orchestrator_service_pb2_grpc.add_OrchestratorServiceServicer_to_server(
         OrchestratorServiceServicer(workflow, store), server
     )

@@ -39,9 +39,11 @@ from services.orchestrator.trips import (
     describe_estimate,
     snapshot,
 )
-from services.orchestrator.validation import Validator, check_request
 
 logger = logging.getLogger(__name__)
+
+# Input guardrails: warnings for a valid request, InvalidArgument naming a bad field.
+Validator = Callable[[PlanTripRequest], list[str]]
 
 # A revision round (planner, then budget) is started only when this many times
 # the duration of the first draft and estimate is left on the clock.
@@ -80,7 +82,7 @@ class TripWorkflow:
         guide: GuideClient,
         store: TripStore,
         settings: OrchestratorSettings,
-        validate: Validator = check_request,
+        validate: Validator,
     ) -> None:
         self._planner = planner
         self._budget = budget
@@ -114,7 +116,7 @@ class TripWorkflow:
         def emit(stage: PlanStage, message: str) -> None:
             events.put_nowait(PlanEvent(stage, message, snapshot(run.trip)))
 
-        emit(PlanStage.PLAN_STAGE_VALIDATED, f"request {run.request.request_id} accepted")
+        emit(PlanStage.PLAN_STAGE_VALIDATED, f"request_id {run.request.request_id}")
         work = asyncio.create_task(self._work(run, emit, lambda: events.put_nowait(None)))
         try:
             while (event := await events.get()) is not None:
@@ -164,7 +166,7 @@ class TripWorkflow:
         add_warnings(run.trip, priced.warnings)
         emit(
             PlanStage.PLAN_STAGE_BUDGET_ESTIMATED,
-            f"estimated {describe_estimate(priced.estimate, run.request.budget)}",
+            describe_estimate(priced.estimate, run.request.budget),
         )
 
     async def _advise(self, run: _Run, emit: Emit) -> None:
@@ -182,15 +184,14 @@ class TripWorkflow:
             code = failure_code(exc)
             logger.warning("guide failed (%s): trip without advice", code)
             add_warnings(run.trip, [_guide_warning(code)])
-            emit(PlanStage.PLAN_STAGE_GUIDE_READY, f"local advice unavailable ({code})")
+            emit(PlanStage.PLAN_STAGE_GUIDE_READY, f"no local advice ({code})")
             return
         run.trip.guide.CopyFrom(advised.guide)
         add_usage(run.trip.usage, advised.usage)
         add_warnings(run.trip, advised.warnings)
         emit(
             PlanStage.PLAN_STAGE_GUIDE_READY,
-            f"local advice ready: {len(advised.guide.tips)} tips,"
-            f" {len(advised.guide.phrases)} phrases",
+            f"{len(advised.guide.tips)} tip(s), {len(advised.guide.phrases)} phrase(s)",
         )
 
     async def _fit_budget(self, run: _Run, emit: Emit) -> None:
@@ -247,7 +248,7 @@ class TripWorkflow:
         if stored.name != run.trip.name:
             logger.info("a concurrent request with the same request_id stored %s", stored.name)
         run.trip.CopyFrom(stored)
-        emit(PlanStage.PLAN_STAGE_STORED, f"stored as {stored.name}")
+        emit(PlanStage.PLAN_STAGE_STORED, stored.name)
         emit(PlanStage.PLAN_STAGE_COMPLETED, "trip ready")
 
 
@@ -265,7 +266,7 @@ def _normalized(request: PlanTripRequest) -> PlanTripRequest:
 def _describe_itinerary(trip: Trip) -> str:
     activities = sum(len(day.activities) for day in trip.itinerary.days)
     place = trip.itinerary.destination.name or trip.request.destination
-    return f"itinerary drafted: {len(trip.itinerary.days)} days, {activities} activities in {place}"
+    return f"{len(trip.itinerary.days)} days, {activities} activities in {place}"
 
 
 def _guide_warning(code: str) -> str:
