@@ -1,0 +1,147 @@
+"""The orchestrator in real processes with the real agents (offline model)."""
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+import grpc
+import pytest
+from google.protobuf import json_format
+from tripmesh.v1.orchestrator_service_pb2 import GetTripRequest, PlanStage
+from tripmesh.v1.orchestrator_service_pb2_grpc import OrchestratorServiceStub
+from tripmesh.v1.trip_pb2 import PlanTripRequest, Trip
+
+from services.runtime.errors import error_info, status_from_rpc_error
+from tests.integration.orchestrator.conftest import FAULT_DELAY_MS, Processes
+from tests.support.inprocess import channel_to
+from tests.support.processes import ROOT, base_env
+
+GRPCURL = str(ROOT / ".venv" / "bin" / "grpcurl")
+REQUEST: dict[str, Any] = {
+    "destination": "Lisbon",
+    "startDate": "2027-05-01",
+    "days": 4,
+    "travelers": 2,
+    "budget": {"currencyCode": "EUR", "units": "2000"},
+    "interests": ["food", "history"],
+}
+
+
+def trip_request(**changes: Any) -> PlanTripRequest:
+    return json_format.ParseDict({**REQUEST, **changes}, PlanTripRequest())
+
+
+async def plan(port: int, request: PlanTripRequest, timeout: float = 30) -> Trip:
+    async with channel_to(port) as channel:
+        trip: Trip = await OrchestratorServiceStub(channel).PlanTrip(request, timeout=timeout)
+    return trip
+
+
+async def get_trip(port: int, name: str) -> Trip:
+    async with channel_to(port) as channel:
+        trip: Trip = await OrchestratorServiceStub(channel).GetTrip(GetTripRequest(name=name))
+    return trip
+
+
+def test_grpcurl_plan_trip(processes: Processes) -> None:
+    result = subprocess.run(
+        [
+            GRPCURL,
+            "-plaintext",
+            "-max-time",
+            "60",
+            "-d",
+            json.dumps(REQUEST),
+            processes.orchestrator.address,
+            "tripmesh.v1.OrchestratorService/PlanTrip",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=70,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr + processes.orchestrator.log()
+    trip = json.loads(result.stdout)
+    assert trip["name"].startswith("trips/")
+    assert len(trip["itinerary"]["days"]) == 4
+    assert trip["estimate"]["total"]["currencyCode"] == "EUR"
+    assert trip["guide"]["tips"]
+
+
+def test_tripmesh_plan_grpc_json(processes: Processes, tmp_path: Any) -> None:
+    command = [sys.executable, "-m", "services.cli", "plan", "--destination", "Lisbon"]
+    command += ["--start", "2027-05-01", "--days", "3", "--travelers", "2"]
+    command += ["--budget", "2000 EUR", "--interest", "food", "--interest", "history"]
+    command += ["--grpc", processes.orchestrator.address, "--json"]
+    result = subprocess.run(
+        command,
+        env=base_env(tmp_path),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    printed = json_format.Parse(result.stdout, Trip())
+    assert "completed: trip ready" in result.stderr.splitlines()[-1]
+    assert printed.name.startswith("trips/")
+    assert len(printed.itinerary.days) == 3
+
+
+async def test_the_stream_ends_with_the_stored_trip(processes: Processes) -> None:
+    port = processes.orchestrator.port
+    async with channel_to(port) as channel:
+        call = OrchestratorServiceStub(channel).StreamPlanTrip(trip_request(), timeout=60)
+        events = [event async for event in call]
+    stages = [PlanStage.Name(e.stage).removeprefix("PLAN_STAGE_") for e in events]
+    assert stages[:2] == ["VALIDATED", "ITINERARY_DRAFTED"]
+    assert stages[-2:] == ["STORED", "COMPLETED"]
+    assert {"BUDGET_ESTIMATED", "GUIDE_READY"} <= set(stages)
+    assert events[-1].trip == await get_trip(port, events[-1].trip.name)
+
+
+async def test_a_repeated_request_id_gives_one_trip(processes: Processes) -> None:
+    port = processes.orchestrator.port
+    first = await plan(port, trip_request(requestId="e2e-same-id"))
+    again = await plan(port, trip_request(requestId="e2e-same-id"))
+    assert again == first
+
+
+async def test_budget_and_guide_in_parallel(processes: Processes) -> None:
+    port = processes.slow.port
+    roomy = trip_request(budget={"currencyCode": "EUR", "units": "50000"})  # no revisions
+    await plan(port, roomy)  # connects channels and warms the agents
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        trip = await plan(port, roomy)
+        timings.append(time.perf_counter() - started)
+        assert trip.revisions == 0
+    figures = ", ".join(f"{t * 1000:.0f}" for t in timings)
+    print(f"PlanTrip, budget and guide each delayed {FAULT_DELAY_MS} ms: {figures} ms")
+    # One delay, not two: sequential calls could not take less than 600 ms.
+    assert FAULT_DELAY_MS / 1000 <= min(timings) < 0.55
+
+
+async def test_a_killed_guide_gives_a_trip_with_a_warning(processes: Processes) -> None:
+    port = processes.no_guide.port
+    await plan(port, trip_request())  # the guide answered while alive
+    processes.no_guide_guide.stop(signal.SIGKILL)
+    trip = await plan(port, trip_request())
+    assert not trip.HasField("guide")
+    assert "No local advice: the guide could not answer (UNAVAILABLE)." in trip.warnings
+    assert trip == await get_trip(port, trip.name)
+
+
+async def test_a_planner_down_is_unavailable_with_error_info(processes: Processes) -> None:
+    with pytest.raises(grpc.aio.AioRpcError) as failure:
+        await plan(processes.no_planner.port, trip_request())
+    assert failure.value.code() == grpc.StatusCode.UNAVAILABLE
+    info = error_info(status_from_rpc_error(failure.value))
+    assert info is not None
+    assert info.reason == "UPSTREAM_UNAVAILABLE"
+    assert info.domain == "tripmesh-orchestrator"
