@@ -14,10 +14,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     import os
 
     for name in list(os.environ):
-        if name.startswith(("TRIPMESH_", "CONSUL_")) or name in (
-            "OPENAI_API_KEY",
-            "GEMINI_API_KEY",
-        ):
+        if name.startswith(("TRIPMESH_", "CONSUL_", "OPENAI_", "GEMINI_", "GOOGLE_", "OTEL_")):
             monkeypatch.delenv(name)
     monkeypatch.setenv("TRIPMESH_DATA_DIR", str(tmp_path / "data"))
 

@@ -142,11 +142,11 @@ def to_grpc_status(status: status_pb2.Status) -> grpc.Status:
 
 def status_from_rpc_error(error: grpc.RpcError) -> status_pb2.Status:
     """The google.rpc.Status an RpcError carries (built from its code when it has none)."""
-    status: status_pb2.Status | None = rpc_status.from_call(error)  # type: ignore[arg-type]
+    status: status_pb2.Status | None = rpc_status.from_call(error)
     if status is not None:
         return status
-    code: grpc.StatusCode = error.code()  # type: ignore[attr-defined]
-    message: str = error.details() or ""  # type: ignore[attr-defined]
+    code: grpc.StatusCode = error.code()
+    message: str = error.details() or ""
     return status_pb2.Status(code=code.value[0], message=message)
 
 

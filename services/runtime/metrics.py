@@ -29,7 +29,7 @@ SERVER_HANDLING_SECONDS = Histogram(
 
 
 def split_method(full_method: str) -> tuple[str, str]:
-    """("tripmesh.v1.PlannerService", "DraftItinerary") for "/tripmesh.v1.PlannerService/DraftItinerary"."""
+    """Splits "/pkg.Service/Method" into ("pkg.Service", "Method")."""
     service, _, method = full_method.lstrip("/").partition("/")
     return service, method
 

@@ -8,10 +8,11 @@ process at start with a message naming the variable.
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, ValidationError
+from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from gateway.settings import GatewaySettings
+from registry.static import EndpointsSyntaxError, parse_endpoints
 from services.orchestrator.settings import OrchestratorSettings
 from services.performance_monitor.settings import MonitorSettings
 from services.runtime.reporting_settings import ReportSettings
@@ -58,6 +59,15 @@ class RuntimeSettings(BaseSettings):
     enable_performance_monitoring: bool = Field(
         True, validation_alias=AliasChoices("ENABLE_PERFORMANCE_MONITORING")
     )
+
+    @field_validator("endpoints")
+    @classmethod
+    def _endpoints_parse(cls, value: str) -> str:
+        try:
+            parse_endpoints(value)
+        except EndpointsSyntaxError as exc:
+            raise ValueError(str(exc)) from None
+        return value
 
     @property
     def discovery_kind(self) -> str:

@@ -4,7 +4,11 @@ import logging
 
 import grpc
 from opentelemetry import trace
-from opentelemetry.instrumentation.grpc import aio_client_interceptors, aio_server_interceptor
+from opentelemetry.instrumentation.grpc import (
+    aio_client_interceptors,
+    aio_server_interceptor,
+    filters,
+)
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
@@ -36,8 +40,13 @@ def configure_tracing(service_name: str, mode: str, otlp_endpoint: str) -> None:
 
 
 def server_interceptor() -> grpc.aio.ServerInterceptor:
-    """The OpenTelemetry server interceptor for grpc.aio."""
-    return aio_server_interceptor()  # type: ignore[no-untyped-call,no-any-return]
+    """The OpenTelemetry server interceptor for grpc.aio, on tripmesh's own services.
+
+    Health and reflection are left out: their streaming handlers are coroutines
+    that write to the context, which the instrumentation cannot wrap.
+    """
+    only_ours = filters.service_prefix("tripmesh.")  # type: ignore[no-untyped-call]
+    return aio_server_interceptor(filter_=only_ours)  # type: ignore[no-untyped-call,no-any-return]
 
 
 def client_interceptors() -> list[grpc.aio.ClientInterceptor]:

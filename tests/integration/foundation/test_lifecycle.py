@@ -1,0 +1,156 @@
+"""Start, drain and stop, as an operator sees them: signals, exit codes, no orphans."""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import grpc
+import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from tripmesh.v1 import tool_registry_service_pb2, tool_registry_service_pb2_grpc
+
+from tests.support.processes import ROOT, MeshProcess, ServiceProcess, base_env
+
+
+def watch_health(address: str, seen: list[str], stop: threading.Event) -> None:
+    """Records every status the health Watch stream sends."""
+    with grpc.insecure_channel(address) as channel:
+        stream = health_pb2_grpc.HealthStub(channel).Watch(health_pb2.HealthCheckRequest())
+        try:
+            for reply in stream:
+                seen.append(health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status))
+                if stop.is_set():
+                    break
+        except grpc.RpcError:
+            pass
+
+
+def test_sigterm_lets_the_in_flight_call_finish_after_not_serving(tmp_path: Path) -> None:
+    env = base_env(tmp_path, TRIPMESH_FAULT_DELAY_MS="1500", TRIPMESH_GRACE_PERIOD="5")
+    service = ServiceProcess("tool-registry", env).start(tmp_path).wait_serving()
+    seen: list[str] = []
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch_health, args=(service.address, seen, stop))
+    watcher.start()
+
+    result: dict[str, object] = {}
+
+    def slow_call() -> None:
+        with grpc.insecure_channel(service.address) as channel:
+            stub = tool_registry_service_pb2_grpc.ToolRegistryServiceStub(channel)
+            try:
+                stub.ListTools(tool_registry_service_pb2.ListToolsRequest(), timeout=10)
+                result["code"] = grpc.StatusCode.OK
+            except grpc.RpcError as exc:
+                result["code"] = exc.code()  # type: ignore[attr-defined]
+            result["finished"] = time.monotonic()
+
+    caller = threading.Thread(target=slow_call)
+    caller.start()
+    time.sleep(0.5)  # the call is now in flight, inside its 1.5 s delay
+    signalled = time.monotonic()
+    assert service.process is not None
+    service.process.send_signal(signal.SIGTERM)
+    caller.join(10)
+    exit_code = service.process.wait(10)
+    stop.set()
+    watcher.join(5)
+
+    assert result["code"] is grpc.StatusCode.OK, service.log()
+    assert exit_code == 0
+    assert "NOT_SERVING" in seen and seen[0] == "SERVING"
+    assert time.monotonic() - signalled < 5 + 1
+
+
+def child_pids(pid: int) -> set[int]:
+    """Every descendant of a process, from /proc."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {p for p, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.slow
+def test_tripmesh_up_starts_eight_and_sigterm_leaves_no_process(tmp_path: Path) -> None:
+    mesh = MeshProcess(base_env(tmp_path)).start(tmp_path / "up.log")
+    assert mesh.process is not None
+    children = child_pids(mesh.process.pid)
+    assert len(children) == 8, children
+    output = (tmp_path / "up.log").read_text()
+    for name in (
+        "orchestrator",
+        "planner",
+        "budget",
+        "guide",
+        "tool-registry",
+        "task-router",
+        "performance-monitor",
+        "gateway",
+    ):
+        assert name in output
+    assert "curl -X POST" in output and "grpcurl -plaintext" in output
+
+    assert mesh.stop() == 0
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(alive(p) for p in children):
+        time.sleep(0.1)
+    assert not [p for p in children if alive(p)]
+
+
+def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "services.cli", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("TRIPMESH_PORT", "not-a-port"),
+        ("TRIPMESH_GRACE_PERIOD", "-1"),
+        ("TRIPMESH_ENDPOINTS", "planner=nowhere"),
+    ],
+)
+def test_bad_setting_stops_with_one_line_naming_it(
+    tmp_path: Path, variable: str, value: str
+) -> None:
+    result = run_cli("serve", "planner", env=base_env(tmp_path, **{variable: value}))
+    assert result.returncode != 0
+    assert variable in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_unknown_service_name_is_refused(tmp_path: Path) -> None:
+    result = run_cli("serve", "plannr", env=base_env(tmp_path))
+    assert result.returncode == 2
+    assert "unknown service 'plannr'" in result.stderr
+    assert "Traceback" not in result.stderr
