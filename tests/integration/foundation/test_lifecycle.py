@@ -62,7 +62,8 @@ def test_sigterm_lets_the_in_flight_call_finish_after_not_serving(tmp_path: Path
 
     assert result["code"] is grpc.StatusCode.OK, service.log()
     assert exit_code == 0
-    assert "NOT_SERVING" in seen and seen[0] == "SERVING"
+    assert "NOT_SERVING" in seen
+    assert seen[0] == "SERVING"
     assert time.monotonic() - signalled < 5 + 1
 
 
@@ -110,7 +111,8 @@ def test_tripmesh_up_starts_eight_and_sigterm_leaves_no_process(tmp_path: Path) 
         "gateway",
     ):
         assert name in output
-    assert "curl -X POST" in output and "grpcurl -plaintext" in output
+    assert "curl -X POST" in output
+    assert "grpcurl -plaintext" in output
 
     assert mesh.stop() == 0
     deadline = time.monotonic() + 5
