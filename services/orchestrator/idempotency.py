@@ -39,9 +39,6 @@ class KeyedLocks:
             else:
                 self._locks[key] = (lock, users - 1)
 
-    def __len__(self) -> int:
-        return len(self._locks)
-
 
 class Idempotency:
     """Looks up and records trips by request id, within a time window."""

@@ -247,6 +247,13 @@ class TripWorkflow:
         stored = await self._idempotency.record(run.trip)
         if stored.name != run.trip.name:
             logger.info("a concurrent request with the same request_id stored %s", stored.name)
+        else:
+            logger.info(
+                "planned %s: %d revision(s), %d warning(s)",
+                stored.name,
+                stored.revisions,
+                len(stored.warnings),
+            )
         run.trip.CopyFrom(stored)
         emit(PlanStage.PLAN_STAGE_STORED, stored.name)
         emit(PlanStage.PLAN_STAGE_COMPLETED, "trip ready")

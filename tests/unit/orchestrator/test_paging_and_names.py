@@ -1,8 +1,11 @@
 """Page sizes, page tokens and trip names."""
 
+import asyncio
+
 import pytest
 
 from services.orchestrator import paging
+from services.orchestrator.idempotency import KeyedLocks
 from services.orchestrator.names import new_trip_id, parse_trip_name, trip_name
 from services.runtime.errors import InvalidArgument
 
@@ -36,3 +39,19 @@ def test_a_malformed_name_is_invalid(name: str) -> None:
     with pytest.raises(InvalidArgument) as failure:
         parse_trip_name(name)
     assert failure.value.field == "name"
+
+
+async def test_keyed_locks_serialise_one_key_and_forget_it_after() -> None:
+    locks = KeyedLocks()
+    order: list[str] = []
+
+    async def hold(key: str, tag: str) -> None:
+        async with locks.hold(key):
+            order.append(f"{tag}+")
+            await asyncio.sleep(0.01)
+            order.append(f"{tag}-")
+
+    await asyncio.gather(hold("a", "1"), hold("a", "2"), hold("b", "3"))
+    assert order.index("1-") < order.index("2+")  # same key: one at a time
+    assert order.index("3+") < order.index("1-")  # other keys: no wait
+    assert locks._locks == {}
