@@ -1,0 +1,77 @@
+# tripmesh: `make run` brings the mesh up; `make test` checks and tests everything.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PROTO_FILES := $(wildcard protos/tripmesh/v1/*.proto)
+PROTOC := $(BIN)/python -m grpc_tools.protoc -Iprotos -Ithird_party \
+	--plugin=protoc-gen-mypy_grpc=$(BIN)/protoc-gen-mypy_grpc
+
+.PHONY: venv run test pytest check lint protos protos-check buf-breaking consul bench k8s clean
+
+## venv: the virtual environment with tripmesh and its tools (pinned by constraints.txt)
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --constraint constraints.txt --editable '.[dev]'
+	touch $@
+venv: $(STAMP)
+
+## run: every service and the gateway on localhost, until Ctrl-C
+run: venv
+	$(BIN)/tripmesh up
+
+## test: what CI runs: the checks, then the whole suite (with a real Consul when it can be had)
+test: venv
+	-@$(MAKE) --no-print-directory consul
+	$(MAKE) --no-print-directory check
+	$(MAKE) --no-print-directory pytest
+
+pytest: venv
+	$(BIN)/pytest
+
+## check / lint: ruff, mypy, buf lint and breaking, generated code up to date, hadolint
+check lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/buf lint
+	$(MAKE) --no-print-directory buf-breaking
+	$(MAKE) --no-print-directory protos-check
+	$(BIN)/hadolint Dockerfile
+
+buf-breaking: venv
+	@if git rev-parse --verify --quiet main >/dev/null; then \
+		$(BIN)/buf breaking --against '.git#branch=main'; \
+	else echo "buf breaking: no main branch to compare against, skipped"; fi
+
+## protos: regenerate tripmesh.v1 (messages, .pyi, gRPC stubs with types) beside the .proto files
+protos: venv
+	$(PROTOC) --python_out=protos --pyi_out=protos --grpc_python_out=protos \
+		--mypy_grpc_out=protos $(PROTO_FILES) 2>/dev/null
+
+## protos-check: fails when the committed generated code and the .proto files disagree
+protos-check: venv
+	@tmp=$$(mktemp -d) && \
+	$(PROTOC) --python_out=$$tmp --pyi_out=$$tmp --grpc_python_out=$$tmp \
+		--mypy_grpc_out=$$tmp $(PROTO_FILES) 2>/dev/null && \
+	for f in $$tmp/tripmesh/v1/*; do \
+		cmp -s $$f protos/tripmesh/v1/$$(basename $$f) || \
+			{ echo "protos-check: $$(basename $$f) is stale: run 'make protos'"; rm -rf $$tmp; exit 1; }; \
+	done; rm -rf $$tmp; echo "protos-check: generated code is up to date"
+
+## consul: Debian bullseye's consul 1.8.7 into .cache/consul (private apt state)
+consul:
+	bash tests/support/consul/fetch.sh
+
+## bench: figures for the gateway, the critical path and memory (prints, asserts nothing)
+bench: venv
+	$(BIN)/python -m bench
+
+## k8s: render every overlay
+k8s:
+	for overlay in k8s/overlays/*; do kubectl kustomize $$overlay >/dev/null && echo "$$overlay ok"; done
+
+clean:
+	rm -rf $(VENV) .tripmesh .cache .pytest_cache .mypy_cache .ruff_cache
