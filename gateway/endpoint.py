@@ -14,7 +14,7 @@ from gateway.disconnect import DisconnectWatch
 from gateway.errors import from_rpc_error
 from gateway.exchange import Exchange
 from gateway.jsonmap import Codec
-from gateway.propagation import outgoing_metadata
+from gateway.propagation import outgoing_metadata, uninstrumented
 from gateway.responses import Receive, Scope, Send, send_response
 from gateway.rules import Route, RpcMethod
 from gateway.streaming import END, StreamWriter, first_message, wants_sse
@@ -64,9 +64,9 @@ class RpcEndpoint:
             policy.stream_deadline if streaming else policy.unary_deadline,
             policy.max_deadline,
         )
-        call = self.upstreams.callable(route.rpc)(
-            request, timeout=timeout, metadata=outgoing_metadata(exchange, policy.forward_headers)
-        )
+        metadata = outgoing_metadata(exchange, policy.forward_headers)
+        with uninstrumented():
+            call = self.upstreams.callable(route.rpc)(request, timeout=timeout, metadata=metadata)
         watch = DisconnectWatch(receive)
         watch.on_disconnect(call.cancel)
         try:

@@ -5,6 +5,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from opentelemetry import propagate, trace
+from opentelemetry.instrumentation.utils import suppress_instrumentation
 
 from gateway.exchange import Exchange
 
@@ -28,19 +29,33 @@ def forwardable(names: str) -> tuple[str, ...]:
 
 
 def outgoing_metadata(exchange: Exchange, forward: Sequence[str]) -> tuple[tuple[str, str], ...]:
-    """gRPC metadata of the upstream call (trace context is added by the OTel interceptor)."""
-    metadata = [(REQUEST_ID, exchange.request_id)]
+    """gRPC metadata of the upstream call: request id, trace context, listed headers."""
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)  # traceparent and tracestate of the current (gateway) span
+    metadata = [(REQUEST_ID, exchange.request_id), *carrier.items()]
     headers = exchange.headers
     metadata.extend((name, headers[name]) for name in forward if name in headers)
     return tuple(metadata)
 
 
 @contextmanager
+def uninstrumented() -> Iterator[None]:
+    """Calls made here skip the OpenTelemetry gRPC client interceptor of the channel pool.
+
+    That interceptor awaits the call's status inside grpc.aio's interceptor
+    task, so cancelling a unary call cancels only that task and the RPC runs
+    on upstream; `outgoing_metadata` carries the trace context instead.
+    """
+    with suppress_instrumentation():
+        yield
+
+
+@contextmanager
 def server_span(exchange: Exchange) -> Iterator[None]:
     """A span of the request, child of the caller's `traceparent` (W3C, with `tracestate`).
 
-    The gRPC client interceptor injects the current context into the call's
-    metadata, so that the upstream continues the caller's trace.
+    Its context goes into the call's metadata, so that the upstream continues
+    the caller's trace.
     """
     parent = propagate.extract(exchange.headers)
     with _tracer.start_as_current_span(

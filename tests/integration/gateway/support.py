@@ -15,6 +15,8 @@ from typing import Any
 import grpc
 import httpx
 import uvicorn
+from tripmesh.v1 import orchestrator_service_pb2 as orchestrator
+from tripmesh.v1 import orchestrator_service_pb2_grpc, trip_pb2
 
 from gateway.app import create_app
 from registry import KNOWN_SERVICES, known_service
@@ -23,8 +25,6 @@ from services.runtime.server import ServiceContext, ServiceServer, build_server
 from services.runtime.settings import Settings, load_settings
 from tests.support.inprocess import running_server
 from tests.support.ports import free_port
-from tripmesh.v1 import orchestrator_service_pb2 as orchestrator
-from tripmesh.v1 import orchestrator_service_pb2_grpc, trip_pb2
 
 
 @dataclass
@@ -112,9 +112,7 @@ def endpoints(**ports: int) -> str:
     """TRIPMESH_ENDPOINTS with the given services, every other at a port nobody listens on."""
     dead = free_port()
     names = [s.name for s in KNOWN_SERVICES.values() if s.proto_service]
-    return ",".join(
-        f"{name}=127.0.0.1:{ports.get(name.replace('-', '_'), dead)}" for name in names
-    )
+    return ",".join(f"{name}=127.0.0.1:{ports.get(name.replace('-', '_'), dead)}" for name in names)
 
 
 @asynccontextmanager
@@ -124,9 +122,7 @@ async def running_gateway(**settings: Any) -> AsyncIterator[httpx.AsyncClient]:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        app, http="httptools", log_config=None, access_log=False, lifespan="on"
-    )
+    config = uvicorn.Config(app, http="httptools", log_config=None, access_log=False, lifespan="on")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
     while not server.started:
