@@ -14,7 +14,12 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from google.api import annotations_pb2, http_pb2
-from google.protobuf.descriptor import Descriptor, FieldDescriptor, MethodDescriptor
+from google.protobuf.descriptor import (
+    Descriptor,
+    FieldDescriptor,
+    FileDescriptor,
+    MethodDescriptor,
+)
 from google.protobuf.message import Message
 from google.protobuf.message_factory import GetMessageClass
 
@@ -92,12 +97,17 @@ _PATTERNS = ("get", "put", "post", "delete", "patch")
 
 def load_routes(package: str = PACKAGE) -> list[Route]:
     """Every HTTP route declared in the package's protos (imports its `*_pb2` modules)."""
-    routes: list[Route] = []
-    for module in _pb2_modules(package):
-        for service in module.DESCRIPTOR.services_by_name.values():
-            for method in service.methods:
-                routes.extend(_routes_of(method))
-    return routes
+    return [route for module in _pb2_modules(package) for route in file_routes(module.DESCRIPTOR)]
+
+
+def file_routes(file: FileDescriptor) -> list[Route]:
+    """The HTTP routes of every service of one proto file."""
+    return [
+        route
+        for service in file.services_by_name.values()
+        for method in service.methods
+        for route in _routes_of(method)
+    ]
 
 
 def _pb2_modules(package: str) -> Iterator[Any]:

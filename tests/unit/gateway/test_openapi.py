@@ -1,0 +1,139 @@
+"""OpenAPI 3.1 from the descriptors: every annotated RPC, parameters, schemas that hold."""
+
+from typing import Any
+
+import jsonschema
+import pytest
+from google.protobuf import json_format
+from tripmesh.v1 import orchestrator_service_pb2, trip_pb2
+
+from gateway.docs import render_docs
+from gateway.openapi import openapi_document, openapi_path
+from gateway.rules import load_routes
+from gateway.templates import parse_template
+from tests.unit.gateway.test_routes import annotated_methods
+
+
+@pytest.fixture(scope="module")
+def document() -> dict[str, Any]:
+    return openapi_document(load_routes(), version="1.2.3", api_keys=False)
+
+
+def operations(document: dict[str, Any]) -> dict[str, tuple[str, str, dict[str, Any]]]:
+    return {
+        op["operationId"]: (method, path, op)
+        for path, methods in document["paths"].items()
+        for method, op in methods.items()
+    }
+
+
+def validator(document: dict[str, Any], name: str) -> jsonschema.Draft202012Validator:
+    """Validates against a component, resolving $refs inside the document."""
+    schema = {"$ref": f"#/components/schemas/{name}", "components": document["components"]}
+    return jsonschema.Draft202012Validator(schema)
+
+
+def test_every_annotated_rpc_is_an_operation(document: dict[str, Any]) -> None:
+    assert document["openapi"] == "3.1.0"
+    found = {f"/tripmesh.v1.{op_id.replace('_', '/', 1)}" for op_id in operations(document)}
+    assert found == annotated_methods()
+
+
+def test_paths_and_parameters(document: dict[str, Any]) -> None:
+    ops = operations(document)
+    method, path, get_trip = ops["OrchestratorService_GetTrip"]
+    assert (method, path) == ("get", "/v1/trips/{trip}")
+    assert [(p["name"], p["in"]) for p in get_trip["parameters"]] == [("trip", "path")]
+    assert get_trip["parameters"][0]["schema"]["pattern"] == "^[^/]+$"
+
+    _, path, invoke = ops["TaskRouterService_RouteTask"]
+    assert path == "/v1/tools/{tool}:invoke"
+    body = invoke["requestBody"]["content"]["application/json"]["schema"]
+    assert set(body["properties"]) == {"arguments", "hints"}  # name comes from the path
+
+    _, _, list_trips = ops["OrchestratorService_ListTrips"]
+    assert {p["name"] for p in list_trips["parameters"]} == {"pageSize", "pageToken"}
+    assert "requestBody" not in list_trips
+    _, _, plan = ops["OrchestratorService_PlanTrip"]
+    assert plan["parameters"] == []  # body "*": nothing in the query
+    assert plan["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/tripmesh.v1.PlanTripRequest"
+    }
+
+
+def test_open_api_path_of_nested_and_plain_variables() -> None:
+    path, parameters = openapi_path(parse_template("/v1/{parent=projects/*/locations/*}/{id}"))
+    assert path == "/v1/projects/{project}/locations/{location}/{id}"
+    assert [p["name"] for p in parameters] == ["project", "location", "id"]
+
+
+def test_responses_errors_and_streaming(document: dict[str, Any]) -> None:
+    ops = operations(document)
+    _, _, plan = ops["OrchestratorService_PlanTrip"]
+    for status in ("400", "401", "403", "404", "413", "429", "500", "503", "504", "default"):
+        assert plan["responses"][status] == {"$ref": "#/components/responses/Error"}
+    ok = plan["responses"]["200"]["content"]["application/json"]["schema"]
+    assert ok == {"$ref": "#/components/schemas/tripmesh.v1.Trip"}
+    assert "X-Request-Id" in plan["responses"]["200"]["headers"]
+
+    _, _, stream = ops["OrchestratorService_StreamPlanTrip"]
+    content = stream["responses"]["200"]["content"]
+    assert set(content) == {"text/event-stream", "application/x-ndjson"}
+    line = content["application/x-ndjson"]["schema"]
+    assert line["properties"]["result"] == {
+        "$ref": "#/components/schemas/tripmesh.v1.StreamPlanTripResponse"
+    }
+    status = document["components"]["schemas"]["google.rpc.Status"]
+    assert status["required"] == ["code", "message", "details"]
+
+
+def test_well_known_types_and_scalars(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    trip = schemas["tripmesh.v1.Trip"]["properties"]
+    assert trip["createTime"] == {"type": "string", "format": "date-time"}
+    activity = schemas["tripmesh.v1.Activity"]["properties"]
+    assert activity["duration"]["type"] == "string"
+    assert activity["cost"] == {"$ref": "#/components/schemas/google.type.Money"}
+    money = schemas["google.type.Money"]["properties"]
+    assert money["units"]["type"] == ["string", "integer"]  # int64 prints as a string
+    assert money["nanos"]["format"] == "int32"
+    assert schemas["tripmesh.v1.Pace"]["enum"][0] == "PACE_UNSPECIFIED"
+    tool = schemas["tripmesh.v1.Tool"]["properties"]
+    assert tool["inputSchema"] == {"type": "object", "additionalProperties": True}
+    alert = schemas["tripmesh.v1.Alert"]["properties"]
+    assert alert["labels"] == {"type": "object", "additionalProperties": {"type": "string"}}
+
+
+def test_schemas_are_valid_and_hold_for_real_messages(document: dict[str, Any]) -> None:
+    for schema in document["components"]["schemas"].values():
+        jsonschema.Draft202012Validator.check_schema(schema)
+    trip = trip_pb2.Trip(name="trips/1", revisions=1, warnings=["w"])
+    trip.request.budget.units = 2000
+    trip.request.pace = trip_pb2.PACE_RELAXED
+    activity = trip.itinerary.days.add(date="2027-05-01").activities.add(title="Tram")
+    activity.duration.FromSeconds(5400)
+    activity.cost.nanos = 500_000_000
+    trip.create_time.FromJsonString("2026-11-23T10:00:00.123Z")
+    trip.usage.input_tokens = 10
+    data = json_format.MessageToDict(trip, always_print_fields_with_no_presence=True)
+    validator(document, "tripmesh.v1.Trip").validate(data)
+    empty = json_format.MessageToDict(
+        orchestrator_service_pb2.ListTripsResponse(), always_print_fields_with_no_presence=True
+    )
+    validator(document, "tripmesh.v1.ListTripsResponse").validate(empty)
+    with pytest.raises(jsonschema.ValidationError):
+        validator(document, "tripmesh.v1.Trip").validate({"nmae": "typo"})
+
+
+def test_security_only_with_keys_and_docs_list_operations() -> None:
+    with_keys = openapi_document(load_routes(), version="1", api_keys=True)
+    assert set(with_keys["components"]["securitySchemes"]) == {"bearer", "apiKey"}
+    assert all(
+        op["security"] == [{"bearer": []}, {"apiKey": []}]
+        for methods in with_keys["paths"].values()
+        for op in methods.values()
+    )
+    page = render_docs(with_keys).decode()
+    assert "/v1/trips/{trip}" in page
+    assert "Plan trip" in page
+    assert "<script" not in page
