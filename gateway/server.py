@@ -7,6 +7,7 @@ loopback only, whatever TRIPMESH_HOST says.
 import asyncio
 import ipaddress
 import logging
+import signal
 import sys
 
 import uvicorn
@@ -76,5 +77,14 @@ def run(settings: Settings) -> int:
         print(f"tripmesh: invalid setting {exc}", file=sys.stderr)
         return 2
     server = uvicorn.Server(uvicorn_config(settings, app))
+    _ignore_stop_signals_after_drain()
     asyncio.run(server.serve())
     return 0 if server.started else 1
+
+
+def _ignore_stop_signals_after_drain() -> None:
+    """uvicorn handles SIGTERM and SIGINT while it serves, then raises the signal again once
+    drained; with these handlers in place that is a no-op, and the gateway exits 0 as every
+    other service does."""
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: None)
