@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import lru_cache
 
 from services.agents.pricing import activity_currency, costs_for
 from services.agents.request import TripRequest
@@ -44,7 +44,7 @@ def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
-@cache
+@lru_cache(maxsize=1024)
 def half_day_trips(place: Place) -> tuple[Template, ...]:
     """Half-day trips to the largest towns near a place (real towns from geonames)."""
     found = []

@@ -4,17 +4,22 @@ The same request gives the same draft, byte for byte: every choice follows an
 order seeded by a SHA-256 of the normalized request, never Python's hash().
 """
 
+from datetime import date
 from decimal import Decimal
 
 from services.agents import pacing
 from services.agents.activities import activity, pick, pool_for, preference
-from services.agents.pricing import costs_for, fixed_costs
+from services.agents.pricing import activity_currency, costs_for, fixed_costs
 from services.agents.request import TripRequest
 from services.agents.schemas import ActivityDraft, DayDraft, ItineraryDraft, TravelStyle
 from services.travel import fx
 from services.travel.catalogue import GENERAL, canonical_interest
+from services.travel.money import round_money
 from services.travel.places import Place
 
+FREE_TIME = "free time"
+_PART_NAMES = {"m": "morning", "a": "afternoon", "e": "evening"}
+_FREE_MINUTES = 120
 _DEFAULT_INTERESTS = ("culture", "food", "history")
 _ALL_TIERS = frozenset({"free", "low", "mid", "high"})
 _THRIFTY_TIERS = frozenset({"free", "low", "mid"})
@@ -74,16 +79,33 @@ def draft_itinerary(request: TripRequest, place: Place) -> ItineraryDraft:
             order = preference(wanted, day_index + slot_index)
             chosen = pick(pool, order, used, slot.part, slot.max_minutes, tiers)
             chosen = chosen or pick(pool, order, used, slot.part, slot.max_minutes, _ALL_TIERS)
-            if chosen is None:
-                continue  # the catalogue ran out for this part of the day; the planner warns
+            if chosen is None:  # the catalogue ran out (long trips): honest free time instead
+                activities.append(free_time(place, request, day, slot))
+                continue
             used.add(chosen.key)
             activities.append(activity(chosen, place, request, style, slot.start, slot.max_minutes))
         days.append(DayDraft(date=day, summary=_summary(activities, place), activities=activities))
     return ItineraryDraft(travel_style=style, days=days)
 
 
+def free_time(place: Place, request: TripRequest, day: date, slot: pacing.Slot) -> ActivityDraft:
+    """A slot left to the traveller, titled by its date and time so that no title repeats."""
+    part = _PART_NAMES[slot.part]
+    return ActivityDraft(
+        title=f"Free {part} in {place.name} ({day.isoformat()}, {slot.start})",
+        category=FREE_TIME,
+        start_time=slot.start,
+        duration_minutes=min(_FREE_MINUTES, slot.max_minutes),
+        cost=round_money(Decimal(0), activity_currency(place, request)),
+        currency=activity_currency(place, request),
+        description="Time of your own: rest, go back to a favourite spot or follow a local tip.",
+    )
+
+
 def _summary(activities: list[ActivityDraft], place: Place) -> str:
-    themes = list(dict.fromkeys(a.category for a in activities if a.category != GENERAL))
+    themes = list(
+        dict.fromkeys(a.category for a in activities if a.category not in (GENERAL, FREE_TIME))
+    )
     if not themes:
         return f"Sightseeing in {place.name}"
     listed = themes[0] if len(themes) == 1 else f"{', '.join(themes[:-1])} and {themes[-1]}"

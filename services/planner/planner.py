@@ -7,9 +7,13 @@ from services.agents.changes import revision_notes
 from services.agents.checks import check_itinerary, check_revision
 from services.agents.itinerary import PlannedItinerary
 from services.agents.model import AgentResult, ModelRunner
-from services.agents.offline_itinerary import choose_style, draft_itinerary, plan_interests
+from services.agents.offline_itinerary import (
+    FREE_TIME,
+    choose_style,
+    draft_itinerary,
+    plan_interests,
+)
 from services.agents.offline_revision import revise_itinerary
-from services.agents.pacing import slots
 from services.agents.pricing import activity_currency, describe, price_itinerary
 from services.agents.request import TripRequest
 from services.agents.schemas import ItineraryDraft
@@ -162,8 +166,9 @@ def _offline_notes(request: TripRequest, place: Place, draft: ItineraryDraft) ->
             f"Activity prices are in {request.budget.currency}: there is no ECB exchange rate "
             f"for {place.currency_code}."
         )
-    wanted = len(slots(request.pace))
-    short = [d.date.isoformat() for d in draft.days if len(d.activities) < wanted]
+    short = [
+        d.date.isoformat() for d in draft.days if any(a.category == FREE_TIME for a in d.activities)
+    ]
     if short:
         notes.append(
             f"Ran out of distinct activities for {len(short)} day(s) ({', '.join(short[:3])}"

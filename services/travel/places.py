@@ -7,7 +7,7 @@ is chosen and a warning says so; a country alone stands for its capital.
 
 import difflib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from services.runtime.errors import InvalidArgument
 from services.travel.place_index import City, Country, PlaceIndex, place_index
@@ -55,7 +55,7 @@ def resolve_place(text: str) -> Resolution:
     return _resolve(" ".join(text.split()))
 
 
-@cache
+@lru_cache(maxsize=4096)  # bounded: destinations are free text from the outside
 def _resolve(text: str) -> Resolution:
     index = place_index()
     name, qualifiers = _split_qualifiers(index, text)

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from services.agents.itinerary import PlannedItinerary
+from services.agents.request import Pace
 from services.agents.schemas import BudgetDraft, GuideDraft, ItineraryDraft, SavingsDraft
 from services.budget.estimator import BudgetEstimator
 from services.guide.advisor import Advisor
@@ -147,3 +148,9 @@ async def test_guide_without_itinerary_resolves_the_destination() -> None:
     assert result.warnings
     assert "most populous" in result.warnings[0]
     assert result.value.phrases[0].local == "Bonjour"
+
+
+async def test_planner_says_when_it_ran_out_of_activities() -> None:
+    request = trip(destination="Longyearbyen", days=30, pace=Pace.PACKED)
+    result = await Planner(ScriptedChain()).draft(request)
+    assert any("free time" in w for w in result.warnings)
