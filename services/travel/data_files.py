@@ -9,5 +9,5 @@ from typing import Any
 @cache
 def load(name: str) -> Any:
     """The parsed content of data/<name>.json."""
-    path = resources.files("services.travel") / "data" / f"{name}.json"
+    path = resources.files("services.travel.data") / f"{name}.json"
     return json.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,1 @@
+"""Shipped JSON tables (a package so that setuptools ships them as package data)."""
