@@ -1,0 +1,205 @@
+"""Gateway benchmark (`make bench`): prints figures, asserts nothing.
+
+1. A mesh from `tripmesh up` (offline model, free port offset): PlanTrip through
+   the gateway (HTTP/JSON) and straight to the orchestrator (gRPC) at
+   concurrency 1, 16 and 64; throughput, p50, p99 and the ratio of medians
+   (target: gateway <= 1.10 x direct). Also a cheap RPC (ListTrips) to show the
+   gateway's own cost per request, and the idle RSS of each process.
+2. A mesh whose planner, budget and guide take 200 ms more per RPC
+   (TRIPMESH_FAULT_DELAY_MS, standing in for a model call): the trip latency
+   against the critical path, 2 x 200 ms (draft, then budget and guide in parallel) plus
+   the rest of the path measured in 1 (target: within 15 %).
+
+Usage: python bench/gateway_bench.py [--scale 0.5]
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import grpc
+from google.protobuf import json_format
+from loadgen import HttpConnection, Request, Result, run_load
+from meshes import HOST, Mesh, each_service, rss_mb, tripmesh_up
+from tripmesh.v1 import orchestrator_service_pb2, orchestrator_service_pb2_grpc, trip_pb2
+
+LEVELS = ((1, 100), (16, 320), (64, 640))  # concurrency, requests
+MODEL_DELAY_MS = 200
+DELAYED = ("planner", "budget", "guide")
+PLAN: dict[str, Any] = {
+    "destination": "Lisbon",
+    "startDate": "2027-05-01",
+    "days": 4,
+    "travelers": 2,
+    "budget": {"currencyCode": "EUR", "units": 6000},  # enough: no revision round
+    "interests": ["food", "history"],
+}
+
+
+def plan_request() -> trip_pb2.PlanTripRequest:
+    return json_format.ParseDict(PLAN, trip_pb2.PlanTripRequest())
+
+
+class Target:
+    """Makes workers that call one RPC of one mesh, over HTTP or gRPC."""
+
+    def __init__(self, mesh: Mesh) -> None:
+        self.mesh = mesh
+        self.channel = grpc.aio.insecure_channel(f"{HOST}:{mesh.port('orchestrator')}")
+        self.stub = orchestrator_service_pb2_grpc.OrchestratorServiceStub(self.channel)
+
+    def http(
+        self, method: str, path: str, body: dict[str, Any] | None = None
+    ) -> Callable[[], Awaitable[Request]]:
+        data = json.dumps(body).encode() if body is not None else b""
+
+        async def make() -> Request:
+            return await HttpConnection(HOST, self.mesh.port("gateway"), method, path, data).open()
+
+        return make
+
+    def grpc_plan(self) -> Callable[[], Awaitable[Request]]:
+        request = plan_request()
+
+        async def make() -> Request:
+            async def call() -> None:
+                await self.stub.PlanTrip(request, timeout=60)
+
+            return call
+
+        return make
+
+    def grpc_list(self) -> Callable[[], Awaitable[Request]]:
+        request = orchestrator_service_pb2.ListTripsRequest(page_size=1)
+
+        async def make() -> Request:
+            async def call() -> None:
+                await self.stub.ListTrips(request, timeout=60)
+
+            return call
+
+        return make
+
+    async def close(self) -> None:
+        await self.channel.close()
+
+
+def row(label: str, concurrency: int, result: Result) -> None:
+    print(
+        f"  {label:<22}{concurrency:>5}{len(result.latencies):>8}{result.throughput:>9.1f}"
+        f"{result.median * 1000:>9.1f}{result.percentile(99) * 1000:>9.1f}{result.errors:>7}"
+    )
+
+
+def header(title: str) -> None:
+    columns = f"{'conc':>5}{'reqs':>8}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>7}"
+    print(f"\n{title}\n  {'':<22}{columns}")
+
+
+async def compare(target: Target, scale: float) -> float:
+    """PlanTrip over HTTP and gRPC at each level; returns the direct median at concurrency 1."""
+    header("PlanTrip, offline model: gateway (HTTP/JSON) vs direct gRPC")
+    direct_c1 = float("nan")
+    for concurrency, requests in LEVELS:
+        count = max(concurrency, int(requests * scale))
+        direct = await run_load(target.grpc_plan(), concurrency, count)
+        gateway = await run_load(target.http("POST", "/v1/trips:plan", PLAN), concurrency, count)
+        row("gateway", concurrency, gateway)
+        row("direct gRPC", concurrency, direct)
+        ratio = gateway.median / direct.median
+        print(f"  {'median ratio':<22}{concurrency:>5}  {ratio:.3f}  (target <= 1.10)")
+        if concurrency == 1:
+            direct_c1 = direct.median
+    return direct_c1
+
+
+async def cheap_rpc(target: Target, scale: float) -> None:
+    header("ListTrips(pageSize=1): the gateway's own cost on a cheap RPC")
+    count = max(1, int(300 * scale))
+    gateway = await run_load(target.http("GET", "/v1/trips?pageSize=1"), 1, count)
+    direct = await run_load(target.grpc_list(), 1, count)
+    row("gateway", 1, gateway)
+    row("direct gRPC", 1, direct)
+    print(f"  gateway adds {(gateway.median - direct.median) * 1000:.2f} ms per request (p50)")
+
+
+def print_rss(mesh: Mesh, when: str) -> None:
+    pids = mesh.pids()
+    sizes = {name: rss_mb(pid) for name, pid in sorted(pids.items())}
+    print(f"\nIdle RSS ({when}), MB")
+    for name, size in sizes.items():
+        print(f"  {name:<22}{size:>8.1f}")
+    total = sum(sizes.values())
+    print(f"  {'whole mesh (' + str(len(sizes)) + ')':<22}{total:>8.1f}  (target <= 800)")
+
+
+async def warm_up(target: Target) -> None:
+    await run_load(target.grpc_plan(), 4, 20)
+    await run_load(target.http("POST", "/v1/trips:plan", PLAN), 4, 20)
+
+
+async def first_mesh(data_dir: Path, scale: float) -> float:
+    mesh = tripmesh_up(data_dir)
+    target = Target(mesh)
+    try:
+        print(f"mesh: `tripmesh up --port-offset {mesh.offset}` (offline model)")
+        await warm_up(target)
+        await asyncio.sleep(2)
+        print_rss(mesh, "after warm-up")
+        rest = await compare(target, scale)
+        await cheap_rpc(target, scale)
+        await asyncio.sleep(2)
+        print_rss(mesh, "after the load")
+        return rest
+    finally:
+        await target.close()
+        mesh.stop()
+
+
+async def delayed_mesh(data_dir: Path, rest: float, scale: float) -> None:
+    delay = {"TRIPMESH_FAULT_DELAY_MS": str(MODEL_DELAY_MS)}
+    mesh = each_service(data_dir, {name: delay for name in DELAYED})
+    target = Target(mesh)
+    try:
+        trip = await target.stub.PlanTrip(plan_request(), timeout=60)  # also warms up
+        rounds = trip.revisions
+        count = max(3, int(10 * scale))
+        header(
+            f"PlanTrip with {MODEL_DELAY_MS} ms per planner/budget/guide RPC ({rounds} revisions)"
+        )
+        gateway = await run_load(target.http("POST", "/v1/trips:plan", PLAN), 1, count)
+        direct = await run_load(target.grpc_plan(), 1, count)
+        row("gateway", 1, gateway)
+        row("direct gRPC", 1, direct)
+        model_path = (2 + 2 * rounds) * MODEL_DELAY_MS / 1000
+        expected = model_path + rest
+        print(
+            f"  critical path: {model_path * 1000:.0f} ms of model calls + {rest * 1000:.1f} ms"
+            f" rest = {expected * 1000:.1f} ms"
+        )
+        for label, result in (("gateway", gateway), ("direct gRPC", direct)):
+            print(f"  {label}: {result.median / expected:.3f} x critical path (target <= 1.15)")
+    finally:
+        await target.close()
+        mesh.stop()
+
+
+async def main(scale: float) -> None:
+    print(f"tripmesh gateway benchmark: {os.cpu_count()} CPUs, scale {scale}")
+    with tempfile.TemporaryDirectory(prefix="tripmesh-bench-") as temp:
+        first, second = Path(temp, "a"), Path(temp, "b")
+        for directory in (first, second):
+            os.makedirs(directory)
+        rest = await first_mesh(first, scale)
+        await delayed_mesh(second, rest, scale)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--scale", type=float, default=1.0, help="multiplies request counts")
+    asyncio.run(main(parser.parse_args().scale))
