@@ -7,7 +7,6 @@ warning: cached endpoints keep serving and everything retries with backoff.
 """
 
 import asyncio
-import contextlib
 import logging
 import uuid
 from collections.abc import Callable
@@ -45,13 +44,18 @@ class ConsulDiscovery(Discovery):
         self._keepers: dict[_Key, RegistrationKeeper] = {}
 
     async def start(self) -> None:
-        """Checks the ACL token. Raises ConsulTokenError if Consul refuses it;
-        an unreachable Consul only logs a warning."""
+        """Checks the ACL token. Raises ConsulTokenError if Consul refuses it (after
+        closing everything); an unreachable Consul only logs a warning."""
         api = self._client()
         if not self.config.token:
             return  # anonymous may be allowed; register() reports a 403 naming the variable
-        with contextlib.suppress(ConsulUnavailable):  # warned once; everything retries later
+        try:
             await api.check_token()
+        except ConsulUnavailable:
+            pass  # warned once by ConsulApi; watches and registrations retry
+        except ConsulTokenError:
+            await self.close()  # the caller exits: leave no session or task behind
+            raise
 
     async def close(self) -> None:
         for watch in self._watches.values():
