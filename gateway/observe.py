@@ -45,12 +45,15 @@ class ObserveMiddleware:
 
         try:
             with server_span(exchange):
-                await self._run(exchange, scope, receive, send_with_id)
+                try:
+                    await self._run(exchange, scope, receive, send_with_id)
+                finally:
+                    _log(exchange, time.perf_counter() - started)  # in the span: has its trace id
         finally:
-            seconds = time.perf_counter() - started
             metrics.IN_FLIGHT.dec()
-            metrics.observe(exchange.label, exchange.method, exchange.status, seconds)
-            _log(exchange, seconds)
+            metrics.observe(
+                exchange.label, exchange.method, exchange.status, time.perf_counter() - started
+            )
             request_id_var.reset(token)
 
     async def _run(self, exchange: Exchange, scope: Scope, receive: Receive, send: Send) -> None:

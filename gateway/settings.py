@@ -29,7 +29,11 @@ class GatewaySettings(BaseSettings):
         60.0, gt=0, description="Seconds a unary call may take when the client set no timeout."
     )
     gateway_stream_deadline: float = Field(
-        3600.0, gt=0, description="Seconds a streaming call may take without a client timeout."
+        60.0,
+        gt=0,
+        description="Seconds a streaming call may take without a client timeout (the same as"
+        " unary calls by default, as the orchestrator shares its deadline out across hops;"
+        " long watch streams ask for more with Grpc-Timeout, up to TRIPMESH_GATEWAY_MAX_DEADLINE).",
     )
     gateway_max_deadline: float = Field(
         3600.0, gt=0, description="Longest timeout a client may ask for."

@@ -1,11 +1,14 @@
 """HTTP → gRPC → HTTP through a real upstream: fields, headers, and every error's body."""
 
 import asyncio
+import json
+import logging
 from typing import Any
 
 import httpx
 import pytest
 
+from services.runtime.logs import JsonFormatter
 from tests.integration.gateway.support import Probe
 
 PLAN = {
@@ -167,3 +170,29 @@ async def test_client_disconnect_cancels_the_call(
     with pytest.raises(httpx.ReadTimeout):
         await gateway.post("/v1/trips:plan", json={"destination": "slow"}, timeout=0.5)
     await asyncio.wait_for(probe[0].cancelled.wait(), 5)
+
+
+async def test_access_log_names_route_request_and_trace(gateway: httpx.AsyncClient) -> None:
+    lines: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(self.format(record))
+
+    handler = Collect()
+    handler.setFormatter(JsonFormatter())
+    access = logging.getLogger("gateway.access")
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    try:
+        headers = {"x-request-id": "log-me", "traceparent": TRACEPARENT}
+        await gateway.get("/v1/trips/known", headers=headers)
+    finally:
+        access.removeHandler(handler)
+    entry = json.loads(lines[-1])
+    assert entry["request_id"] == "log-me"
+    assert entry["route"] == "/v1/{name=trips/*}"  # the template, not the path
+    assert entry["status"] == 200
+    assert entry["http_method"] == "GET"
+    assert "duration_ms" in entry
+    assert entry["trace_id"] == TRACEPARENT.split("-")[1]  # the caller's trace
