@@ -4,6 +4,8 @@ import grpc
 from tripmesh.v1 import budget_service_pb2_grpc
 
 from registry import known_service
+from services.agents.serving import install_model_chain
+from services.budget.estimator import BudgetEstimator
 from services.budget.servicer import BudgetServiceServicer
 from services.budget.tools import budget_tools
 from services.runtime.server import ServiceContext, ServiceServer, build_server
@@ -15,7 +17,9 @@ SERVICE = known_service("budget")
 
 async def install(server: grpc.aio.Server, context: ServiceContext) -> None:
     """Adds the servicers of the budget service."""
-    budget_service_pb2_grpc.add_BudgetServiceServicer_to_server(BudgetServiceServicer(), server)
+    budget_service_pb2_grpc.add_BudgetServiceServicer_to_server(
+        BudgetServiceServicer(BudgetEstimator(install_model_chain(context))), server
+    )
     install_tools(server, context, budget_tools())
 
 

@@ -1,17 +1,31 @@
-"""gRPC servicer of the budget service: maps protos to the domain and back."""
+"""gRPC servicer of the budget agent: maps protos to the BudgetEstimator and back."""
 
 from typing import Any
 
 import grpc
-from tripmesh.v1 import budget_service_pb2_grpc
+from tripmesh.v1 import budget_service_pb2, budget_service_pb2_grpc
 
-from services.runtime.errors import not_implemented_yet
+from services.agents.protos import budget_to_proto, itinerary_from_proto, usage_to_proto
+from services.budget.estimator import BudgetEstimator
+from services.guardrails import parse_trip_request
 
 
 class BudgetServiceServicer(budget_service_pb2_grpc.BudgetServiceServicer):
-    """Placeholder until issue #3: every RPC answers UNIMPLEMENTED with an ErrorInfo."""
+    """EstimateBudget over a BudgetEstimator."""
+
+    def __init__(self, estimator: BudgetEstimator) -> None:
+        self._estimator = estimator
 
     async def EstimateBudget(
-        self, request: Any, context: grpc.aio.ServicerContext[Any, Any]
-    ) -> Any:
-        raise not_implemented_yet("BudgetService.EstimateBudget", 3)
+        self,
+        request: budget_service_pb2.EstimateBudgetRequest,
+        context: grpc.aio.ServicerContext[Any, Any],
+    ) -> budget_service_pb2.EstimateBudgetResponse:
+        trip, warnings = parse_trip_request(request.trip, resolve=False)
+        itinerary = itinerary_from_proto(request.itinerary, trip)
+        result = await self._estimator.estimate(trip, itinerary)
+        return budget_service_pb2.EstimateBudgetResponse(
+            estimate=budget_to_proto(result.value),
+            warnings=[*warnings, *result.warnings],
+            usage=usage_to_proto(result.usage),
+        )

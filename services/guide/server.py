@@ -4,6 +4,8 @@ import grpc
 from tripmesh.v1 import guide_service_pb2_grpc
 
 from registry import known_service
+from services.agents.serving import install_model_chain
+from services.guide.advisor import Advisor
 from services.guide.servicer import GuideServiceServicer
 from services.guide.tools import guide_tools
 from services.runtime.server import ServiceContext, ServiceServer, build_server
@@ -15,7 +17,9 @@ SERVICE = known_service("guide")
 
 async def install(server: grpc.aio.Server, context: ServiceContext) -> None:
     """Adds the servicers of the guide service."""
-    guide_service_pb2_grpc.add_GuideServiceServicer_to_server(GuideServiceServicer(), server)
+    guide_service_pb2_grpc.add_GuideServiceServicer_to_server(
+        GuideServiceServicer(Advisor(install_model_chain(context))), server
+    )
     install_tools(server, context, guide_tools())
 
 

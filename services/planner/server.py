@@ -4,6 +4,8 @@ import grpc
 from tripmesh.v1 import planner_service_pb2_grpc
 
 from registry import known_service
+from services.agents.serving import install_model_chain
+from services.planner.planner import Planner
 from services.planner.servicer import PlannerServiceServicer
 from services.planner.tools import planner_tools
 from services.runtime.server import ServiceContext, ServiceServer, build_server
@@ -15,7 +17,9 @@ SERVICE = known_service("planner")
 
 async def install(server: grpc.aio.Server, context: ServiceContext) -> None:
     """Adds the servicers of the planner service."""
-    planner_service_pb2_grpc.add_PlannerServiceServicer_to_server(PlannerServiceServicer(), server)
+    planner_service_pb2_grpc.add_PlannerServiceServicer_to_server(
+        PlannerServiceServicer(Planner(install_model_chain(context))), server
+    )
     install_tools(server, context, planner_tools())
 
 

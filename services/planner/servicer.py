@@ -1,22 +1,52 @@
-"""gRPC servicer of the planner service: maps protos to the domain and back."""
+"""gRPC servicer of the planner: maps protos to the Planner and back."""
 
 from typing import Any
 
 import grpc
-from tripmesh.v1 import planner_service_pb2_grpc
+from tripmesh.v1 import planner_service_pb2, planner_service_pb2_grpc
 
-from services.runtime.errors import not_implemented_yet
+from services.agents.protos import (
+    itinerary_from_proto,
+    itinerary_to_proto,
+    money_from_proto,
+    usage_to_proto,
+)
+from services.guardrails import parse_trip_request
+from services.planner.planner import Planner
 
 
 class PlannerServiceServicer(planner_service_pb2_grpc.PlannerServiceServicer):
-    """Placeholder until issue #3: every RPC answers UNIMPLEMENTED with an ErrorInfo."""
+    """DraftItinerary and ReviseItinerary over a Planner."""
+
+    def __init__(self, planner: Planner) -> None:
+        self._planner = planner
 
     async def DraftItinerary(
-        self, request: Any, context: grpc.aio.ServicerContext[Any, Any]
-    ) -> Any:
-        raise not_implemented_yet("PlannerService.DraftItinerary", 3)
+        self,
+        request: planner_service_pb2.DraftItineraryRequest,
+        context: grpc.aio.ServicerContext[Any, Any],
+    ) -> planner_service_pb2.DraftItineraryResponse:
+        # The planner resolves the destination itself and warns about it once.
+        trip, warnings = parse_trip_request(request.trip, resolve=False)
+        result = await self._planner.draft(trip)
+        return planner_service_pb2.DraftItineraryResponse(
+            itinerary=itinerary_to_proto(result.value),
+            warnings=[*warnings, *result.warnings],
+            usage=usage_to_proto(result.usage),
+        )
 
     async def ReviseItinerary(
-        self, request: Any, context: grpc.aio.ServicerContext[Any, Any]
-    ) -> Any:
-        raise not_implemented_yet("PlannerService.ReviseItinerary", 3)
+        self,
+        request: planner_service_pb2.ReviseItineraryRequest,
+        context: grpc.aio.ServicerContext[Any, Any],
+    ) -> planner_service_pb2.ReviseItineraryResponse:
+        trip, warnings = parse_trip_request(request.trip, resolve=False)
+        itinerary = itinerary_from_proto(request.itinerary, trip)
+        result = await self._planner.revise(
+            trip, itinerary, money_from_proto(request.target_total), list(request.cut_categories)
+        )
+        return planner_service_pb2.ReviseItineraryResponse(
+            itinerary=itinerary_to_proto(result.value),
+            warnings=[*warnings, *result.warnings],
+            usage=usage_to_proto(result.usage),
+        )

@@ -18,7 +18,7 @@ from registry import Discovery, Endpoint, discovery_name
 from services.runtime import deadlines, errors
 from services.runtime.interceptors import REQUEST_ID_HEADER
 from services.runtime.logs import request_id_var
-from services.runtime.tracing import client_interceptors
+from services.runtime.tracing import inject_trace_context
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def _is_ip(host: str, version: int) -> bool:
 class OutgoingInterceptor(
     grpc.aio.UnaryUnaryClientInterceptor, grpc.aio.UnaryStreamClientInterceptor
 ):
-    """Gives every call the remaining deadline (minus a margin) and the request id."""
+    """Gives every call the remaining deadline (minus a margin), the request id and the trace."""
 
     def __init__(self, default_deadline: float, margin: float) -> None:
         self._default = default_deadline
@@ -84,6 +84,7 @@ class OutgoingInterceptor(
         metadata = grpc.aio.Metadata(*(details.metadata or ()))
         if (request_id := request_id_var.get()) and not metadata.get(REQUEST_ID_HEADER):
             metadata.add(REQUEST_ID_HEADER, request_id)
+        inject_trace_context(metadata)
         return grpc.aio.ClientCallDetails(
             details.method, timeout, metadata, details.credentials, details.wait_for_ready
         )
@@ -157,8 +158,7 @@ class ChannelPool:
     ) -> None:
         self._discovery = discovery
         self._interceptors: list[grpc.aio.ClientInterceptor] = [
-            *client_interceptors(),
-            OutgoingInterceptor(default_deadline, margin),
+            OutgoingInterceptor(default_deadline, margin)
         ]
         self._options = [
             ("grpc.service_config", SERVICE_CONFIG),

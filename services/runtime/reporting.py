@@ -115,14 +115,29 @@ Sink = Callable[[pm_pb2.RecordExecutionsRequest], Awaitable[None]]
 class ModelCall(Protocol):
     """What services.llm's ModelCallRecord carries (not imported: reporting stays below llm)."""
 
-    provider: str
-    model: str
-    start: float
-    duration: float
-    outcome: str
-    input_tokens: int
-    output_tokens: int
-    cost_usd: float
+    @property
+    def provider(self) -> str: ...
+
+    @property
+    def model(self) -> str: ...
+
+    @property
+    def start(self) -> float: ...
+
+    @property
+    def duration(self) -> float: ...
+
+    @property
+    def outcome(self) -> str: ...
+
+    @property
+    def input_tokens(self) -> int: ...
+
+    @property
+    def output_tokens(self) -> int: ...
+
+    @property
+    def cost_usd(self) -> float: ...
 
 
 def current_trace_id() -> str:

@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from gateway.settings import GatewaySettings
 from registry.static import EndpointsSyntaxError, parse_endpoints
+from services.llm.settings import LLMSettings
 from services.orchestrator.settings import OrchestratorSettings
 from services.performance_monitor.settings import MonitorSettings
 from services.runtime.reporting_settings import ReportSettings
@@ -84,6 +85,7 @@ class Settings(
     RouterSettings,
     MonitorSettings,
     ReportSettings,
+    LLMSettings,
     RuntimeSettings,
 ):
     """Every setting of tripmesh: one object, read once."""

@@ -4,11 +4,8 @@ import logging
 
 import grpc
 from opentelemetry import trace
-from opentelemetry.instrumentation.grpc import (
-    aio_client_interceptors,
-    aio_server_interceptor,
-    filters,
-)
+from opentelemetry import propagate
+from opentelemetry.instrumentation.grpc import aio_server_interceptor, filters
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
@@ -49,6 +46,15 @@ def server_interceptor() -> grpc.aio.ServerInterceptor:
     return aio_server_interceptor(filter_=only_ours)  # type: ignore[no-untyped-call,no-any-return]
 
 
-def client_interceptors() -> list[grpc.aio.ClientInterceptor]:
-    """The OpenTelemetry client interceptors for grpc.aio."""
-    return list(aio_client_interceptors())  # type: ignore[no-untyped-call]
+def inject_trace_context(metadata: grpc.aio.Metadata) -> None:
+    """Adds the current trace context (W3C traceparent, tracestate) to outgoing metadata.
+
+    Used instead of OpenTelemetry's aio client interceptor: that interceptor
+    awaits the call inside grpc.aio's interceptor task, so cancelling a call
+    (a client that went away) leaves the RPC running upstream.
+    """
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    for key, value in carrier.items():
+        if not metadata.get(key):
+            metadata.add(key, value)

@@ -12,7 +12,6 @@ import grpc
 from tripmesh.v1 import tool_service_pb2_grpc
 
 from services.runtime.channels import OutgoingInterceptor
-from services.runtime.tracing import client_interceptors
 
 if TYPE_CHECKING:  # the async stub types exist in the .pyi only
     from tripmesh.v1.tool_service_pb2_grpc import ToolServiceAsyncStub
@@ -21,8 +20,7 @@ if TYPE_CHECKING:  # the async stub types exist in the .pyi only
 class InstanceChannels:
     def __init__(self, *, default_deadline: float, margin: float, max_message_bytes: int) -> None:
         self._interceptors: list[grpc.aio.ClientInterceptor] = [
-            *client_interceptors(),
-            OutgoingInterceptor(default_deadline, margin),
+            OutgoingInterceptor(default_deadline, margin)
         ]
         self._options: list[tuple[str, Any]] = [
             ("grpc.enable_retries", 0),

@@ -158,17 +158,8 @@ async def test_a_failed_budget_fails_the_call_with_its_status() -> None:
     assert reason_of(failure.value) == ("TEST_DOWN", "tripmesh-budget")
 
 
-# The runtime's channels carry OpenTelemetry's grpc.aio client interceptor, which
-# awaits the whole call inside the interceptor (`await call.code()`); cancelling
-# the caller's task then cancels only that wait, and the call runs on to its
-# deadline. The workflow cancels its tasks (its part); these pass once the
-# runtime's client tracing returns the call without awaiting it.
-CALLS_OUTLIVE_CANCEL = pytest.mark.xfail(
-    strict=True, reason="runtime: OTel aio client interceptor keeps cancelled calls running"
-)
 
 
-@CALLS_OUTLIVE_CANCEL
 async def test_a_failed_budget_cancels_the_guide() -> None:
     async with agent_mesh() as mesh:
         mesh.budget.estimate.error = Unavailable("down", reason="TEST_DOWN")
@@ -240,7 +231,6 @@ async def test_stream_reports_each_step_and_ends_with_the_stored_trip() -> None:
     assert all(e.message and e.event_time.seconds for e in events)
 
 
-@CALLS_OUTLIVE_CANCEL
 async def test_a_client_that_goes_away_cancels_every_hop() -> None:
     async with agent_mesh() as mesh:
         mesh.budget.estimate.delay = mesh.guide.advise.delay = 5
