@@ -93,9 +93,19 @@ def consul_mesh(
 
 @pytest.fixture(scope="module")
 def baseline(consul_mesh: ConsulMesh) -> int:
-    """What a trip request answers in the healthy mesh (200 once planning is implemented)."""
-    consul_mesh.wait(lambda: consul_mesh.plan().status_code != 503, 10, "gateway reaches it")
-    return consul_mesh.plan().status_code
+    """What a trip request answers in the settled mesh (200 once planning is implemented).
+
+    Every caller's watch must have seen every callee pass first: until then a request
+    may meet a "no healthy instance" 503, so wait for three equal answers in a row.
+    """
+    answers: list[int] = []
+
+    def settled() -> bool:
+        answers.append(consul_mesh.plan().status_code)
+        return answers[-3:] == [answers[-1]] * 3 and answers[-1] != 503
+
+    consul_mesh.wait(settled, 30, f"the mesh to answer trips alike (got {answers})")
+    return answers[-1]
 
 
 def test_every_service_registers_and_passes(consul_mesh: ConsulMesh) -> None:
