@@ -15,6 +15,7 @@ from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
 from gateway.errors import HttpError, gateway_error
+from gateway.jsonout import JsonWriter
 from gateway.query import QueryError, QueryTable, parse_query, query_table
 from gateway.rules import Route
 from gateway.wkt import NOT_AN_OBJECT
@@ -84,11 +85,12 @@ class Codec:
         return dumps(data)
 
 
-def to_dict(message: Message) -> dict[str, object]:
-    result: dict[str, object] = json_format.MessageToDict(
-        message, always_print_fields_with_no_presence=True
-    )
-    return result
+_WRITER = JsonWriter()
+
+
+def to_dict(message: Message) -> Any:
+    """Canonical JSON of a message (what MessageToDict gives, with every field printed)."""
+    return _WRITER.to_dict(message)
 
 
 def dumps(data: object) -> bytes:
