@@ -160,6 +160,12 @@ def estimate_daily_costs(arguments: JsonObject) -> JsonObject:
     }
 
 
+def warm_up() -> None:
+    """Loads the country table and the ECB rates (seconds on a busy machine)."""
+    place_index()
+    fx.rate("USD", "EUR")
+
+
 def budget_tools() -> list[ToolSpec]:
     """The budget agent's tools."""
     return [
@@ -170,6 +176,7 @@ def budget_tools() -> list[ToolSpec]:
             output_schema=CONVERT_OUTPUT,
             handler=convert_currency,
             tags=("money", "budget"),
+            warm_up=warm_up,
         ),
         ToolSpec(
             name="cost.daily_estimate",
@@ -181,5 +188,6 @@ def budget_tools() -> list[ToolSpec]:
             output_schema=COSTS_OUTPUT,
             handler=estimate_daily_costs,
             tags=("money", "budget"),
+            warm_up=warm_up,
         ),
     ]

@@ -6,6 +6,7 @@ Thin adapters from JSON arguments to services.travel.
 from services.runtime.errors import InvalidArgument
 from services.tools.definition import JsonObject, ToolSpec
 from services.travel.phrases import has_phrases, phrases
+from services.travel.place_index import place_index
 from services.travel.places import resolve_place
 from services.travel.seasons import SEASONS, season_info
 
@@ -100,6 +101,12 @@ def useful_phrases(arguments: JsonObject) -> JsonObject:
     }
 
 
+def warm_up() -> None:
+    """Loads the city index and the phrase table (seconds on a busy machine)."""
+    place_index()
+    phrases(("en",))
+
+
 def guide_tools() -> list[ToolSpec]:
     """The guide agent's tools."""
     return [
@@ -110,6 +117,7 @@ def guide_tools() -> list[ToolSpec]:
             output_schema=SEASON_OUTPUT,
             handler=season_at,
             tags=("guide", "weather"),
+            warm_up=warm_up,
         ),
         ToolSpec(
             name="guide.phrases",
@@ -118,5 +126,6 @@ def guide_tools() -> list[ToolSpec]:
             output_schema=PHRASES_OUTPUT,
             handler=useful_phrases,
             tags=("guide", "language"),
+            warm_up=warm_up,
         ),
     ]

@@ -7,6 +7,7 @@ import math
 
 from services.runtime.errors import InvalidArgument
 from services.tools.definition import JsonObject, ToolSpec
+from services.travel.place_index import place_index
 from services.travel.places import Place, resolve_place
 
 EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
@@ -131,6 +132,11 @@ def distance(arguments: JsonObject) -> JsonObject:
     }
 
 
+def warm_up() -> None:
+    """Loads the city index (seconds on a busy machine)."""
+    place_index()
+
+
 def planner_tools() -> list[ToolSpec]:
     """The planner agent's tools."""
     return [
@@ -141,6 +147,7 @@ def planner_tools() -> list[ToolSpec]:
             output_schema=LOOKUP_OUTPUT,
             handler=lookup_city,
             tags=("geo", "planning"),
+            warm_up=warm_up,
         ),
         ToolSpec(
             name="geo.distance",
@@ -149,5 +156,6 @@ def planner_tools() -> list[ToolSpec]:
             output_schema=DISTANCE_OUTPUT,
             handler=distance,
             tags=("geo", "planning"),
+            warm_up=warm_up,
         ),
     ]

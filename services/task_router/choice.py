@@ -26,8 +26,7 @@ class PowerOfTwoChoices:
     stampeding onto the one instance that looked best a moment ago.
     """
 
-    def __init__(self, tau: float, rng: random.Random | None = None) -> None:
-        self._tau = tau
+    def __init__(self, rng: random.Random | None = None) -> None:
         self._rng = rng or random.Random()
 
     def choose(
@@ -40,8 +39,8 @@ class PowerOfTwoChoices:
         if len(candidates) == 1:
             return candidates[0]
         first, second = self._rng.sample(list(candidates), 2)
-        a = stats[first.instance_id].score(now, self._tau)
-        b = stats[second.instance_id].score(now, self._tau)
+        a = stats[first.instance_id].score(now)
+        b = stats[second.instance_id].score(now)
         return first if a <= b else second
 
 

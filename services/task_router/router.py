@@ -61,6 +61,7 @@ class RouterDeps:
     policy: EjectionPolicy
     eject: bool  # outlier ejection (intelligent routing only)
     report: Callable[[Execution], None]
+    tau: float = 3.0  # seconds over which unused instances' estimates fade
     clock: Callable[[], float] = time.monotonic
     stats: dict[str, InstanceStats] = field(default_factory=dict)
 
@@ -128,7 +129,7 @@ class TaskRouter:
             if c.instance_id not in hints.excluded_instance_ids and c.instance_id not in tried
         ]
         for candidate in usable:
-            self._d.stats.setdefault(candidate.instance_id, InstanceStats(updated=now))
+            self._d.stats.setdefault(candidate.instance_id, InstanceStats(self._d.tau, updated=now))
         if self._d.eject:
             live = [c for c in usable if not self._d.stats[c.instance_id].ejected(now)]
             usable = live or usable

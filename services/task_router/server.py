@@ -30,9 +30,7 @@ def create_router(context: ServiceContext) -> tuple[TaskRouter, InstanceChannels
         max_message_bytes=settings.max_message_bytes,
     )
     intelligent = settings.enable_intelligent_routing
-    chooser: Chooser = (
-        PowerOfTwoChoices(settings.router_ewma_decay) if intelligent else RoundRobin()
-    )
+    chooser: Chooser = PowerOfTwoChoices() if intelligent else RoundRobin()
     deps = RouterDeps(
         directory=ToolDirectory(lambda: registry.stub, ttl=settings.router_tool_cache_ttl),
         channels=channels,
@@ -45,6 +43,7 @@ def create_router(context: ServiceContext) -> tuple[TaskRouter, InstanceChannels
         ),
         eject=intelligent,
         report=context.reporter.record,
+        tau=settings.router_ewma_decay,
     )
     return TaskRouter(deps), channels
 

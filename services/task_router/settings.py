@@ -15,7 +15,9 @@ class RouterSettings(BaseSettings):
         description="Power of two choices with outlier ejection; false: plain round robin.",
     )
     router_ewma_decay: float = Field(
-        10.0, gt=0, description="Seconds over which an instance's latency estimate decays."
+        3.0,
+        gt=0,
+        description="Seconds over which an unused instance's latency and error estimates fade.",
     )
     router_ejection_failures: int = Field(
         5, ge=1, description="Consecutive failures that eject an instance."

@@ -1,10 +1,12 @@
 """What the router knows of each provider instance: latency, errors, load, ejection.
 
 The latency estimate is a peak EWMA (as in Finagle and linkerd): a slower
-observation replaces it at once, faster ones pull it down gradually. Both the
-latency and the error rate decay while an instance goes unused, so that an
-instance that was slow or failing gets tried again now and then instead of
-being starved forever.
+observation replaces it at once, faster ones pull it down gradually. Failures
+count too: one that fails fast looks fast and keeps being chosen, which is what
+lets the consecutive-failure count eject it quickly (Finagle's failure accrual),
+while the error-rate penalty keeps a flaky one from taking a full share. Both
+estimates fade while an instance goes unused, so that an instance that was slow
+or failing gets tried again now and then instead of being starved forever.
 """
 
 import math
@@ -25,9 +27,9 @@ INSTANCE_FAULTS = frozenset(
     }
 )
 
-_ALPHA = 0.3  # weight of a new observation in the EWMAs
-_FLOOR = 0.001  # seconds: below this, latencies are noise
-_ERROR_WEIGHT = 4.0  # a 100 % error rate makes an instance look five times slower
+_ALPHA = 0.5  # weight of a new observation in the EWMAs
+_FLOOR = 0.0005  # seconds: below this, latencies are noise
+_ERROR_WEIGHT = 2.0  # a 100 % error rate makes an instance look three times slower
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,8 @@ class EjectionPolicy:
 
 @dataclass
 class InstanceStats:
-    latency: float = 0.0  # seconds, peak EWMA of successful calls
+    tau: float = 3.0  # seconds over which the estimates fade while unused
+    latency: float = 0.0  # seconds, peak EWMA of every call
     error_rate: float = 0.0  # EWMA of fault (1) / no fault (0)
     updated: float = 0.0  # monotonic time of the last observation
     inflight: int = 0
@@ -48,13 +51,13 @@ class InstanceStats:
     ejected_until: float = 0.0
     healthy_since: float = 0.0
 
-    def decay(self, now: float, tau: float) -> float:
+    def decay(self, now: float) -> float:
         """Factor by which the estimates have faded since the last observation."""
-        return math.exp(-max(0.0, now - self.updated) / tau)
+        return math.exp(-max(0.0, now - self.updated) / self.tau)
 
-    def score(self, now: float, tau: float) -> float:
+    def score(self, now: float) -> float:
         """Lower is better: expected latency, times the queue ahead, times the error penalty."""
-        fade = self.decay(now, tau)
+        fade = self.decay(now)
         latency = max(self.latency * fade, _FLOOR)
         errors = self.error_rate * fade
         return latency * (self.inflight + 1) * (1 + _ERROR_WEIGHT * errors)
@@ -64,7 +67,14 @@ class InstanceStats:
 
     def observe(self, now: float, latency: float, fault: bool, policy: EjectionPolicy) -> bool:
         """Records one call's outcome; returns True when it ejects the instance."""
-        self.error_rate += _ALPHA * ((1.0 if fault else 0.0) - self.error_rate)
+        fade = self.decay(now)  # what faded while unused stays faded
+        self.latency *= fade
+        self.error_rate *= fade
+        self.error_rate += _ALPHA * (float(fault) - self.error_rate)
+        if latency > self.latency:
+            self.latency = latency
+        else:
+            self.latency += _ALPHA * (latency - self.latency)
         self.updated = now
         if fault:
             self.consecutive_failures += 1
@@ -72,11 +82,7 @@ class InstanceStats:
                 self._eject(now, policy)
                 return True
             return False
-        # Served (even with a request error): its latency is real, and it is alive.
-        self.latency = (
-            latency if latency > self.latency else self.latency + _ALPHA * (latency - self.latency)
-        )
-        self.consecutive_failures = 0
+        self.consecutive_failures = 0  # served, even with a request error: it is alive
         if self.ejections and now - self.healthy_since >= policy.base:
             # A base period of health forgives one ejection.
             self.ejections -= 1

@@ -1,10 +1,11 @@
 """A tool as an agent defines it: name, JSON Schemas, version, tags and the function."""
 
+import asyncio
 import inspect
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from tripmesh.v1 import tool_registry_service_pb2 as registry_pb2
 
@@ -35,8 +36,10 @@ def tool_of(name: str) -> str | None:
 class ToolSpec:
     """One tool. `handler` takes the validated arguments and returns the result object.
 
-    Handlers may be plain functions (quick lookups) or coroutines; they raise the
-    typed errors of services.runtime.errors for a request they cannot serve.
+    Handlers may be coroutine functions or plain functions; plain ones run in a
+    worker thread, because a first call may load data for seconds and the event
+    loop must keep serving (heartbeats, health) meanwhile. They raise the typed
+    errors of services.runtime.errors for a request they cannot serve.
     """
 
     name: str  # "currency.convert"
@@ -46,6 +49,9 @@ class ToolSpec:
     handler: Handler
     version: str = "1.0.0"
     tags: tuple[str, ...] = ()
+    # Loads what the handler needs (shipped data), in a thread before the tool is registered,
+    # so that no caller waits for a cold start and the router never sees one.
+    warm_up: Callable[[], object] | None = None
     compiled_input: CompiledSchema = field(init=False, repr=False, compare=False)
     compiled_output: CompiledSchema = field(init=False, repr=False, compare=False)
 
@@ -61,11 +67,15 @@ class ToolSpec:
         return resource_name(self.name)
 
     async def run(self, arguments: JsonObject) -> JsonObject:
-        """Calls the handler, awaiting it when it is a coroutine."""
-        result = self.handler(arguments)
-        if inspect.isawaitable(result):
-            result = await result
-        return result
+        """Calls the handler: awaited when it is a coroutine function, else in a thread."""
+        outcome: Any
+        if inspect.iscoroutinefunction(self.handler):
+            outcome = await self.handler(arguments)
+        else:
+            outcome = await asyncio.to_thread(self.handler, arguments)
+        if inspect.isawaitable(outcome):  # a plain function that returned a coroutine
+            outcome = await outcome
+        return cast(JsonObject, outcome)
 
     def to_proto(self) -> registry_pb2.Tool:
         """The registry's Tool message for this tool (without providers)."""

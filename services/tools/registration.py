@@ -3,6 +3,7 @@ when the registry forgets (it restarted, or our heartbeats were late), deregiste
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -54,6 +55,7 @@ class ToolRegistrar:
         self._provider: Provider | None = None
         self._task: asyncio.Task[None] | None = None
         self.heartbeats = 0  # successful ones; tests and logs read it
+        self._unreachable = False
 
     @property
     def registered(self) -> frozenset[str]:
@@ -73,14 +75,26 @@ class ToolRegistrar:
             return
         await asyncio.gather(*(self._deregister(name) for name in list(self._registered)))
 
+    async def _warm_up(self) -> None:
+        began = time.perf_counter()
+        for warm_up in dict.fromkeys(t.warm_up for t in self._tools.values() if t.warm_up):
+            try:
+                await asyncio.to_thread(warm_up)
+            except Exception:  # the tool will load on its first call instead
+                logger.exception("warming up tools failed")
+        logger.info("tools warm in %.1f s", time.perf_counter() - began)
+
     async def _run(self) -> None:
+        await self._warm_up()
         delay = self._interval
         while True:
             try:
                 delay = await self._tick()
             except (grpc.aio.AioRpcError, TripmeshError) as exc:
                 # The registry is away: keep trying quickly, so that we are back soon after it.
-                logger.warning("tool registry unreachable: %s", _describe(exc))
+                if not self._unreachable:  # once per outage, not every retry
+                    logger.warning("tool registry unreachable: %s", _describe(exc))
+                self._unreachable = True
                 self._registered.clear()
                 delay = min(self._interval, 1.0)
             except Exception:
@@ -114,6 +128,7 @@ class ToolRegistrar:
             timeout=self._timeout,
         )
         self.heartbeats += 1
+        self._unreachable = False
         if reply.unknown_tool_names:
             logger.info("the registry forgot %s: registering again", list(reply.unknown_tool_names))
             self._registered.difference_update(reply.unknown_tool_names)

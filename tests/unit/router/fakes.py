@@ -114,7 +114,7 @@ def harness(
         directory=directory,  # type: ignore[arg-type]
         channels=net,  # type: ignore[arg-type]
         discovery=discovery,
-        chooser=PowerOfTwoChoices(10.0, random.Random(1)) if intelligent else RoundRobin(),
+        chooser=PowerOfTwoChoices(random.Random(1)) if intelligent else RoundRobin(),
         policy=EjectionPolicy(failures=5, base=10.0, maximum=60.0),
         eject=intelligent,
         report=reports.append,

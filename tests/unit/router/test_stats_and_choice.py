@@ -12,7 +12,7 @@ POLICY = EjectionPolicy(failures=5, base=10.0, maximum=25.0)
 
 
 def test_peak_ewma_jumps_up_and_decays_down() -> None:
-    stats = InstanceStats()
+    stats = InstanceStats(tau=10)
     stats.observe(0.0, 0.010, fault=False, policy=POLICY)
     stats.observe(0.0, 0.200, fault=False, policy=POLICY)
     assert stats.latency == pytest.approx(0.200)
@@ -21,20 +21,34 @@ def test_peak_ewma_jumps_up_and_decays_down() -> None:
 
 
 def test_scores_prefer_fast_idle_healthy_instances_and_fade_when_unused() -> None:
-    fast, slow, failing = InstanceStats(), InstanceStats(), InstanceStats()
+    fast, slow, flaky, steady = (
+        InstanceStats(tau=10),
+        InstanceStats(tau=10),
+        InstanceStats(tau=10),
+        InstanceStats(tau=10),
+    )
     fast.observe(0.0, 0.005, False, POLICY)
     slow.observe(0.0, 0.150, False, POLICY)
-    failing.observe(0.0, 0.005, False, POLICY)
-    for _ in range(3):
-        failing.observe(0.0, 0.001, True, POLICY)
-    assert fast.score(0.0, 10) < failing.score(0.0, 10) < slow.score(0.0, 10)
+    for fault in (False, True, False, True):
+        flaky.observe(0.0, 0.005, fault, POLICY)
+        steady.observe(0.0, 0.005, False, POLICY)
+    assert fast.score(0.0) < slow.score(0.0)
+    assert steady.score(0.0) < flaky.score(0.0) < slow.score(0.0)
     fast.inflight = 40
-    assert fast.score(0.0, 10) > slow.score(0.0, 10)  # a queue costs more than latency
-    assert slow.score(60.0, 10) < slow.score(0.0, 10) / 100  # unused, it gets tried again
+    assert fast.score(0.0) > slow.score(0.0)  # a queue costs more than latency
+    assert slow.score(60.0) < slow.score(0.0) / 100  # unused, it gets tried again
+
+
+def test_failing_fast_looks_fast_so_it_is_chosen_and_ejected_soon() -> None:
+    dead = InstanceStats(tau=10)
+    dead.observe(0.0, 0.004, False, POLICY)
+    ejected = [dead.observe(0.0, 0.0003, True, POLICY) for _ in range(5)]
+    assert ejected[-1]
+    assert dead.latency == 0.0  # back from ejection, it starts afresh
 
 
 def test_five_consecutive_faults_eject_for_an_increasing_period() -> None:
-    stats = InstanceStats()
+    stats = InstanceStats(tau=10)
     ejected = [stats.observe(0.0, 0.001, True, POLICY) for _ in range(5)]
     assert ejected == [False] * 4 + [True]
     assert stats.ejected(9.9)
@@ -49,7 +63,7 @@ def test_five_consecutive_faults_eject_for_an_increasing_period() -> None:
 
 
 def test_a_success_resets_the_consecutive_count_and_health_forgives() -> None:
-    stats = InstanceStats()
+    stats = InstanceStats(tau=10)
     for _ in range(4):
         stats.observe(0.0, 0.001, True, POLICY)
     stats.observe(0.0, 0.001, False, POLICY)
@@ -65,11 +79,11 @@ CANDIDATES = [Candidate("s", f"i{n}", f"h:{n}") for n in range(3)]
 
 
 def test_power_of_two_choices_picks_the_better_of_two() -> None:
-    stats = {c.instance_id: InstanceStats() for c in CANDIDATES}
+    stats = {c.instance_id: InstanceStats(tau=10) for c in CANDIDATES}
     stats["i0"].observe(0.0, 0.500, False, POLICY)
     stats["i1"].observe(0.0, 0.001, False, POLICY)
     stats["i2"].observe(0.0, 0.002, False, POLICY)
-    chooser = PowerOfTwoChoices(tau=10, rng=random.Random(7))
+    chooser = PowerOfTwoChoices(rng=random.Random(7))
     picks = [chooser.choose("t", CANDIDATES, stats, 0.0).instance_id for _ in range(300)]
     assert "i0" not in picks  # the slowest loses every pair it is in
     assert picks.count("i1") > picks.count("i2") > 0  # i2 wins the pairs with i0
