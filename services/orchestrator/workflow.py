@@ -35,6 +35,7 @@ from services.orchestrator.timing import TripClock
 from services.orchestrator.trips import (
     add_usage,
     add_warnings,
+    amount,
     cut_categories,
     describe_estimate,
     snapshot,
@@ -201,6 +202,7 @@ class TripWorkflow:
             if run.clock.left() < ROUND_TIME_FACTOR * run.round_seconds:
                 add_warnings(trip, ["Stopped revising to fit the budget: too little time left."])
                 break
+            before = amount(trip.estimate.total)
             try:
                 await self._revise(run)
             except Exception as exc:
@@ -215,6 +217,8 @@ class TripWorkflow:
                 f"revision {trip.revisions}:"
                 f" {describe_estimate(trip.estimate, run.request.budget)}",
             )
+            if amount(trip.estimate.total) >= before:
+                break  # the planner found nothing more to cut; another round would repeat it
         if not trip.estimate.within_budget:
             rounds = f" after {trip.revisions} revision(s)" if trip.revisions else ""
             verdict = describe_estimate(trip.estimate, trip.request.budget)

@@ -2,6 +2,7 @@
 showing progress while the stream runs, then the trip as tables (or as JSON)."""
 
 import argparse
+import os
 import sys
 import time
 from typing import Any
@@ -67,7 +68,15 @@ def cmd_plan(args: argparse.Namespace, settings: object = None) -> int:
         return _fail("interrupted", 130)
     if trip is None:
         return _fail("the stream ended before the trip was complete", 1)
-    print(_as_json(trip) if args.json else render.trip_text(trip))
+    return _print(_as_json(trip) if args.json else render.trip_text(trip))
+
+
+def _print(text: str) -> int:
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        # The reader went away (`| head`): quiet, and keep Python's exit flush quiet too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

@@ -100,6 +100,15 @@ async def test_revision_stops_once_within_budget() -> None:
     assert not any("over budget" in w for w in trip.warnings)
 
 
+async def test_revision_stops_when_a_round_saves_nothing() -> None:
+    async with agent_mesh(max_revisions=5) as mesh:
+        mesh.budget.totals = [3000, 2500, 2500]
+        trip = await plan(mesh.port, trip_request())
+    assert trip.revisions == 2
+    assert len(mesh.planner.revise.calls) == 2
+    assert any(w.startswith("Still over budget after 2 revision(s)") for w in trip.warnings)
+
+
 async def test_no_revision_rounds_when_set_to_zero() -> None:
     async with agent_mesh(max_revisions=0) as mesh:
         mesh.budget.totals = [3000]
@@ -110,7 +119,7 @@ async def test_no_revision_rounds_when_set_to_zero() -> None:
 
 async def test_revisions_stop_with_a_warning_when_the_deadline_nears() -> None:
     async with agent_mesh() as mesh:
-        mesh.budget.totals = [3000]
+        mesh.budget.totals = [3000, 2900, 2800]
         mesh.planner.revise.delay = 0.6
         started = time.perf_counter()
         trip = await plan(mesh.port, trip_request(), timeout=1.5)
@@ -156,8 +165,6 @@ async def test_a_failed_budget_fails_the_call_with_its_status() -> None:
             await plan(mesh.port, trip_request())
     assert failure.value.code() == grpc.StatusCode.UNAVAILABLE
     assert reason_of(failure.value) == ("TEST_DOWN", "tripmesh-budget")
-
-
 
 
 async def test_a_failed_budget_cancels_the_guide() -> None:
