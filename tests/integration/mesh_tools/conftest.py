@@ -1,5 +1,6 @@
-"""A mesh of real processes for the tool tests: registry, router, monitor, planner, guide
-and two budget instances, with short TTLs and ejections so that failures show in seconds."""
+"""A mesh of real processes for the tool tests: registry, router, monitor, planner, guide,
+two budget instances and an orchestrator, with short TTLs and ejections so that failures
+show in seconds."""
 
 import signal
 import subprocess
@@ -38,6 +39,7 @@ MEMBERS = {
     "budget-a": "budget",
     "budget-b": "budget",
     "guide": "guide",
+    "orchestrator": "orchestrator",
 }
 
 T = TypeVar("T")

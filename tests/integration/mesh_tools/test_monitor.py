@@ -5,11 +5,15 @@ monitor that changes nothing for callers."""
 import asyncio
 import statistics
 import time
+from typing import Any
 
 import grpc
+from google.protobuf import json_format
 from pydantic import BaseModel
 from tripmesh.v1 import performance_monitor_service_pb2 as pb
 from tripmesh.v1 import performance_monitor_service_pb2_grpc as pm_grpc
+from tripmesh.v1.orchestrator_service_pb2_grpc import OrchestratorServiceStub
+from tripmesh.v1.trip_pb2 import PlanTripRequest
 
 from services.llm import LLMSettings, ModelTask, create_model_chain
 from services.runtime.reporting import ExecutionReporter
@@ -17,6 +21,14 @@ from tests.fakes import FakeOpenAI
 from tests.integration.mesh_tools.conftest import ToolsMesh, all_provided, eventually
 
 CONVERT = {"amount": 10, "from": "EUR", "to": "GBP"}
+TRIP: dict[str, Any] = {
+    "destination": "Porto",
+    "startDate": "2027-06-01",
+    "days": 2,
+    "travelers": 2,
+    "budget": {"currencyCode": "EUR", "units": "1500"},
+    "interests": ["food"],
+}
 
 
 def monitor_stub(mesh: ToolsMesh) -> pm_grpc.PerformanceMonitorServiceStub:
@@ -145,13 +157,28 @@ def timed_calls(mesh: ToolsMesh, count: int) -> list[float]:
     return durations
 
 
+def timed_trips(mesh: ToolsMesh, count: int) -> list[float]:
+    stub = OrchestratorServiceStub(grpc.insecure_channel(mesh.address("orchestrator")))
+    durations = []
+    for _ in range(count):
+        began = time.perf_counter()
+        trip = stub.PlanTrip(json_format.ParseDict(TRIP, PlanTripRequest()), timeout=60)
+        durations.append(time.perf_counter() - began)
+        assert len(trip.itinerary.days) == TRIP["days"]
+    return durations
+
+
 def test_a_killed_monitor_changes_nothing_for_callers(tools_mesh: ToolsMesh) -> None:
     timed_calls(tools_mesh, 10)
-    with_monitor = statistics.median(timed_calls(tools_mesh, 40))
+    timed_trips(tools_mesh, 1)  # warm
+    calls_with = statistics.median(timed_calls(tools_mesh, 40))
+    trips_with = statistics.median(timed_trips(tools_mesh, 5))
     tools_mesh.kill("performance-monitor")
     try:
-        without = statistics.median(timed_calls(tools_mesh, 40))
-        assert without <= with_monitor * 1.5 + 0.003, (with_monitor, without)
+        calls_without = statistics.median(timed_calls(tools_mesh, 40))  # raise on any failure
+        trips_without = statistics.median(timed_trips(tools_mesh, 5))
     finally:
         tools_mesh.start("performance-monitor").wait_serving()
+    assert calls_without <= calls_with * 1.5 + 0.003, (calls_with, calls_without)
+    assert trips_without <= trips_with * 1.5 + 0.02, (trips_with, trips_without)
     eventually(lambda: all_provided(tools_mesh), timeout=10)

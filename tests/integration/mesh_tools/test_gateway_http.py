@@ -1,0 +1,129 @@
+"""The tools and the monitor over HTTP through the gateway, on the whole offline mesh
+(`tripmesh up`): GET /v1/tools, POST /v1/tools/{tool}:invoke, GET /v1/stats."""
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.integration.mesh_tools.conftest import SIX_TOOLS, eventually
+from tests.support.processes import MeshProcess
+
+pytestmark = pytest.mark.slow
+
+INVOKE = {
+    "geo.lookup_city": {"name": "Porto"},
+    "geo.distance": {"from": "Madrid", "to": "Barcelona"},
+    "currency.convert": {"amount": 99.5, "from": "USD", "to": "CHF"},
+    "cost.daily_estimate": {"country": "Thailand", "style": "budget", "currency": "EUR"},
+    "guide.season": {"place": "Reykjavik", "month": 12},
+    "guide.phrases": {"language": "de"},
+}
+PLAN = {
+    "destination": "Lisbon",
+    "startDate": "2027-05-01",
+    "days": 2,
+    "travelers": 2,
+    "budget": {"currencyCode": "EUR", "units": 1500},
+    "interests": ["food"],
+}
+
+
+@pytest.fixture
+def client(mesh: MeshProcess) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=mesh.gateway_url, timeout=60) as http:
+        yield http
+
+
+def listed_tools(client: httpx.Client) -> list[dict[str, Any]] | None:
+    response = client.get("/v1/tools")
+    tools: list[dict[str, Any]] = response.json().get("tools", []) if response.is_success else []
+    ready = [t["name"] for t in tools if t["available"]] == SIX_TOOLS
+    return tools if ready else None
+
+
+def test_the_six_tools_are_listed_with_schemas(client: httpx.Client) -> None:
+    tools, _ = eventually(lambda: listed_tools(client), timeout=60, interval=0.5)
+    for tool in tools:
+        assert tool["inputSchema"]["type"] == "object"
+        assert tool["outputSchema"]["type"] == "object"
+        assert tool["providers"][0]["endpoint"]
+    one = client.get("/v1/tools/currency.convert")
+    assert one.status_code == 200
+    assert one.json()["inputSchema"]["required"] == ["amount", "from", "to"]
+    money = client.get("/v1/tools", params={"tag": "money"}).json()["tools"]
+    assert [t["name"] for t in money] == ["tools/cost.daily_estimate", "tools/currency.convert"]
+
+
+@pytest.mark.parametrize("tool", sorted(INVOKE))
+def test_each_tool_is_invoked_over_http(client: httpx.Client, tool: str) -> None:
+    eventually(lambda: listed_tools(client), timeout=60, interval=0.5)
+    response = client.post(f"/v1/tools/{tool}:invoke", json={"arguments": INVOKE[tool]})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["result"]
+    assert body["attempts"] == 1
+    assert body["providerService"].startswith("tripmesh-")
+
+
+def test_invalid_arguments_are_400_with_the_path(client: httpx.Client) -> None:
+    response = client.post(
+        "/v1/tools/currency.convert:invoke",
+        json={"arguments": {"amount": "ten", "from": "EUR", "to": "USD"}},
+    )
+    assert response.status_code == 400, response.text
+    text = response.text
+    assert "$.amount" in text
+    assert "arguments.amount" in text
+    assert "INVALID_TOOL_ARGUMENTS" in text
+
+
+def test_unknown_tool_is_404(client: httpx.Client) -> None:
+    response = client.post("/v1/tools/weather.forecast:invoke", json={"arguments": {}})
+    assert response.status_code == 404, response.text
+    assert "TOOL_NOT_FOUND" in response.text
+
+
+def plan_trip_stats(client: httpx.Client) -> dict[str, Any] | None:
+    stats = client.get(
+        "/v1/stats",
+        params={"window": "STATS_WINDOW_FIVE_MINUTES", "service": "tripmesh-orchestrator"},
+    ).json()
+    return next(
+        (
+            s
+            for s in stats.get("stats", [])
+            if s["subject"] == "/tripmesh.v1.OrchestratorService/PlanTrip"
+        ),
+        None,
+    )
+
+
+def seconds(duration: str) -> float:
+    return float(duration.rstrip("s"))
+
+
+def test_stats_count_the_trips_planned_with_plausible_percentiles(client: httpx.Client) -> None:
+    before = plan_trip_stats(client)
+    count_before = int(before["count"]) if before else 0
+    trips = 3
+    durations = []
+    for _ in range(trips):
+        began = time.perf_counter()
+        response = client.post("/v1/trips:plan", json=PLAN)
+        durations.append(time.perf_counter() - began)
+        assert response.status_code == 200, response.text
+
+    def counted() -> dict[str, Any] | None:
+        stats = plan_trip_stats(client)
+        return stats if stats and int(stats["count"]) >= count_before + trips else None
+
+    stats, _ = eventually(counted, timeout=15, interval=0.2)
+    assert int(stats["count"]) == count_before + trips
+    p50, p95, p99 = (seconds(stats[p]) for p in ("p50", "p95", "p99"))
+    assert 0 < p50 <= p95 <= p99
+    if count_before == 0:  # only our trips: the server's times sit under the client's
+        assert p99 <= max(durations) * 1.1
+        assert stats["errorCount"] == "0"
