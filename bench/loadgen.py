@@ -61,7 +61,11 @@ async def run_load(
 
     started = time.perf_counter()
     await asyncio.gather(*(loop(w) for w in workers))
-    return Result(latencies, time.perf_counter() - started, errors)
+    wall = time.perf_counter() - started
+    for worker in workers:
+        if isinstance(worker, HttpConnection):
+            await worker.close()
+    return Result(latencies, wall, errors)
 
 
 class HttpConnection:
@@ -98,3 +102,4 @@ class HttpConnection:
     async def close(self) -> None:
         if self._writer is not None:
             self._writer.close()
+            await self._writer.wait_closed()

@@ -26,6 +26,14 @@ _F = FieldDescriptor
 _INT64 = {_F.CPPTYPE_INT64, _F.CPPTYPE_UINT64}
 
 
+# How a field is written (compared by identity in the hot loop).
+_AS_IS, _LIST, _ONE, _MANY = object(), object(), object(), object()
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
 def _double(value: float) -> Any:
     if math.isnan(value):
         return "NaN"
@@ -88,7 +96,12 @@ class JsonWriter:
         name = descriptor.full_name
         found = self._writers.get(name)
         if found is None:
-            found = self._writers[name] = self._compile(descriptor)
+            slot: list[Convert] = []
+            # Until compiled, a message that contains itself meets this forwarder.
+            self._writers[name] = lambda message: slot[0](message)
+            found = self._compile(descriptor)
+            slot.append(found)
+            self._writers[name] = found
         return found
 
     def _compile(self, descriptor: Descriptor) -> Convert:
@@ -96,7 +109,7 @@ class JsonWriter:
         if name in STRING_FORM:
             return lambda message: message.ToJsonString()
         if name in WRAPPERS:
-            inner = self._scalar(descriptor.fields_by_name["value"])
+            inner = self._scalar(descriptor.fields_by_name["value"]) or _same
             return lambda message: inner(message.value)
         special: dict[str, Convert] = {
             "google.protobuf.Struct": _struct,
@@ -113,38 +126,53 @@ class JsonWriter:
         return self._message(descriptor)
 
     def _message(self, descriptor: Descriptor) -> Convert:
-        plan: list[tuple[str, str, bool, Convert]] = []  # attribute, key, has presence, convert
-        for field in descriptor.fields:
-            plan.append((field.name, field.json_name, field.has_presence, self._field(field)))
+        plan = [self._step(field) for field in descriptor.fields]
 
         def write(message: Any) -> dict[str, Any]:
             result: dict[str, Any] = {}
-            for attribute, key, has_presence, convert in plan:
+            for attribute, key, has_presence, how, convert in plan:
                 if has_presence and not message.HasField(attribute):
                     continue
-                result[key] = convert(getattr(message, attribute))
+                value = getattr(message, attribute)
+                if how is _AS_IS:
+                    result[key] = value
+                elif how is _LIST:
+                    result[key] = list(value)
+                elif how is _ONE:
+                    result[key] = convert(value)
+                else:
+                    result[key] = [convert(item) for item in value]
             return result
 
         return write
 
-    def _field(self, field: FieldDescriptor) -> Convert:
+    def _step(self, field: FieldDescriptor) -> tuple[str, str, bool, object, Convert]:
+        """(attribute, JSON key, has presence, how to write, converter) of a field.
+
+        Scalars whose Python value is already their JSON value are written as they
+        are, without a call: most fields of most messages.
+        """
+        head = (field.name, field.json_name, field.has_presence)
         message = field.message_type
         if message is not None and message.GetOptions().map_entry:
             value = self._single(message.fields_by_name["value"])
-            return lambda entries: {_map_key(k): value(v) for k, v in entries.items()}
-        single = self._single(field)
-        if field.is_repeated:
-            return lambda values: [single(v) for v in values]
-        return single
+            return (
+                *head,
+                _ONE,
+                lambda entries: {_map_key(k): value(v) for k, v in entries.items()},
+            )
+        convert = self.writer(message) if message is not None else self._scalar(field)
+        if convert is None:
+            return (*head, _LIST if field.is_repeated else _AS_IS, _same)
+        return (*head, _MANY if field.is_repeated else _ONE, convert)
 
     def _single(self, field: FieldDescriptor) -> Convert:
         if field.message_type is not None:
-            descriptor = field.message_type
-            # Looked up at call time: a message may contain itself.
-            return lambda value: self.writer(descriptor)(value)
-        return self._scalar(field)
+            return self.writer(field.message_type)
+        return self._scalar(field) or _same
 
-    def _scalar(self, field: FieldDescriptor) -> Convert:
+    def _scalar(self, field: FieldDescriptor) -> Convert | None:
+        """How to convert a scalar; None when its Python value is its JSON value."""
         kind = field.cpp_type
         enum = field.enum_type
         if enum is not None:
@@ -160,6 +188,4 @@ class JsonWriter:
             return _double
         if kind == _F.CPPTYPE_FLOAT:
             return _float
-        if kind == _F.CPPTYPE_BOOL:
-            return bool
-        return lambda value: value
+        return None  # strings, bools, 32-bit integers
