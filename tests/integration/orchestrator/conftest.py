@@ -1,7 +1,7 @@
 """Real processes for the orchestrator's end-to-end tests, started together.
 
 - planner, and budget and guide with TRIPMESH_FAULT_DELAY_MS=300 (so that the
-  parallel timing shows), and `main`, an orchestrator using them;
+  parallel timing shows), `main`, an orchestrator using them, and a gateway to it;
 - `no_guide`: an orchestrator with a guide of its own, which a test kills;
 - `no_planner`: an orchestrator whose planner address has nothing listening.
 """
@@ -40,6 +40,7 @@ def trip_request(**changes: Any) -> PlanTripRequest:
 @dataclass
 class Processes:
     main: ServiceProcess
+    gateway: ServiceProcess
     no_guide: ServiceProcess
     no_guide_guide: ServiceProcess
     no_planner: ServiceProcess
@@ -74,7 +75,8 @@ def processes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Processes]:
     main = orchestrator("main", planner.address, guide.address)
     no_guide = orchestrator("no-guide", planner.address, own_guide.address)
     no_planner = orchestrator("no-planner", f"127.0.0.1:{free_port()}", guide.address)
-    everything = [planner, budget, guide, own_guide, main, no_guide, no_planner]
+    gateway = service("gateway", "gateway", TRIPMESH_ENDPOINTS=f"orchestrator={main.address}")
+    everything = [planner, budget, guide, own_guide, main, no_guide, no_planner, gateway]
     log_dir = root / "logs"
     log_dir.mkdir()
     try:
@@ -87,7 +89,7 @@ def processes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Processes]:
         except Exception as exc:
             logs = "\n".join(f"--- {p.name}\n{p.log()[-1500:]}" for p in everything[:5])
             raise AssertionError(f"warm-up trip failed: {exc!r}\n{logs}") from exc
-        yield Processes(main, no_guide, own_guide, no_planner)
+        yield Processes(main, gateway, no_guide, own_guide, no_planner)
     finally:
         started = [p for p in everything if p.process is not None]
         for process in started:  # every drain at once, not one after the other

@@ -5,7 +5,7 @@ import signal
 import subprocess
 import sys
 import time
-from typing import Any
+from pathlib import Path
 
 import grpc
 import pytest
@@ -64,12 +64,11 @@ def test_grpcurl_plan_trip(processes: Processes) -> None:
     assert trip["guide"]["tips"]
 
 
-def test_tripmesh_plan_grpc_json(processes: Processes, tmp_path: Any) -> None:
+def tripmesh_plan(tmp_path: Path, *flags: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "services.cli", "plan", "--destination", "Lisbon"]
-    command += ["--start", "2027-05-01", "--days", "3", "--travelers", "2"]
-    command += ["--budget", "2000 EUR", "--interest", "food", "--interest", "history"]
-    command += ["--grpc", processes.main.address, "--json"]
-    result = subprocess.run(
+    command += ["--days", "3", "--travelers", "2", "--budget", "2000 EUR"]
+    command += ["--interest", "food", "--interest", "history", *flags]
+    return subprocess.run(
         command,
         env=base_env(tmp_path),
         cwd=ROOT,
@@ -78,11 +77,38 @@ def test_tripmesh_plan_grpc_json(processes: Processes, tmp_path: Any) -> None:
         timeout=90,
         check=False,
     )
+
+
+async def test_tripmesh_plan_grpc_json(processes: Processes, tmp_path: Path) -> None:
+    result = tripmesh_plan(
+        tmp_path, "--start", "2027-05-01", "--grpc", processes.main.address, "--json"
+    )
     assert result.returncode == 0, result.stderr
     printed = json_format.Parse(result.stdout, Trip())
     assert "completed: trip ready" in result.stderr.splitlines()[-1]
-    assert printed.name.startswith("trips/")
     assert len(printed.itinerary.days) == 3
+    assert printed == await get_trip(processes.main.port, printed.name)
+
+
+async def test_tripmesh_plan_through_the_gateway(processes: Processes, tmp_path: Path) -> None:
+    gateway = f"http://{processes.gateway.address}"
+    result = tripmesh_plan(tmp_path, "--start", "2027-05-01", "--gateway", gateway)
+    assert result.returncode == 0, result.stderr
+    stages = [line.split("] ")[1].split(":")[0] for line in result.stderr.splitlines()]
+    assert stages[0] == "validated"
+    assert stages[-2:] == ["stored", "completed"]
+    assert "DAY" in result.stdout
+    assert "within budget" in result.stdout
+
+
+def test_tripmesh_plan_shows_a_server_error_in_one_line(
+    processes: Processes, tmp_path: Path
+) -> None:
+    gateway = f"http://{processes.gateway.address}"
+    result = tripmesh_plan(tmp_path, "--start", "2020-05-01", "--gateway", gateway)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.endswith("(INVALID_ARGUMENT, START_DATE_IN_PAST)\n")
 
 
 async def test_the_stream_ends_with_the_stored_trip(processes: Processes) -> None:
