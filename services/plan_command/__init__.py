@@ -12,7 +12,7 @@ from tripmesh.v1.orchestrator_service_pb2 import PlanStage
 from tripmesh.v1.trip_pb2 import Trip
 
 from services.plan_command import render, transport
-from services.plan_command.request import PACES, UsageError, trip_request
+from services.plan_command.request import PACES, UsageError, parse_timeout, trip_request
 
 DEFAULT_GATEWAY = "http://127.0.0.1:8080"
 
@@ -32,7 +32,7 @@ def add_parser(commands: Any) -> None:
     where.add_argument("--gateway", default=DEFAULT_GATEWAY, help="gateway URL (the default way)")
     where.add_argument("--grpc", metavar="HOST:PORT", help="call the orchestrator directly")
     plan.add_argument("--api-key", default="", help="the gateway's API key, if it needs one")
-    plan.add_argument("--timeout", type=float, default=90.0, help="seconds (default 90)")
+    plan.add_argument("--timeout", default="90", help="seconds (default 90)")
     plan.add_argument("--json", action="store_true", help="print the trip as JSON")
     plan.set_defaults(func=cmd_plan)
 
@@ -45,13 +45,13 @@ def _fail(message: str, code: int) -> int:
 def cmd_plan(args: argparse.Namespace, settings: object = None) -> int:
     """Exit 0 with the trip; 2 for bad flags; 1 for an error from (or reaching) the server."""
     try:
-        request = trip_request(args)
+        request, timeout = trip_request(args), parse_timeout(args.timeout)
     except UsageError as exc:
         return _fail(str(exc), 2)
     if args.grpc:
-        events = transport.via_grpc(args.grpc, request, args.timeout)
+        events = transport.via_grpc(args.grpc, request, timeout)
     else:
-        events = transport.via_gateway(args.gateway, request, args.timeout, args.api_key)
+        events = transport.via_gateway(args.gateway, request, timeout, args.api_key)
     started = time.monotonic()
     trip: Trip | None = None
     try:

@@ -47,6 +47,16 @@ def parse_count(flag: str, text: str, low: int, high: int) -> int:
     return value
 
 
+def parse_timeout(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= 3600:
+        raise UsageError(f"--timeout must be seconds from 0 to 3600 (got {text!r})")
+    return seconds
+
+
 def trip_request(args: argparse.Namespace) -> PlanTripRequest:
     """The request the flags describe; raises UsageError naming the first bad flag."""
     for flag in ("destination", "start", "budget"):

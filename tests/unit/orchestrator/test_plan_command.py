@@ -39,6 +39,7 @@ FLAGS = [
         ("--days", "0", "--days must be a whole number from 1 to 30"),
         ("--travelers", "two", "--travelers must be a whole number from 1 to 20"),
         ("--pace", "fast", "--pace must be one of relaxed, balanced, packed"),
+        ("--timeout", "soon", "--timeout must be seconds from 0 to 3600"),
     ],
 )
 def test_a_bad_flag_is_one_line_and_exit_2(
