@@ -1,5 +1,7 @@
 """Settings of the performance monitor: health watching and alert rules."""
 
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -15,8 +17,8 @@ class MonitorSettings(BaseSettings):
     monitor_eval_interval: float = Field(
         2.0, gt=0, description="Seconds between evaluations of the alert rules."
     )
-    alert_window: int = Field(
-        300, description="Window of the rate and mean rules, in seconds: 60, 300 or 3600."
+    alert_window: Literal[60, 300, 3600] = Field(
+        300, description="Window of the rate and mean rules, in seconds: one of the stats windows."
     )
     alert_min_count: int = Field(
         5, ge=1, description="Executions a rate rule needs in its window before it can fire."
