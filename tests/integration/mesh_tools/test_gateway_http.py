@@ -1,12 +1,17 @@
 """The tools and the monitor over HTTP through the gateway, on the whole offline mesh
 (`tripmesh up`): GET /v1/tools, POST /v1/tools/{tool}:invoke, GET /v1/stats."""
 
+import json
 import time
 from collections.abc import Iterator
 from typing import Any
 
+import grpc
 import httpx
 import pytest
+from google.protobuf import duration_pb2
+from tripmesh.v1 import performance_monitor_service_pb2 as pb
+from tripmesh.v1 import performance_monitor_service_pb2_grpc as pm_grpc
 
 from tests.integration.mesh_tools.conftest import SIX_TOOLS, eventually
 from tests.support.processes import MeshProcess
@@ -127,3 +132,33 @@ def test_stats_count_the_trips_planned_with_plausible_percentiles(client: httpx.
     if count_before == 0:  # only our trips: the server's times sit under the client's
         assert p99 <= max(durations) * 1.1
         assert stats["errorCount"] == "0"
+
+
+def model_records(code: str, count: int) -> pb.RecordExecutionsRequest:
+    record = pb.ExecutionRecord(
+        kind=pb.EXECUTION_KIND_MODEL,
+        service="tripmesh-http-test",
+        model="fake:model",
+        duration=duration_pb2.Duration(nanos=200_000_000),
+        code=code,
+    )
+    return pb.RecordExecutionsRequest(records=[record] * count)
+
+
+def test_alerts_list_and_watch_over_http(client: httpx.Client, mesh: MeshProcess) -> None:
+    assert "alerts" in client.get("/v1/alerts").json()
+    monitor = pm_grpc.PerformanceMonitorServiceStub(
+        grpc.insecure_channel(f"127.0.0.1:{mesh.port('performance-monitor')}")
+    )
+    changes: list[dict[str, Any]] = []  # NDJSON: one {"result": WatchAlertsResponse} a line
+    with client.stream("GET", "/v1/alerts:watch", timeout=30) as stream:
+        lines = stream.iter_lines()
+        monitor.RecordExecutions(model_records("UNAVAILABLE", 10), timeout=5)
+        while not changes or changes[-1]["state"] != "ALERT_STATE_FIRING":
+            changes.append(json.loads(next(lines))["result"]["alert"])
+        monitor.RecordExecutions(model_records("OK", 200), timeout=5)
+        while changes[-1]["state"] != "ALERT_STATE_RESOLVED":
+            changes.append(json.loads(next(lines))["result"]["alert"])
+    assert changes[-1]["name"] == "alerts/model_failure_rate"
+    history = client.get("/v1/alerts", params={"includeResolved": "true"}).json()["alerts"]
+    assert any(a["name"] == "alerts/model_failure_rate" for a in history)
