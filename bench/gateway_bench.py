@@ -18,14 +18,15 @@ import asyncio
 import json
 import os
 import tempfile
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import grpc
 from google.protobuf import json_format
-from loadgen import HttpConnection, Request, Result, run_load
-from meshes import HOST, Mesh, each_service, rss_mb, tripmesh_up
+from loadgen import HttpConnection, Request, Result, alternate, run_load
+from meshes import HOST, Mesh, cpu_seconds, each_service, rss_mb, tripmesh_up
 from tripmesh.v1 import orchestrator_service_pb2, orchestrator_service_pb2_grpc, trip_pb2
 
 LEVELS = ((1, 100), (16, 320), (64, 640))  # concurrency, requests
@@ -107,8 +108,9 @@ async def compare(target: Target, scale: float) -> float:
     direct_c1 = float("nan")
     for concurrency, requests in LEVELS:
         count = max(concurrency, int(requests * scale))
-        direct = await run_load(target.grpc_plan(), concurrency, count)
-        gateway = await run_load(target.http("POST", "/v1/trips:plan", PLAN), concurrency, count)
+        gateway, direct = await alternate(
+            target.http("POST", "/v1/trips:plan", PLAN), target.grpc_plan(), concurrency, count
+        )
         row("gateway", concurrency, gateway)
         row("direct gRPC", concurrency, direct)
         ratio = gateway.median / direct.median
@@ -118,11 +120,36 @@ async def compare(target: Target, scale: float) -> float:
     return direct_c1
 
 
+async def cpu_cost(target: Target, scale: float) -> None:
+    """CPU time per PlanTrip of each process, read from /proc: robust to a busy machine."""
+    count = max(32, int(320 * scale))
+    print(f"\nCPU per PlanTrip (ms, concurrency 16, {count} requests)")
+    print(f"  {'':<22}{'gateway':>9}{'orchestr.':>10}{'agents':>9}{'mesh':>9}{'client':>9}")
+    pids = target.mesh.pids()
+    for label, make in (
+        ("gateway", target.http("POST", "/v1/trips:plan", PLAN)),
+        ("direct gRPC", target.grpc_plan()),
+    ):
+        before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+        client_before = time.process_time()
+        await run_load(make, 16, count)
+        spent = {
+            name: (cpu_seconds(pid) - before[name]) * 1000 / count for name, pid in pids.items()
+        }
+        client = (time.process_time() - client_before) * 1000 / count
+        agents = sum(spent[name] for name in ("planner", "budget", "guide"))
+        print(
+            f"  {label:<22}{spent['gateway']:>9.2f}{spent['orchestrator']:>10.2f}{agents:>9.2f}"
+            f"{sum(spent.values()):>9.2f}{client:>9.2f}"
+        )
+
+
 async def cheap_rpc(target: Target, scale: float) -> None:
     header("ListTrips(pageSize=1): the gateway's own cost on a cheap RPC")
     count = max(1, int(300 * scale))
-    gateway = await run_load(target.http("GET", "/v1/trips?pageSize=1"), 1, count)
-    direct = await run_load(target.grpc_list(), 1, count)
+    gateway, direct = await alternate(
+        target.http("GET", "/v1/trips?pageSize=1"), target.grpc_list(), 1, count
+    )
     row("gateway", 1, gateway)
     row("direct gRPC", 1, direct)
     print(f"  gateway adds {(gateway.median - direct.median) * 1000:.2f} ms per request (p50)")
@@ -152,6 +179,7 @@ async def first_mesh(data_dir: Path, scale: float) -> float:
         await asyncio.sleep(2)
         print_rss(mesh, "after warm-up")
         rest = await compare(target, scale)
+        await cpu_cost(target, scale)
         await cheap_rpc(target, scale)
         await asyncio.sleep(2)
         print_rss(mesh, "after the load")
@@ -168,12 +196,13 @@ async def delayed_mesh(data_dir: Path, rest: float, scale: float) -> None:
     try:
         trip = await target.stub.PlanTrip(plan_request(), timeout=60)  # also warms up
         rounds = trip.revisions
-        count = max(3, int(10 * scale))
+        count = max(4, int(10 * scale))
         header(
             f"PlanTrip with {MODEL_DELAY_MS} ms per planner/budget/guide RPC ({rounds} revisions)"
         )
-        gateway = await run_load(target.http("POST", "/v1/trips:plan", PLAN), 1, count)
-        direct = await run_load(target.grpc_plan(), 1, count)
+        gateway, direct = await alternate(
+            target.http("POST", "/v1/trips:plan", PLAN), target.grpc_plan(), 1, count, rounds=2
+        )
         row("gateway", 1, gateway)
         row("direct gRPC", 1, direct)
         model_path = (2 + 2 * rounds) * MODEL_DELAY_MS / 1000
@@ -190,13 +219,16 @@ async def delayed_mesh(data_dir: Path, rest: float, scale: float) -> None:
 
 
 async def main(scale: float) -> None:
-    print(f"tripmesh gateway benchmark: {os.cpu_count()} CPUs, scale {scale}")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"tripmesh gateway benchmark: {os.cpu_count()} CPUs, load average {load}, scale {scale}")
     with tempfile.TemporaryDirectory(prefix="tripmesh-bench-") as temp:
         first, second = Path(temp, "a"), Path(temp, "b")
         for directory in (first, second):
             os.makedirs(directory)
         rest = await first_mesh(first, scale)
         await delayed_mesh(second, rest, scale)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\nload average at the end: {load} (other work on these cores skews latencies)")
 
 
 if __name__ == "__main__":

@@ -68,6 +68,31 @@ async def run_load(
     return Result(latencies, wall, errors)
 
 
+async def alternate(
+    first: Callable[[], Awaitable[Request]],
+    second: Callable[[], Awaitable[Request]],
+    concurrency: int,
+    total: int,
+    rounds: int = 5,
+) -> tuple[Result, Result]:
+    """Both loads in turns, `total / rounds` requests a turn each, so that a change in the
+    machine's load during the run (other work on shared cores) hits both alike."""
+    per_round = max(concurrency, total // rounds)
+    firsts, seconds = [], []
+    for _ in range(rounds):
+        firsts.append(await run_load(first, concurrency, per_round))
+        seconds.append(await run_load(second, concurrency, per_round))
+    return merge(firsts), merge(seconds)
+
+
+def merge(results: list[Result]) -> Result:
+    return Result(
+        [latency for r in results for latency in r.latencies],
+        sum(r.wall for r in results),
+        sum(r.errors for r in results),
+    )
+
+
 class HttpConnection:
     """One keep-alive HTTP/1.1 connection that sends the same POST (or GET) again and again."""
 

@@ -6,10 +6,10 @@ presence always printed, so that clients see zeros and empty lists.
 Path variables win over the same field in the body.
 """
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
+import orjson
 from google.protobuf import json_format
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
@@ -66,8 +66,8 @@ class Codec:
         if not body.strip():
             return  # an empty body is an empty message
         try:
-            data = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as exc:
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
             raise _invalid(f"request body is not valid JSON: {exc}", "MALFORMED_JSON") from None
         if self._body_is_object and not isinstance(data, dict):
             raise _invalid(
@@ -94,7 +94,7 @@ def to_dict(message: Message) -> Any:
 
 
 def dumps(data: object) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    return orjson.dumps(data)  # compact UTF-8, as json.dumps with separators would give
 
 
 def _parse(data: Any, message_type: type[Message], where: str) -> Message:
