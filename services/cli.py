@@ -11,6 +11,7 @@ from types import FrameType
 from registry import KNOWN_SERVICES, known_service
 from services.catalog import server_module
 from services.plan_command import add_parser as add_plan_parser
+from services.runtime.errors import TripmeshError
 from services.runtime.logs import configure_logging
 from services.runtime.server import serve
 from services.runtime.settings import Settings, SettingsError, load_settings
@@ -33,7 +34,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     configure_logging(service.discovery_name, settings.log_level)
     try:
         return asyncio.run(serve(service, settings, module.install))
-    except OSError as exc:
+    except (OSError, TripmeshError) as exc:
+        # A port already taken, Consul refusing CONSUL_HTTP_TOKEN: one line, no traceback.
         return fail(f"{service.name}: {exc}", 1)
 
 

@@ -208,9 +208,12 @@ async def build_server(
         [*context.proto_services, health.SERVICE_NAME, reflection.SERVICE_NAME], server
     )
     port = settings.port if settings.port is not None else service.port
-    bound = server.add_insecure_port(_bind_address(settings.host, port))
+    try:
+        bound = server.add_insecure_port(_bind_address(settings.host, port))
+    except RuntimeError:  # grpc's way of saying the address is taken or invalid
+        bound = 0
     if bound == 0:
-        raise OSError(f"cannot bind {settings.host}:{port}")
+        raise OSError(f"cannot bind {settings.host}:{port} (TRIPMESH_HOST, TRIPMESH_PORT)")
     context.port = bound
     return ServiceServer(server, context), bound
 
