@@ -98,8 +98,9 @@ class TaskRouter:
             try:
                 reply = await self._invoke(route.name, candidate, arguments)
             except grpc.aio.AioRpcError as exc:
-                if not self._retryable(exc, attempt):
-                    raise
+                tried.add(candidate.instance_id)
+                if not self._retryable(exc, attempt) or not self.candidates(route, hints, tried):
+                    raise  # the provider's own status, not a made-up one
                 metrics.FAILOVERS.labels(name).inc()
                 logger.info(
                     "%s: %s on %s, trying another instance",
@@ -107,7 +108,6 @@ class TaskRouter:
                     exc.code().name,
                     candidate.endpoint,
                 )
-                tried.add(candidate.instance_id)
                 continue
             return RouteResult(reply.result, candidate, attempt)
         raise AssertionError("unreachable: the last attempt returns or raises")
@@ -119,7 +119,7 @@ class TaskRouter:
         return left is None or left > MIN_RETRY_BUDGET
 
     def candidates(self, route: ToolRoute, hints: Hints, tried: set[str]) -> list[Candidate]:
-        """The providers this call may go to, best guess first for a preferred instance."""
+        """The providers this call may go to: live, healthy, not excluded, not tried yet."""
         now = self._d.clock()
         self._release_ejected(now)
         healthy = self._healthy(route.providers)

@@ -158,3 +158,12 @@ async def test_unknown_tools_are_not_found() -> None:
 def test_rpc_error_helper() -> None:
     assert rpc_error(grpc.StatusCode.UNAVAILABLE).code() is grpc.StatusCode.UNAVAILABLE
     assert Candidate("s", "i", "e").endpoint == "e"
+
+
+async def test_a_lone_unavailable_provider_gives_its_own_status() -> None:
+    h = harness(providers=PROVIDERS[:1])
+    h.net.behaviour[A] = lambda: grpc.StatusCode.UNAVAILABLE
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await h.router.route("tools/currency.convert", ARGS)
+    assert raised.value.code() is grpc.StatusCode.UNAVAILABLE
+    assert h.net.calls == [A]
