@@ -67,7 +67,7 @@ consul:
 
 ## bench: figures for the gateway, the critical path and memory (prints, asserts nothing)
 bench: venv
-	$(BIN)/python -m bench
+	$(BIN)/python bench/gateway_bench.py
 
 ## k8s: render every overlay
 k8s:

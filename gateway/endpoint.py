@@ -14,7 +14,7 @@ from gateway.disconnect import DisconnectWatch
 from gateway.errors import from_rpc_error
 from gateway.exchange import Exchange
 from gateway.jsonmap import Codec
-from gateway.propagation import outgoing_metadata, uninstrumented
+from gateway.propagation import outgoing_metadata
 from gateway.responses import Receive, Scope, Send, send_response
 from gateway.rules import Route, RpcMethod
 from gateway.streaming import END, StreamWriter, first_message, wants_sse
@@ -65,8 +65,7 @@ class RpcEndpoint:
             policy.max_deadline,
         )
         metadata = outgoing_metadata(exchange, policy.forward_headers)
-        with uninstrumented():
-            call = self.upstreams.callable(route.rpc)(request, timeout=timeout, metadata=metadata)
+        call = self.upstreams.callable(route.rpc)(request, timeout=timeout, metadata=metadata)
         watch = DisconnectWatch(receive)
         watch.on_disconnect(call.cancel)
         try:

@@ -5,7 +5,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from opentelemetry import propagate, trace
-from opentelemetry.instrumentation.utils import suppress_instrumentation
 
 from gateway.exchange import Exchange
 
@@ -36,18 +35,6 @@ def outgoing_metadata(exchange: Exchange, forward: Sequence[str]) -> tuple[tuple
     headers = exchange.headers
     metadata.extend((name, headers[name]) for name in forward if name in headers)
     return tuple(metadata)
-
-
-@contextmanager
-def uninstrumented() -> Iterator[None]:
-    """Calls made here skip the OpenTelemetry gRPC client interceptor of the channel pool.
-
-    That interceptor awaits the call's status inside grpc.aio's interceptor
-    task, so cancelling a unary call cancels only that task and the RPC runs
-    on upstream; `outgoing_metadata` carries the trace context instead.
-    """
-    with suppress_instrumentation():
-        yield
 
 
 @contextmanager
