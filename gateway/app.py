@@ -7,6 +7,7 @@ the transcoding endpoint). Channels are opened in the lifespan startup.
 
 import json
 import logging
+import uuid
 from functools import partial
 from typing import Any
 
@@ -27,12 +28,13 @@ from gateway.responses import HTML, JSON, Receive, Scope, Send, send_response
 from gateway.router import Router
 from gateway.rules import Route, load_routes
 from gateway.upstream import Upstreams
-from registry import Discovery
+from registry import Discovery, Registration, known_service
 from registry.factory import create_discovery
 from services.runtime.channels import ChannelPool
 from services.runtime.server import discovery_options, package_version
 from services.runtime.settings import Settings
 
+SERVICE = known_service("gateway")
 logger = logging.getLogger(__name__)
 
 
@@ -57,6 +59,7 @@ class Gateway:
         self._http = ObserveMiddleware(cors, self.dispatcher.resolve)
         self._discovery: Discovery | None = None
         self._pool: ChannelPool | None = None
+        self._registration: Registration | None = None
 
     def _fixed(self) -> dict[str, FixedEndpoint]:
         openapi = json.dumps(self.document, separators=(",", ":")).encode()
@@ -89,6 +92,29 @@ class Gateway:
         self.endpoint.upstreams = upstreams
         self.readiness.upstreams = upstreams
         logger.info("routing %d HTTP routes to %s", len(self.routes), ", ".join(upstreams.services))
+
+    async def register(self, host: str, port: int) -> None:
+        """Announces the gateway to discovery (Consul checks it on /readyz)."""
+        if self._discovery is None:
+            return
+        self._registration = Registration(
+            name=SERVICE.discovery_name,
+            instance_id=self.settings.instance_id or f"gateway-{uuid.uuid4().hex[:12]}",
+            host=host,
+            port=port,
+            tags=("http", "v1"),
+            meta={"version": package_version()},
+        )
+        await self._discovery.register(self._registration)
+
+    async def drain(self) -> None:
+        """First step of SIGTERM: /readyz turns 503 and the gateway leaves discovery."""
+        self.readiness.draining = True
+        if self._discovery is not None and self._registration is not None:
+            try:
+                await self._discovery.deregister(self._registration)
+            except Exception:
+                logger.warning("deregistration failed", exc_info=True)
 
     async def shutdown(self) -> None:
         if self._pool is not None:

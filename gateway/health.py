@@ -22,6 +22,7 @@ class Readiness:
     def __init__(self, timeout: float) -> None:
         self._timeout = timeout
         self.upstreams: Upstreams | None = None  # set when the gateway starts
+        self.draining = False  # set on SIGTERM: not ready, so balancers move away first
 
     async def statuses(self) -> dict[str, str]:
         """Discovery name → health status name ("SERVING", "NOT_SERVING", "UNREACHABLE", ...)."""
@@ -53,9 +54,10 @@ class Readiness:
         """200 when every upstream is SERVING, else 503 naming those that are not."""
         statuses = await self.statuses()
         not_serving = sorted(name for name, status in statuses.items() if status != "SERVING")
-        ready = self.upstreams is not None and not not_serving
+        ready = self.upstreams is not None and not not_serving and not self.draining
         body = {
             "status": "SERVING" if ready else "NOT_SERVING",
+            "draining": self.draining,
             "upstreams": statuses,
             "notServing": not_serving,
         }

@@ -8,18 +8,18 @@ import asyncio
 import ipaddress
 import logging
 import signal
+import socket
 import sys
+from types import FrameType
 
 import uvicorn
 
-from gateway.app import Gateway, create_app
+from gateway.app import SERVICE, Gateway, create_app
 from gateway.auth import KeyFileError
-from registry import known_service
 from services.runtime.logs import configure_logging
 from services.runtime.settings import Settings
 from services.runtime.tracing import configure_tracing
 
-SERVICE = known_service("gateway")
 LOOPBACK = "127.0.0.1"
 logger = logging.getLogger(__name__)
 
@@ -76,10 +76,48 @@ def run(settings: Settings) -> int:
     except KeyFileError as exc:
         print(f"tripmesh: invalid setting {exc}", file=sys.stderr)
         return 2
-    server = uvicorn.Server(uvicorn_config(settings, app))
+    server = DrainingServer(uvicorn_config(settings, app), app, settings.drain_delay)
     _ignore_stop_signals_after_drain()
     asyncio.run(server.serve())
     return 0 if server.started else 1
+
+
+class DrainingServer(uvicorn.Server):
+    """uvicorn that registers the gateway once it listens and, on SIGTERM, leaves
+    discovery (and turns /readyz 503) before it stops accepting requests."""
+
+    def __init__(self, config: uvicorn.Config, app: Gateway, drain_delay: float) -> None:
+        super().__init__(config)
+        self._gateway = app
+        self._drain_delay = drain_delay
+        self._draining: asyncio.Task[None] | None = None
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started and self.servers:
+            host, port = self.servers[0].sockets[0].getsockname()[:2]
+            await self._gateway.register(_announced_host(str(host)), int(port))
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        if self._draining is not None or not self.started:
+            super().handle_exit(sig, frame)
+            return
+        self._draining = asyncio.get_running_loop().create_task(self._drain(sig, frame))
+
+    async def _drain(self, sig: int, frame: FrameType | None) -> None:
+        await self._gateway.drain()
+        await asyncio.sleep(self._drain_delay)
+        super().handle_exit(sig, frame)
+
+
+def _announced_host(host: str) -> str:
+    """The address to give discovery: the bound one, or this host's when bound to all."""
+    if host not in ("0.0.0.0", "::"):
+        return host
+    try:
+        return socket.gethostbyname(socket.gethostname())
+    except OSError:
+        return LOOPBACK
 
 
 def _ignore_stop_signals_after_drain() -> None:

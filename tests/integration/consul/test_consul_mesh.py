@@ -118,6 +118,16 @@ def test_every_service_registers_and_passes(consul_mesh: ConsulMesh) -> None:
         assert consul_mesh.passing(known.discovery_name) == [entry["Port"]]
 
 
+def test_the_gateway_registers_with_an_http_check_and_passes(consul_mesh: ConsulMesh) -> None:
+    services = consul_mesh.agent.get("/v1/agent/services").json().values()
+    (entry,) = [s for s in services if s["Service"] == "tripmesh-gateway"]
+    assert entry["Port"] == consul_mesh.mesh.port("gateway")
+    assert {"http", "v1"} <= set(entry["Tags"])
+    consul_mesh.wait(
+        lambda: consul_mesh.passing("tripmesh-gateway") == [entry["Port"]], 10, "gateway passing"
+    )
+
+
 def test_a_trip_through_the_gateway(consul_mesh: ConsulMesh, baseline: int) -> None:
     response = consul_mesh.plan()
     if response.status_code == 501:
@@ -173,9 +183,27 @@ def test_consul_down_keeps_requests_working_and_registrations_come_back(
     assert consul_mesh.plan().status_code == baseline
 
 
-def _registered_ports(consul_mesh: ConsulMesh) -> set[int]:
+def test_sigterm_takes_the_gateway_out_of_consul_before_it_stops(
+    consul_mesh: ConsulMesh,
+) -> None:
+    gateway = consul_mesh.extra("gateway", TRIPMESH_DRAIN_DELAY="1")
+    consul_mesh.wait(
+        lambda: gateway.port in _registered_ports(consul_mesh, "tripmesh-gateway"), 4, "registered"
+    )
+    assert gateway.process is not None
+    gateway.process.send_signal(signal.SIGTERM)
+    consul_mesh.wait(
+        lambda: gateway.port not in _registered_ports(consul_mesh, "tripmesh-gateway"),
+        3,
+        "deregistered",
+    )
+    assert gateway.process.poll() is None, "deregistered while still draining, not after"
+    assert gateway.stop(timeout=15) == 0
+
+
+def _registered_ports(consul_mesh: ConsulMesh, name: str = "tripmesh-planner") -> set[int]:
     services = consul_mesh.agent.get("/v1/agent/services").json().values()
-    return {s["Port"] for s in services if s["Service"] == "tripmesh-planner"}
+    return {s["Port"] for s in services if s["Service"] == name}
 
 
 def _draft_calls(process: ServiceProcess) -> float:
