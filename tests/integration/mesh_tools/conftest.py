@@ -20,7 +20,7 @@ from tripmesh.v1 import tool_registry_service_pb2_grpc as registry_grpc
 
 from tests.support.processes import ServiceProcess, base_env
 
-TTL = 3.0
+TTL = 6.0  # long enough for a killed instance to be ejected before it expires
 HEARTBEAT = 0.5
 SIX_TOOLS = [
     "tools/cost.daily_estimate",
