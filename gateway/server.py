@@ -17,6 +17,7 @@ import uvicorn
 from gateway.app import SERVICE, Gateway, create_app
 from gateway.auth import KeyFileError
 from services.runtime.logs import configure_logging
+from services.runtime.server import announced_host
 from services.runtime.settings import Settings
 from services.runtime.tracing import configure_tracing
 
@@ -96,7 +97,7 @@ class DrainingServer(uvicorn.Server):
         await super().startup(sockets)
         if self.started and self.servers:
             host, port = self.servers[0].sockets[0].getsockname()[:2]
-            await self._gateway.register(_announced_host(str(host)), int(port))
+            await self._gateway.register(announced_host(str(host)), int(port))
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         if self._draining is not None or not self.started:
@@ -108,16 +109,6 @@ class DrainingServer(uvicorn.Server):
         await self._gateway.drain()
         await asyncio.sleep(self._drain_delay)
         super().handle_exit(sig, frame)
-
-
-def _announced_host(host: str) -> str:
-    """The address to give discovery: the bound one, or this host's when bound to all."""
-    if host not in ("0.0.0.0", "::"):
-        return host
-    try:
-        return socket.gethostbyname(socket.gethostname())
-    except OSError:
-        return LOOPBACK
 
 
 def _ignore_stop_signals_after_drain() -> None:

@@ -5,6 +5,7 @@ their JSON logs to files under the data directory, and die with the supervisor
 (PR_SET_PDEATHSIG), so that no process is left behind.
 """
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -44,18 +45,14 @@ class Child:
 
 
 def endpoints_env(host: str, offset: int) -> str:
-    """TRIPMESH_ENDPOINTS naming every gRPC service at its (offset) port."""
-    return ",".join(
-        f"{s.name}={host}:{s.port + offset}" for s in KNOWN_SERVICES.values() if s.proto_service
-    )
+    """TRIPMESH_ENDPOINTS naming every service at its (offset) port (the monitor watches all)."""
+    return ",".join(f"{s.name}={host}:{s.port + offset}" for s in KNOWN_SERVICES.values())
 
 
 def _die_with_parent() -> None:
     """Runs in the child before exec: SIGTERM it when the supervisor dies."""
-    try:
+    with contextlib.suppress(OSError):  # not Linux: children may outlive a killed supervisor
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
 
 
 class Mesh:

@@ -4,8 +4,9 @@ reflection, interceptors, metrics and discovery, and a graceful drain."""
 import asyncio
 import logging
 import signal
+import socket
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 
@@ -49,6 +50,7 @@ class ServiceContext:
     proto_services: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     on_start: list[Hook] = field(default_factory=list)
+    on_drain: list[Hook] = field(default_factory=list)  # after NOT_SERVING, before stopping
     on_stop: list[Hook] = field(default_factory=list)
     port: int = 0
     reporter: ExecutionReporter = field(default_factory=ExecutionReporter.disabled)
@@ -91,9 +93,7 @@ class ServiceServer:
         self._registration = Registration(
             name=ctx.service.discovery_name,
             instance_id=ctx.instance_id,
-            host=ctx.settings.host
-            if ctx.settings.host not in ("0.0.0.0", "::")
-            else _own_address(),
+            host=announced_host(ctx.settings.host),
             port=ctx.port,
             tags=("grpc", "v1", *ctx.tags),
             meta={"version": package_version(), "proto_services": ",".join(ctx.proto_services)},
@@ -111,14 +111,11 @@ class ServiceServer:
                 await ctx.discovery.deregister(self._registration)
             except Exception:
                 logger.warning("deregistration failed", exc_info=True)
+        await _run_hooks(ctx.on_drain, "drain")
         if ctx.settings.drain_delay:
             await asyncio.sleep(ctx.settings.drain_delay)
         await self.server.stop(ctx.settings.grace_period)
-        for hook in reversed(ctx.on_stop):
-            try:
-                await hook()
-            except Exception:
-                logger.warning("stop hook failed", exc_info=True)
+        await _run_hooks(reversed(ctx.on_stop), "stop")
         await ctx.channels.close()
         await ctx.discovery.close()
         self._stopped.set()
@@ -128,10 +125,19 @@ class ServiceServer:
         await self._stopped.wait()
 
 
-def _own_address() -> str:
-    """The address other hosts reach this one at, when bound to every interface."""
-    import socket
+async def _run_hooks(hooks: Iterable[Hook], stage: str) -> None:
+    """Runs every hook; one that fails is logged and does not stop the others."""
+    for hook in hooks:
+        try:
+            await hook()
+        except Exception:
+            logger.warning("%s hook failed", stage, exc_info=True)
 
+
+def announced_host(host: str) -> str:
+    """The address to give discovery: the bound one, or this host's when bound to all."""
+    if host not in ("0.0.0.0", "::", ""):
+        return host
     try:
         return socket.gethostbyname(socket.gethostname())
     except OSError:

@@ -1,6 +1,5 @@
 """`install_tools`: what an agent's `install()` calls to offer its tools."""
 
-import socket
 from collections.abc import Sequence
 from typing import Any
 
@@ -8,7 +7,7 @@ import grpc
 from tripmesh.v1 import tool_registry_service_pb2_grpc as registry_grpc
 from tripmesh.v1 import tool_service_pb2_grpc
 
-from services.runtime.server import ServiceContext
+from services.runtime.server import ServiceContext, announced_host
 from services.tools.definition import ToolSpec
 from services.tools.registration import Provider, ToolRegistrar
 from services.tools.servicer import ToolServiceServicer
@@ -44,22 +43,12 @@ def install_tools(
         registrar.start(provider_of(context))
 
     context.on_start.append(start)
-    context.on_stop.append(registrar.stop)
+    context.on_drain.append(registrar.stop)  # the router stops choosing us before we stop
     return registrar
 
 
 def provider_of(context: ServiceContext) -> Provider:
     """This instance as a tool provider: its discovery name, instance id and address."""
-    host = context.settings.host
-    if host in ("0.0.0.0", "::", ""):
-        host = _own_address()
+    host = announced_host(context.settings.host)
     address = f"[{host}]:{context.port}" if ":" in host else f"{host}:{context.port}"
     return Provider(context.service.discovery_name, context.instance_id, address)
-
-
-def _own_address() -> str:
-    """The address other hosts reach this one at, when bound to every interface."""
-    try:
-        return socket.gethostbyname(socket.gethostname())
-    except OSError:
-        return "127.0.0.1"
