@@ -121,6 +121,10 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
         port = service.port + args.port_offset
         if service.proto_service:
             status = health_status(args.host, port)
+            if health_status(args.host, port, service=f"{service.discovery_name}.models") == (
+                "NOT_SERVING"
+            ):
+                status += " (models: every remote provider unavailable, answering offline)"
         else:
             status = "SERVING" if is_serving(service, args.host, port) else "UNREACHABLE"
         all_serving &= status == "SERVING"

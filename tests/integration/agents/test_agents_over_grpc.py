@@ -3,6 +3,7 @@
 import json
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -230,3 +231,46 @@ def test_error_details_carry_one_error_info(planner_on_openai: ServiceProcess) -
     infos = [d for d in status.details if d.Is(error_details_pb2.ErrorInfo.DESCRIPTOR)]
     assert len(infos) == 1
     assert error_info(status).reason == "UNKNOWN_DESTINATION"  # type: ignore[union-attr]
+
+
+def health(port: int, service: str) -> str:
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+    with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+        reply = health_pb2_grpc.HealthStub(channel).Check(
+            health_pb2.HealthCheckRequest(service=service), timeout=5
+        )
+    return str(health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status))
+
+
+def test_with_every_remote_provider_open_the_agent_serves_offline_and_says_so(
+    tmp_path: Path,
+) -> None:
+    with FakeOpenAI() as failing:
+        failing.default = FakeOpenAI.error(500)
+        env = base_env(
+            tmp_path,
+            TRIPMESH_MODELS="openai:gpt-4.1-mini,offline",
+            OPENAI_API_KEY="test-key",
+            OPENAI_BASE_URL=failing.base_url,
+            TRIPMESH_LLM_RETRY_ATTEMPTS="1",
+            TRIPMESH_LLM_BREAKER_FAILURES="2",
+            TRIPMESH_LLM_BREAKER_COOLDOWN="300",
+            TRIPMESH_LLM_CACHE_SIZE="0",
+            ENABLE_PERFORMANCE_MONITORING="false",
+        )
+        planner = ServiceProcess("planner", env).start(tmp_path).wait_serving()
+        try:
+            assert health(planner.port, "tripmesh-planner.models") == "SERVING"
+            for days in (2, 3, 4):  # each answered by the offline engine after OpenAI fails
+                assert len(draft(planner.port, bad(days=days)).itinerary.days) == days
+            calls = failing.count()
+            assert len(draft(planner.port, bad(days=5)).itinerary.days) == 5
+            assert failing.count() == calls, "no call to an open provider"
+            deadline = time.monotonic() + 5
+            while health(planner.port, "tripmesh-planner.models") != "NOT_SERVING":
+                assert time.monotonic() < deadline, "models health never turned NOT_SERVING"
+                time.sleep(0.2)
+            assert health(planner.port, "") == "SERVING"
+        finally:
+            planner.stop()
