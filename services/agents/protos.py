@@ -25,9 +25,7 @@ from services.agents.schemas import (
 from services.llm.usage import Usage
 from services.runtime.errors import InvalidArgument
 from services.travel.money import Money, to_decimal, to_units_nanos
-from services.travel.place_index import place_index
-from services.travel.places import Place, place_of_city, resolve_place
-from services.travel.text import fold
+from services.travel.places import Place, continent_of, place_named, resolve_place
 
 _PACES = {
     Pace.RELAXED: trip_pb2.PACE_RELAXED,
@@ -88,27 +86,33 @@ def place_to_proto(place: Place) -> trip_pb2.Place:
 
 
 def place_from_proto(place: trip_pb2.Place, fallback: str) -> Place:
-    """The geonames city a Place message names (nearest of that name in its country),
-    else the resolution of `fallback` (the request's destination).
+    """The place a Place message carries; the resolution of `fallback` (the request's
+    destination) only when the message names none.
+
+    The planner fills the message from a geonames city; finding that city again (by name,
+    country and coordinates) gives back what the message lacks: the geonames id and the
+    US state. A place that is not a geonames city is taken as the message describes it.
+    Resolving free text stays with the planner: it needs the alternate names, which
+    processes that only receive places never load.
     """
-    index = place_index()
-    key = fold(place.name)
-    candidates = [
-        city
-        for table in (index.by_name, index.by_alternate)
-        for i in table.get(key, ())
-        if (city := index.cities[i]).country_code == place.country_code
-    ]
-    if not candidates:
+    if not (place.name and place.country_code and place.time_zone):
         return resolve_place(fallback).place
-    nearest = min(
-        candidates,
-        key=lambda c: (
-            (c.latitude - place.latitude) ** 2 + (c.longitude - place.longitude) ** 2,
-            c.geoname_id,
-        ),
+    known = place_named(place.name, place.country_code, place.latitude, place.longitude)
+    if known is not None:
+        return known
+    return Place(
+        geoname_id=0,  # not a geonames city
+        name=place.name,
+        country=place.country or place.country_code,
+        country_code=place.country_code,
+        latitude=place.latitude,
+        longitude=place.longitude,
+        time_zone=place.time_zone,
+        currency_code=place.currency_code,
+        languages=tuple(place.languages),
+        population=place.population,
+        continent=continent_of(place.country_code),
     )
-    return place_of_city(nearest.geoname_id)
 
 
 def activity_to_proto(activity: ActivityDraft) -> trip_pb2.Activity:
@@ -139,11 +143,7 @@ def itinerary_to_proto(itinerary: PlannedItinerary) -> trip_pb2.Itinerary:
 
 def itinerary_from_proto(itinerary: trip_pb2.Itinerary, request: TripRequest) -> PlannedItinerary:
     """The domain itinerary of a message; InvalidArgument INVALID_ITINERARY when malformed."""
-    place = (
-        place_from_proto(itinerary.destination, request.destination)
-        if itinerary.HasField("destination") and itinerary.destination.name
-        else resolve_place(request.destination).place
-    )
+    place = place_from_proto(itinerary.destination, request.destination)
     style = _STYLES.get(itinerary.travel_style or "mid-range")
     if style is None:
         raise _bad("itinerary.travel_style", f"travel_style must be one of {', '.join(_STYLES)}")

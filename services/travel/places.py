@@ -80,6 +80,32 @@ def place_of_city(city_id: int) -> Place:
     return _place(index, index.cities[city_id])
 
 
+def place_named(name: str, country_code: str, latitude: float, longitude: float) -> Place | None:
+    """The city whose geonames name is `name`, in that country, nearest those coordinates;
+    None when there is none.
+
+    For a place another service already resolved (an itinerary's destination): it reads
+    the city table and primary names only, never the alternate names that resolving free
+    text needs, so a process that only receives places keeps those unloaded.
+    """
+    index = place_index()
+    candidates = [index.cities[i] for i in index.by_name.get(fold(name), ())]
+    candidates = [city for city in candidates if city.country_code == country_code]
+    if not candidates:
+        return None
+    nearest = min(
+        candidates,
+        key=lambda c: ((c.latitude - latitude) ** 2 + (c.longitude - longitude) ** 2, c.geoname_id),
+    )
+    return _place(index, nearest)
+
+
+def continent_of(country_code: str) -> str:
+    """The geonames continent code of a country ("EU" for "PT"), or "" when unknown."""
+    country = place_index().countries.get(country_code)
+    return country.continent if country else ""
+
+
 def _split_qualifiers(index: PlaceIndex, text: str) -> tuple[str, tuple[str, ...]]:
     """("Lisbon", ("Portugal",)) for "Lisbon, Portugal"; the whole text when it is a name."""
     folded = fold(text)
@@ -149,7 +175,7 @@ def _pick(index: PlaceIndex, text: str, ids: tuple[int, ...]) -> Resolution:
 def _capital_of(index: PlaceIndex, country: Country, text: str) -> Resolution:
     ids = _candidates(index, country.capital, (country.code,)) if country.capital else ()
     if not ids:
-        ids = tuple(i for i, c in index.cities.items() if c.country_code == country.code)
+        ids = tuple(c.geoname_id for c in index.cities.values() if c.country_code == country.code)
     if not ids:
         raise _unknown(index, text, text, ())
     city = index.cities[min(ids, key=lambda i: _rank(index, i))]
