@@ -42,7 +42,8 @@ COORDINATE_SCALE = 100_000
 # Bump when the layout of places.bin changes.
 FORMAT = 1
 
-_MAGIC = b"tripmesh places index\n"
+# The NUL marks the file binary for git (the JSON header would look like text).
+_MAGIC = b"tripmesh places index\x00\n"
 _ITEM_SIZES = {"B": 1, "H": 2, "i": 4, "I": 4}
 
 Sections = dict[str, "array[int]"]
