@@ -7,6 +7,9 @@ items add up to the total exactly.
 """
 
 import math
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -14,11 +17,48 @@ from decimal import Decimal
 from services.agents.request import TripRequest
 from services.agents.schemas import ActivityDraft, BudgetDraft, ItineraryDraft, LineItemDraft
 from services.travel import fx
-from services.travel.costs import DailyCosts, daily_costs
+from services.travel.costs import STYLES, DailyCosts, daily_costs
 from services.travel.money import format_amount, round_money
 from services.travel.places import Place
 
 CATEGORIES = ("lodging", "food", "transport", "activities")
+
+Pair = tuple[str, str]  # (source, target) currency codes
+Rate = tuple[Decimal, date | None]  # units of target per unit of source, and the ECB date
+
+# Where conversions get their rates: services.travel.fx unless a caller priced with rates
+# fetched beforehand (the budget agent, through the router). A context variable, so that
+# the offline savings engine, which prices through these same functions, uses the same
+# rates as the estimate it comments on without a parameter threaded through every helper.
+_rate_of: ContextVar[Callable[[str, str], Rate]] = ContextVar("tripmesh_rate_of", default=fx.rate)
+
+
+@contextmanager
+def rates_from(known: Mapping[Pair, Rate]) -> Iterator[None]:
+    """Prices in this block (this task and those it starts) with `known` rates only."""
+
+    def rate_of(source: str, target: str) -> Rate:
+        if source == target:
+            return Decimal(1), None
+        if (source, target) not in known:
+            # A pair that currency_pairs() missed: our bug, loud rather than priced elsewhere.
+            raise LookupError(f"no rate fetched for {source}->{target}")
+        return known[(source, target)]
+
+    token = _rate_of.set(rate_of)
+    try:
+        yield
+    finally:
+        _rate_of.reset(token)
+
+
+def currency_pairs(request: TripRequest, place: Place, draft: ItineraryDraft) -> set[Pair]:
+    """The conversions that pricing `draft` (and its savings) needs, same-currency ones left out."""
+    target = request.budget.currency
+    sources = {a.currency for d in draft.days for a in d.activities}
+    # Every travel style's cost table: the savings price the cheaper styles too.
+    sources.update(costs_for(place, style).currency for style in STYLES)
+    return {(source, target) for source in sources if source != target}
 
 
 def rooms_for(travelers: int) -> int:
@@ -49,7 +89,7 @@ class _Rates:
     rate_date: date | None = None
 
     def convert(self, amount: Decimal, source: str) -> Decimal:
-        value, when = fx.rate(source, self.target)
+        value, when = _rate_of.get()(source, self.target)
         self.rate_date = self.rate_date or when
         return amount * value
 

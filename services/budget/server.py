@@ -4,6 +4,7 @@ import grpc
 from tripmesh.v1 import budget_service_pb2_grpc
 
 from registry import known_service
+from services.agents.routed import tool_client
 from services.agents.serving import install_model_chain
 from services.budget.estimator import BudgetEstimator
 from services.budget.servicer import BudgetServiceServicer
@@ -11,14 +12,18 @@ from services.budget.tools import budget_tools
 from services.runtime.server import ServiceContext, ServiceServer, build_server
 from services.runtime.settings import Settings
 from services.tools.install import install_tools
+from services.tools.rates import ToolRates
 
 SERVICE = known_service("budget")
 
 
 async def install(server: grpc.aio.Server, context: ServiceContext) -> None:
     """Adds the servicers of the budget service."""
+    tools = tool_client(context)
+    # Rates through the router's currency.convert, fresh for each estimate.
+    estimator = BudgetEstimator(install_model_chain(context), rates=lambda: ToolRates(tools))
     budget_service_pb2_grpc.add_BudgetServiceServicer_to_server(
-        BudgetServiceServicer(BudgetEstimator(install_model_chain(context))), server
+        BudgetServiceServicer(estimator), server
     )
     install_tools(server, context, budget_tools())
 

@@ -95,16 +95,6 @@ def _supported(code: str, key: str) -> str:
     return code
 
 
-def _rate_on(source: str, target: str, day: date | None) -> tuple[Decimal, date | None]:
-    """The ECB rate of `day` (the latest when `day` is later or absent)."""
-    if day is None or source == target or day >= fx.latest_rate_date():
-        return fx.rate(source, target)
-    # Historical rates: the converter of services.travel.fx knows them; fx.rate() serves
-    # only the latest, which is what planning needs.
-    value = fx._converter().convert(1, source, target, date=day)
-    return Decimal(repr(value)), day
-
-
 def convert_currency(arguments: JsonObject) -> JsonObject:
     source = _supported(str(arguments["from"]), "from")
     target = _supported(str(arguments["to"]), "to")
@@ -113,7 +103,7 @@ def convert_currency(arguments: JsonObject) -> JsonObject:
     except InvalidOperation:
         raise InvalidArgument("amount is not a number", reason="INVALID_AMOUNT") from None
     day = date.fromisoformat(arguments["date"]) if arguments.get("date") else None
-    rate, when = _rate_on(source, target, day)
+    rate, when = fx.rate_on(source, target, day)
     converted = round_money(amount * rate, target)
     return {
         "amount": float(converted),

@@ -1,24 +1,30 @@
-"""The guide agent: local advice for a destination and the dates of a trip."""
+"""The guide agent: local advice for a destination and the dates of a trip.
+
+The season and the phrases come from the `guide.season` and `guide.phrases` tools
+through the router when the server gives a tool client (computed locally otherwise,
+or with a warning when the router is down); the tips from the model chain.
+"""
 
 from services.agents.checks import check_guide
+from services.agents.guide_facts import GuideFacts, local_facts, routed_facts
 from services.agents.itinerary import PlannedItinerary
 from services.agents.model import AgentResult, ModelRunner
 from services.agents.offline_guide import advise
 from services.agents.request import TripRequest
+from services.agents.routed import ToolCaller, routed_or_local
 from services.agents.schemas import GuideDraft
 from services.agents.variables import trip_variables
 from services.guardrails.output import enforce
 from services.llm.chain import ModelTask
-from services.travel.phrases import phrase_language
-from services.travel.places import resolve_place
-from services.travel.seasons import season_info
+from services.travel.places import Place, resolve_place
 
 
 class Advisor:
     """Gives etiquette, safety, season, money and transport tips and a few phrases."""
 
-    def __init__(self, chain: ModelRunner) -> None:
+    def __init__(self, chain: ModelRunner, tools: ToolCaller | None = None) -> None:
         self._chain = chain
+        self._tools = tools  # None: season and phrases computed in process
 
     async def advise(
         self, request: TripRequest, itinerary: PlannedItinerary | None = None
@@ -30,6 +36,7 @@ class Advisor:
         else:
             resolution = resolve_place(request.destination)
             place, warnings = resolution.place, list(resolution.warnings)
+        facts, degraded = await self._facts(request, place)
 
         def check(answer: GuideDraft) -> list[str]:
             return check_guide(answer, time_zone=place.time_zone)
@@ -41,8 +48,8 @@ class Advisor:
         )
         variables = {
             **trip_variables(request, place),
-            "season": season_info(place.latitude, request.start_date.month).season,
-            "phrase_language": phrase_language(place.languages, place.country_code),
+            "season": facts.season,
+            "phrase_language": facts.language,
             "itinerary_categories": categories,
             "required_tip_categories": ["etiquette", "safety", "season", "money"],
         }
@@ -54,5 +61,17 @@ class Advisor:
             check=check,
         )
         result = await self._chain.run(task)
-        enforce(check(result.value), "advice", provider=result.provider)
-        return AgentResult(result.value, warnings + result.warnings, result.usage, result.provider)
+        # The tools' season and phrases are the answer's, whoever wrote the tips.
+        value = result.value.model_copy(update={"season": facts.season, "phrases": facts.phrases})
+        enforce(check(value), "advice", provider=result.provider)
+        warnings += degraded + result.warnings
+        return AgentResult(value, warnings, result.usage, result.provider)
+
+    async def _facts(self, request: TripRequest, place: Place) -> tuple[GuideFacts, list[str]]:
+        if self._tools is None:
+            return local_facts(request, place), []
+        return await routed_or_local(
+            routed_facts(self._tools, request, place),
+            lambda: local_facts(request, place),
+            "season and phrases",
+        )

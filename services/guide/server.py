@@ -4,6 +4,7 @@ import grpc
 from tripmesh.v1 import guide_service_pb2_grpc
 
 from registry import known_service
+from services.agents.routed import tool_client
 from services.agents.serving import install_model_chain
 from services.guide.advisor import Advisor
 from services.guide.servicer import GuideServiceServicer
@@ -18,7 +19,7 @@ SERVICE = known_service("guide")
 async def install(server: grpc.aio.Server, context: ServiceContext) -> None:
     """Adds the servicers of the guide service."""
     guide_service_pb2_grpc.add_GuideServiceServicer_to_server(
-        GuideServiceServicer(Advisor(install_model_chain(context))), server
+        GuideServiceServicer(Advisor(install_model_chain(context), tool_client(context))), server
     )
     install_tools(server, context, guide_tools())
 
