@@ -48,8 +48,11 @@ def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def half_day_trips(place: Place) -> tuple[Template, ...]:
     """Half-day trips to the largest towns near a place (real towns from geonames)."""
     found = []
-    for city in place_index().cities.values():
-        if city.population < _TRIP_MIN_POPULATION or city.geoname_id == place.geoname_id:
+    nearby = place_index().cities.near(
+        place.latitude, place.longitude, _TRIP_RADIUS_KM, min_population=_TRIP_MIN_POPULATION
+    )
+    for city in nearby:
+        if city.geoname_id == place.geoname_id:
             continue
         km = _distance_km(place.latitude, place.longitude, city.latitude, city.longitude)
         if _TRIP_MIN_KM <= km <= _TRIP_RADIUS_KM:

@@ -4,11 +4,13 @@ and the health of its providers."""
 import asyncio
 import contextlib
 import logging
+from functools import partial
 
 from grpc_health.v1 import health_pb2
 
 from services.llm import ModelChain, create_model_chain
 from services.runtime.server import ServiceContext
+from services.travel import warm_up
 
 logger = logging.getLogger(__name__)
 SERVING = health_pb2.HealthCheckResponse.SERVING
@@ -19,6 +21,18 @@ PROVIDERS_CHECK_SECONDS = 2.0
 def models_health_name(discovery_name: str) -> str:
     """The health name telling whether remote model providers answer: "tripmesh-planner.models"."""
     return f"{discovery_name}.models"
+
+
+def install_warm_up(
+    context: ServiceContext, *, places: bool = True, free_text: bool = True
+) -> None:
+    """Loads the shipped travel data before the service reports SERVING, so that the
+    first request is as fast as the next (see services.travel.warm_up)."""
+
+    async def warm() -> None:
+        await asyncio.to_thread(partial(warm_up, places=places, free_text=free_text))
+
+    context.on_start.insert(0, warm)
 
 
 def install_model_chain(context: ServiceContext) -> ModelChain:

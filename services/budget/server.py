@@ -5,7 +5,7 @@ from tripmesh.v1 import budget_service_pb2_grpc
 
 from registry import known_service
 from services.agents.routed import tool_client
-from services.agents.serving import install_model_chain
+from services.agents.serving import install_model_chain, install_warm_up
 from services.budget.estimator import BudgetEstimator
 from services.budget.servicer import BudgetServiceServicer
 from services.budget.tools import budget_tools
@@ -19,6 +19,7 @@ SERVICE = known_service("budget")
 
 async def install(server: grpc.aio.Server, context: ServiceContext) -> None:
     """Adds the servicers of the budget service."""
+    install_warm_up(context, free_text=False)  # places arrive resolved in itineraries
     tools = tool_client(context)
     # Rates through the router's currency.convert, fresh for each estimate.
     estimator = BudgetEstimator(install_model_chain(context), rates=lambda: ToolRates(tools))

@@ -5,7 +5,7 @@ from tripmesh.v1 import guide_service_pb2_grpc
 
 from registry import known_service
 from services.agents.routed import tool_client
-from services.agents.serving import install_model_chain
+from services.agents.serving import install_model_chain, install_warm_up
 from services.guide.advisor import Advisor
 from services.guide.servicer import GuideServiceServicer
 from services.guide.tools import guide_tools
@@ -18,6 +18,7 @@ SERVICE = known_service("guide")
 
 async def install(server: grpc.aio.Server, context: ServiceContext) -> None:
     """Adds the servicers of the guide service."""
+    install_warm_up(context)  # its tools resolve places typed by people
     guide_service_pb2_grpc.add_GuideServiceServicer_to_server(
         GuideServiceServicer(Advisor(install_model_chain(context), tool_client(context))), server
     )

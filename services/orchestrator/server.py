@@ -6,6 +6,7 @@ import grpc
 from tripmesh.v1 import orchestrator_service_pb2_grpc
 
 from registry import known_service
+from services.agents.serving import install_warm_up
 from services.guardrails import validate_trip_request
 from services.orchestrator.agents import agent_clients
 from services.orchestrator.servicer import OrchestratorServiceServicer
@@ -19,6 +20,7 @@ SERVICE = known_service("orchestrator")
 
 async def install(server: grpc.aio.Server, context: ServiceContext) -> None:
     """Adds the orchestrator's servicer; the store opens (and migrates) on start."""
+    install_warm_up(context, places=False)  # the guardrails convert budgets: rates only
     store = create_store(context.settings)
     planner, budget, guide = agent_clients(context.channels)
     # The planner resolves the destination (and warns about it); resolving here too

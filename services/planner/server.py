@@ -4,7 +4,7 @@ import grpc
 from tripmesh.v1 import planner_service_pb2_grpc
 
 from registry import known_service
-from services.agents.serving import install_model_chain
+from services.agents.serving import install_model_chain, install_warm_up
 from services.planner.planner import Planner
 from services.planner.servicer import PlannerServiceServicer
 from services.planner.tools import planner_tools
@@ -17,6 +17,7 @@ SERVICE = known_service("planner")
 
 async def install(server: grpc.aio.Server, context: ServiceContext) -> None:
     """Adds the servicers of the planner service."""
+    install_warm_up(context)
     planner_service_pb2_grpc.add_PlannerServiceServicer_to_server(
         PlannerServiceServicer(Planner(install_model_chain(context))), server
     )

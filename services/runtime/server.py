@@ -206,6 +206,8 @@ async def build_server(
         reporter=reporter,
     )
     reporter.attach(context)
+    # grpc's health servicer answers SERVING for "" from the start; not before warm-up.
+    await context.health.set("", health_pb2.HealthCheckResponse.NOT_SERVING)
     health_pb2_grpc.add_HealthServicer_to_server(context.health, server)
     await install(server, context)
     if service.proto_service and service.proto_service not in context.proto_services:
