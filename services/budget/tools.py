@@ -5,10 +5,11 @@ Thin adapters from JSON arguments to services.travel, which holds the knowledge.
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from services.runtime.errors import InvalidArgument
 from services.tools.definition import JsonObject, ToolSpec
-from services.travel import fx
+from services.travel import fx, warm_up
 from services.travel.costs import STYLES, daily_costs
 from services.travel.money import round_money
 from services.travel.place_index import place_index
@@ -150,12 +151,6 @@ def estimate_daily_costs(arguments: JsonObject) -> JsonObject:
     }
 
 
-def warm_up() -> None:
-    """Loads the country table and the ECB rates (seconds on a busy machine)."""
-    place_index()
-    fx.rate("USD", "EUR")
-
-
 def budget_tools() -> list[ToolSpec]:
     """The budget agent's tools."""
     return [
@@ -166,7 +161,7 @@ def budget_tools() -> list[ToolSpec]:
             output_schema=CONVERT_OUTPUT,
             handler=convert_currency,
             tags=("money", "budget"),
-            warm_up=warm_up,
+            warm_up=partial(warm_up, free_text=False),
         ),
         ToolSpec(
             name="cost.daily_estimate",
@@ -178,6 +173,6 @@ def budget_tools() -> list[ToolSpec]:
             output_schema=COSTS_OUTPUT,
             handler=estimate_daily_costs,
             tags=("money", "budget"),
-            warm_up=warm_up,
+            warm_up=partial(warm_up, free_text=False),
         ),
     ]

@@ -5,8 +5,8 @@ Thin adapters from JSON arguments to services.travel.
 
 from services.runtime.errors import InvalidArgument
 from services.tools.definition import JsonObject, ToolSpec
+from services.travel import warm_up  # loads once per process; a no-op after the first
 from services.travel.phrases import has_phrases, phrases
-from services.travel.place_index import place_index
 from services.travel.places import resolve_place
 from services.travel.seasons import SEASONS, season_info
 
@@ -99,12 +99,6 @@ def useful_phrases(arguments: JsonObject) -> JsonObject:
         "fallback": not has_phrases(language),
         "phrases": [{"english": p.english, "local": p.local} for p in found[:limit]],
     }
-
-
-def warm_up() -> None:
-    """Loads the city index and the phrase table (seconds on a busy machine)."""
-    place_index()
-    phrases(("en",))
 
 
 def guide_tools() -> list[ToolSpec]:

@@ -7,7 +7,7 @@ import math
 
 from services.runtime.errors import InvalidArgument
 from services.tools.definition import JsonObject, ToolSpec
-from services.travel.place_index import place_index
+from services.travel import warm_up  # loads once per process; a no-op after the first
 from services.travel.places import Place, resolve_place
 
 EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
@@ -130,11 +130,6 @@ def distance(arguments: JsonObject) -> JsonObject:
         "mode": mode,
         "travel_time_hours": round(hours, 1),
     }
-
-
-def warm_up() -> None:
-    """Loads the city index (seconds on a busy machine)."""
-    place_index()
 
 
 def planner_tools() -> list[ToolSpec]:
