@@ -210,7 +210,15 @@ async def first_mesh(data_dir: Path, scale: float) -> float:
 
 
 async def delayed_mesh(data_dir: Path, rest: float, scale: float) -> None:
-    delay = {"TRIPMESH_FAULT_DELAY_MS": str(MODEL_DELAY_MS)}
+    # The agents' own RPCs only: their ToolService (called through the router) stays fast,
+    # as a model call would not slow a tool.
+    agent_methods = ",".join(
+        f"/tripmesh.v1.{name}Service/" for name in ("Planner", "Budget", "Guide")
+    )
+    delay = {
+        "TRIPMESH_FAULT_DELAY_MS": str(MODEL_DELAY_MS),
+        "TRIPMESH_FAULT_DELAY_METHODS": agent_methods,
+    }
     mesh = each_service(data_dir, {name: delay for name in DELAYED})
     target = Target(mesh)
     try:

@@ -150,13 +150,15 @@ class RequestContextInterceptor(ScopeInterceptor):
 
 
 class FaultDelayInterceptor(ScopeInterceptor):
-    """Test setting TRIPMESH_FAULT_DELAY_MS: every tripmesh RPC takes that much longer."""
+    """Test setting TRIPMESH_FAULT_DELAY_MS: every tripmesh RPC (or those whose full
+    method starts with one of TRIPMESH_FAULT_DELAY_METHODS) takes that much longer."""
 
-    def __init__(self, delay_ms: int) -> None:
+    def __init__(self, delay_ms: int, prefixes: tuple[str, ...] = ("/tripmesh.",)) -> None:
         self._delay = delay_ms / 1000
+        self._prefixes = prefixes
 
     def applies_to(self, method: str) -> bool:
-        return method.startswith("/tripmesh.")
+        return method.startswith(self._prefixes)
 
     @asynccontextmanager
     async def scope(

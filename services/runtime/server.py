@@ -167,7 +167,8 @@ def _interceptors(
     if reporter.enabled:  # outside fault delay and errors: sees the time and code clients see
         interceptors.insert(2, ReportingInterceptor(reporter))
     if settings.fault_delay_ms:
-        interceptors.append(FaultDelayInterceptor(settings.fault_delay_ms))
+        prefixes = tuple(p.strip() for p in settings.fault_delay_methods.split(",") if p.strip())
+        interceptors.append(FaultDelayInterceptor(settings.fault_delay_ms, prefixes))
     interceptors.append(ErrorInterceptor(service.discovery_name))
     return interceptors
 

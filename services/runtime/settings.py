@@ -42,6 +42,9 @@ class RuntimeSettings(BaseSettings):
     default_deadline: float = Field(30.0, gt=0, description="Outgoing deadline without a caller's.")
     deadline_margin: float = Field(0.05, ge=0, description="Seconds kept back on each hop.")
     fault_delay_ms: int = Field(0, ge=0, description="Test setting: delay every tripmesh RPC.")
+    fault_delay_methods: str = Field(
+        "/tripmesh.", description="Comma-separated method prefixes the fault delay applies to."
+    )
 
     endpoints: str = Field("", description="Static discovery: name=host:port,...")
     discovery: Literal["static", "consul", ""] = Field("", description="Backend (auto when empty).")
