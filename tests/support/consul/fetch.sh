@@ -15,7 +15,7 @@ suite="${CONSUL_DEB_SUITE:-bullseye}"
 
 # Idempotent: an unpacked binary that runs is all we need.
 if [[ -x "$binary" ]] && "$binary" version >/dev/null 2>&1; then
-    "$binary" version | head -n 1
+    "$binary" version | sed -n 1p  # sed reads to the end: no SIGPIPE under pipefail
     exit 0
 fi
 
@@ -32,7 +32,7 @@ find_mirror() {
             }
             /^[[:space:]]*URIs:/ { for (i = 2; i <= NF; i++) print $i }
         ' "$f"
-    done | grep -E '/debian/?$' | grep -v -- '-security' | head -n 1
+    done | grep -E '/debian/?$' | grep -v -- '-security' | sed -n 1p
 }
 
 mirror="${CONSUL_DEB_MIRROR:-$(find_mirror || true)}"
@@ -69,6 +69,6 @@ apt_opts=(
 echo "fetch.sh: consul from $mirror $suite (private apt state in $work)" >&2
 apt-get "${apt_opts[@]}" -qq update
 (cd "$work/archives" && apt-get "${apt_opts[@]}" -qq download "consul")
-deb="$(ls -1t "$work"/archives/consul_*.deb | head -n 1)"
+deb="$(ls -1t "$work"/archives/consul_*.deb | sed -n 1p)"
 dpkg-deb -x "$deb" "$cache"
-"$binary" version | head -n 1
+"$binary" version | sed -n 1p  # sed reads to the end: no SIGPIPE under pipefail
