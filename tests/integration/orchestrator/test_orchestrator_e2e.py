@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import grpc
+import httpx
 import pytest
 from google.protobuf import json_format
 from tripmesh.v1.orchestrator_service_pb2 import GetTripRequest, PlanStage
@@ -22,7 +23,7 @@ from tests.integration.orchestrator.conftest import (
     trip_request,
 )
 from tests.support.inprocess import channel_to
-from tests.support.processes import ROOT, base_env
+from tests.support.processes import ROOT, ServiceProcess, base_env
 
 GRPCURL = str(ROOT / ".venv" / "bin" / "grpcurl")
 
@@ -162,3 +163,35 @@ async def test_a_planner_down_is_unavailable_with_error_info(processes: Processe
     assert info is not None
     assert info.reason == "UPSTREAM_UNAVAILABLE"
     assert info.domain == "tripmesh-orchestrator"
+
+
+def _gateway_to(orchestrator: str, tmp_path: Path) -> ServiceProcess:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    env = base_env(tmp_path, TRIPMESH_ENDPOINTS=f"orchestrator={orchestrator}")
+    return ServiceProcess("gateway", env).start(tmp_path).wait_serving()
+
+
+def test_over_http_a_planner_down_is_503_and_a_dead_guide_a_warning(
+    processes: Processes, tmp_path: Path
+) -> None:
+    """What an HTTP client of the gateway sees of the two upstream failures."""
+    no_planner = _gateway_to(processes.no_planner.address, tmp_path / "a")
+    no_guide = _gateway_to(processes.no_guide.address, tmp_path / "b")
+    try:
+        processes.no_guide_guide.stop(signal.SIGKILL)  # may be dead already: idempotent
+        url = f"http://{no_planner.address}/v1/trips:plan"
+        failed = httpx.post(url, json=REQUEST, timeout=60)
+        assert failed.status_code == 503
+        body = failed.json()
+        assert body["code"] == grpc.StatusCode.UNAVAILABLE.value[0]
+        [info] = [d for d in body["details"] if d["@type"].endswith("google.rpc.ErrorInfo")]
+        assert info["reason"] == "UPSTREAM_UNAVAILABLE"
+
+        planned = httpx.post(f"http://{no_guide.address}/v1/trips:plan", json=REQUEST, timeout=60)
+        assert planned.status_code == 200, planned.text
+        trip = planned.json()
+        assert "No local advice: the guide could not answer (UNAVAILABLE)." in trip["warnings"]
+        assert trip["itinerary"]["days"]
+    finally:
+        no_planner.stop()
+        no_guide.stop()
