@@ -1,7 +1,6 @@
 """Where each service's server lives, for `tripmesh serve NAME` and `tripmesh up`."""
 
 import importlib
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from registry import KNOWN_SERVICES
@@ -22,6 +21,3 @@ assert set(SERVER_MODULES) == set(KNOWN_SERVICES)
 def server_module(name: str) -> Any:
     """The module of a service's server (imported on demand, so that one process loads one)."""
     return importlib.import_module(SERVER_MODULES[name])
-
-
-Install = Callable[..., Awaitable[None]]

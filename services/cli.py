@@ -15,7 +15,7 @@ from services.runtime.errors import TripmeshError
 from services.runtime.logs import configure_logging
 from services.runtime.server import serve
 from services.runtime.settings import Settings, SettingsError, load_settings
-from services.supervisor import Mesh, health_status, is_serving
+from services.supervisor import Child, Mesh, health_status, is_serving
 
 
 def fail(message: str, code: int = 2) -> int:
@@ -78,7 +78,7 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _report_failures(mesh: Mesh, not_ready: list, timeout: float) -> int:  # type: ignore[type-arg]
+def _report_failures(mesh: Mesh, not_ready: list[Child], timeout: float) -> int:
     for child in mesh.dead():
         code = child.process.returncode if child.process else "?"
         tail = child.log_path.read_text(errors="replace").strip().splitlines()[-3:]

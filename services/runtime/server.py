@@ -72,9 +72,7 @@ class ServiceServer:
     def __init__(self, server: grpc.aio.Server, context: ServiceContext) -> None:
         self.server = server
         self.context = context
-        self._stopped = asyncio.Event()
         self._registration: Registration | None = None
-        self.metrics_port: int | None = None
 
     @property
     def health_names(self) -> list[str]:
@@ -118,11 +116,7 @@ class ServiceServer:
         await _run_hooks(reversed(ctx.on_stop), "stop")
         await ctx.channels.close()
         await ctx.discovery.close()
-        self._stopped.set()
         logger.info("stopped %s", ctx.service.discovery_name)
-
-    async def wait_stopped(self) -> None:
-        await self._stopped.wait()
 
 
 async def _run_hooks(hooks: Iterable[Hook], stage: str) -> None:
@@ -240,7 +234,7 @@ async def serve(service: KnownService, settings: Settings, install: Install) -> 
     metrics_port = (
         settings.metrics_port if settings.metrics_port is not None else service.metrics_port
     )
-    server.metrics_port = serve_metrics(settings.host, metrics_port)
+    serve_metrics(settings.host, metrics_port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
