@@ -156,3 +156,22 @@ def test_unknown_service_name_is_refused(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "unknown service 'plannr'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_a_child_that_dies_is_reported_and_the_mesh_stops_with_no_orphans(tmp_path: Path) -> None:
+    mesh = MeshProcess(base_env(tmp_path)).start(tmp_path / "up.log")
+    assert mesh.process is not None
+    children = child_pids(mesh.process.pid)
+    guide = next(
+        pid for pid in children if b"serve\x00guide" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    )
+    os.kill(guide, signal.SIGKILL)
+
+    assert mesh.process.wait(30) == 1
+    output = (tmp_path / "up.log").read_text()
+    assert "guide exited with code -9" in output
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(alive(p) for p in children):
+        time.sleep(0.1)
+    assert not [p for p in children if alive(p)]
