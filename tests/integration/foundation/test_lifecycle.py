@@ -2,6 +2,7 @@
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -13,6 +14,7 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from tripmesh.v1 import tool_registry_service_pb2, tool_registry_service_pb2_grpc
 
+from tests.support.ports import free_port_offset
 from tests.support.processes import ROOT, MeshProcess, ServiceProcess, base_env
 
 
@@ -175,3 +177,18 @@ def test_a_child_that_dies_is_reported_and_the_mesh_stops_with_no_orphans(tmp_pa
     while time.monotonic() < deadline and any(alive(p) for p in children):
         time.sleep(0.1)
     assert not [p for p in children if alive(p)]
+
+
+@pytest.mark.slow
+def test_up_names_the_service_that_could_not_start(tmp_path: Path) -> None:
+    offset = free_port_offset()
+    with socket.socket() as taken:  # the planner's port, held by someone else
+        taken.bind(("127.0.0.1", 50052 + offset))
+        taken.listen()
+        result = run_cli(
+            "up", "--port-offset", str(offset), "--timeout", "30", env=base_env(tmp_path)
+        )
+    assert result.returncode == 1
+    assert "planner exited with code 1 during start" in result.stderr
+    assert "cannot bind" in result.stderr
+    assert "Traceback" not in result.stderr
