@@ -141,9 +141,22 @@ class RequestContextInterceptor(ScopeInterceptor):
             method_var.set(method),
         )
         deadline_token = deadlines.set_deadline(context.time_remaining())
+        start = time.perf_counter()
+        failed = False
         try:
             yield
+        except BaseException:
+            failed = True
+            raise
         finally:
+            if logger.isEnabledFor(logging.DEBUG):  # an access log, for debugging only
+                logger.debug(
+                    "handled",
+                    extra={
+                        "code": _code_of(context, failed).name,
+                        "duration_ms": round((time.perf_counter() - start) * 1000, 2),
+                    },
+                )
             deadlines.reset_deadline(deadline_token)
             method_var.reset(tokens[1])
             request_id_var.reset(tokens[0])

@@ -1,5 +1,6 @@
 """Start, drain and stop, as an operator sees them: signals, exit codes, no orphans."""
 
+import json
 import os
 import signal
 import socket
@@ -192,3 +193,30 @@ def test_up_names_the_service_that_could_not_start(tmp_path: Path) -> None:
     assert "planner exited with code 1 during start" in result.stderr
     assert "cannot bind" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_every_log_line_of_a_call_carries_service_method_request_and_trace_ids(
+    tmp_path: Path,
+) -> None:
+    env = base_env(tmp_path, TRIPMESH_LOG_LEVEL="DEBUG")
+    service = ServiceProcess("tool-registry", env).start(tmp_path).wait_serving()
+    try:
+        with grpc.insecure_channel(service.address) as channel:
+            stub = tool_registry_service_pb2_grpc.ToolRegistryServiceStub(channel)
+            stub.ListTools(
+                tool_registry_service_pb2.ListToolsRequest(),
+                metadata=[("x-request-id", "req-42")],
+                timeout=10,
+            )
+    finally:
+        service.stop()
+    assert service.log_path is not None
+    text = service.log_path.read_text()
+    lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    handled = [line for line in lines if line.get("request_id") == "req-42"]
+    assert handled, lines
+    for line in handled:
+        assert line["service"] == "tripmesh-tool-registry"
+        assert line["method"] == "/tripmesh.v1.ToolRegistryService/ListTools"
+        assert len(line["trace_id"]) == 32
+    assert any(line["message"] == "handled" and line["code"] == "OK" for line in handled)
