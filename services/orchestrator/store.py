@@ -1,4 +1,4 @@
-"""The trip store interface. SQLite by default (sqlite_store); PostgreSQL later.
+"""The trip store interface. SQLite by default (sqlite_store); PostgreSQL (postgres_store).
 
 Stores keep each trip as its serialized proto plus the columns they query:
 id, request id (the idempotency key, unique while it is live) and create time.
