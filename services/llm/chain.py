@@ -16,7 +16,7 @@ import pydantic
 from services.llm import metrics
 from services.llm.asking import first_request, json_schema_of, reask
 from services.llm.breaker import BreakerState
-from services.llm.cache import MemoryCache, ResponseCache, cache_key
+from services.llm.cache import FailSoftCache, MemoryCache, ResponseCache, cache_key
 from services.llm.caller import GuardedProvider, Spend
 from services.llm.errors import Failure, ProviderError
 from services.llm.lineup import Lineup, Slot, build_lineup
@@ -78,7 +78,7 @@ class ModelChain:
     def __init__(
         self,
         lineup: Lineup,
-        cache: ResponseCache,
+        cache: FailSoftCache,
         *,
         reasks: int,
         deadline_margin: float,
@@ -128,9 +128,10 @@ class ModelChain:
         return bool(guards) and all(g.breaker.state is not BreakerState.CLOSED for g in guards)
 
     async def aclose(self) -> None:
-        """Closes the SDK clients."""
+        """Closes the SDK clients and the cache the chain built."""
         for guard in self._guards():
             await guard.provider.aclose()
+        await self._cache.aclose()
 
     async def _try_remote(
         self, run: _Run[T], slot: Slot, guard: GuardedProvider, index: int
@@ -198,12 +199,7 @@ class ModelChain:
 
     async def _cached(self, run: _Run[T], key: str, slot: Slot) -> ModelResult[T] | None:
         run.cache_result = run.cache_result or "miss"
-        try:
-            text = await self._cache.get(key)
-        except Exception:
-            # A shared cache being down costs a model call, never the answer.
-            logger.warning("response cache lookup failed", exc_info=True)
-            return None
+        text = await self._cache.get(key)  # a backend that is down answers None
         if text is None:
             return None
         try:
@@ -214,10 +210,7 @@ class ModelChain:
         return ModelResult(value, slot.spec.name, run.spend.usage, run.warnings)
 
     async def _store(self, key: str, value: pydantic.BaseModel) -> None:
-        try:
-            await self._cache.set(key, value.model_dump_json())
-        except Exception:
-            logger.warning("response cache store failed", exc_info=True)
+        await self._cache.set(key, value.model_dump_json())
 
     def _key(self, run: _Run[T], slot: Slot) -> str:
         schema = json_schema_of(run.task.schema)
@@ -282,14 +275,26 @@ def create_model_chain(
     on_call: CallHook | None = None,
     cache: ResponseCache | None = None,
 ) -> ModelChain:
-    """The chain `TRIPMESH_MODELS` describes; SDKs are imported only for listed providers."""
+    """The chain `TRIPMESH_MODELS` describes; SDKs are imported only for listed providers.
+
+    A `cache` passed in stays the caller's to close; one built from settings is the chain's.
+    """
     return ModelChain(
         build_lineup(settings, on_call),
-        cache
+        FailSoftCache(cache, owned=False)
         if cache is not None
-        else MemoryCache(settings.llm_cache_size, settings.llm_cache_ttl),
+        else FailSoftCache(_build_cache(settings), owned=True),
         reasks=settings.llm_reasks,
         deadline_margin=settings.llm_deadline_margin,
         max_output_tokens=settings.llm_max_output_tokens,
         hook=on_call,
     )
+
+
+def _build_cache(settings: LLMSettings) -> ResponseCache:
+    """Redis when `TRIPMESH_CACHE_URL` is set (imported only then), else in-process LRU."""
+    if settings.cache_url is None or settings.llm_cache_size == 0:
+        return MemoryCache(settings.llm_cache_size, settings.llm_cache_ttl)
+    from services.llm.redis_cache import RedisCache
+
+    return RedisCache(settings.cache_url.get_secret_value(), settings.llm_cache_ttl)
