@@ -96,7 +96,10 @@ class ConsulApi:
 
     async def _call(self, call: Awaitable[T], within: float | None = None) -> T:
         try:
-            result = await asyncio.wait_for(call, within or self.config.request_timeout)
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation
+            # that arrives as the call completes, and a watch being closed then sleeps on.
+            async with asyncio.timeout(within or self.config.request_timeout):
+                result = await call
         except ACLPermissionDenied as exc:
             self._mark_reachable()
             raise self._token_error(str(exc)) from None

@@ -38,7 +38,8 @@ class ServiceWatch:
     async def first_answer(self, within: float) -> None:
         """Waits up to `within` seconds for Consul's first answer (no wait once known)."""
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._answered.wait(), within)
+            async with asyncio.timeout(within):
+                await self._answered.wait()
 
     def subscribe(self, listener: EndpointsListener) -> Callable[[], None]:
         """Adds a listener, told at once if an answer is known; returns an unsubscribe."""

@@ -256,8 +256,9 @@ class ExecutionReporter:
 
     async def _run(self) -> None:
         while True:
-            with suppress(TimeoutError):
-                await asyncio.wait_for(self._full.wait(), self._interval)
+            with suppress(TimeoutError):  # asyncio.timeout: wait_for may swallow a cancel (3.11)
+                async with asyncio.timeout(self._interval):
+                    await self._full.wait()
             while await self.flush() and len(self._buffer) >= self._batch_size:
                 pass
 
@@ -272,7 +273,8 @@ class ExecutionReporter:
             records=[e.to_proto(self.instance_id) for e in batch], dropped_count=drops
         )
         try:
-            await asyncio.wait_for(self._sink(request), self._timeout)
+            async with asyncio.timeout(self._timeout):
+                await self._sink(request)
         except (grpc.aio.AioRpcError, TimeoutError, Exception) as exc:  # never let it stop us
             self._unreported_drops += drops
             self._drop(len(batch), "send_failed")

@@ -80,7 +80,19 @@ class ServiceServer:
         return ["", self.context.service.discovery_name, *self.context.proto_services]
 
     async def start(self) -> None:
-        """Starts serving, marks health SERVING and registers with discovery."""
+        """Starts serving, marks health SERVING and registers with discovery.
+
+        If any step fails (Consul refusing the token, a store that cannot open),
+        everything started so far is stopped before the error goes up, so that the
+        process can exit with one line instead of hanging on background work.
+        """
+        try:
+            await self._start()
+        except BaseException:
+            await self._abandon()
+            raise
+
+    async def _start(self) -> None:
         ctx = self.context
         await ctx.discovery.start()
         await self.server.start()
@@ -98,6 +110,13 @@ class ServiceServer:
         )
         await ctx.discovery.register(self._registration)
         logger.info("serving %s on %s:%d", ctx.service.discovery_name, ctx.settings.host, ctx.port)
+
+    async def _abandon(self) -> None:
+        ctx = self.context
+        await self.server.stop(0)
+        await _run_hooks(reversed(ctx.on_stop), "stop")
+        await ctx.channels.close()
+        await ctx.discovery.close()
 
     async def drain(self) -> None:
         """NOT_SERVING, deregister, let in-flight calls finish within the grace period, stop."""

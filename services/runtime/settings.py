@@ -123,8 +123,12 @@ def describe(exc: ValidationError, settings_class: type[BaseSettings]) -> str:
     for error in exc.errors():
         field = str(error["loc"][0]) if error["loc"] else "?"
         name = field if field.isupper() else env_name(settings_class, field)
-        got = (
-            f" (got {error['input']!r})" if "input" in error and error["type"] != "missing" else ""
-        )
+        shown = "input" in error and error["type"] != "missing" and not _secret(name)
+        got = f" (got {error['input']!r})" if shown else ""
         lines.append(f"{name}: {error['msg']}{got}")
     return "; ".join(lines)
+
+
+def _secret(variable: str) -> bool:
+    """Variables whose values never appear in a message (keys, tokens, URLs with passwords)."""
+    return any(word in variable for word in ("KEY", "TOKEN", "SECRET", "PASSWORD", "URL"))

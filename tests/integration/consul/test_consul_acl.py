@@ -1,6 +1,9 @@
 """A Consul with ACLs: a wrong or missing CONSUL_HTTP_TOKEN is a clear, typed error."""
 
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +18,7 @@ from tests.integration.consul.conftest import (
     ports,
 )
 from tests.support.consul.agent import ConsulAgent
+from tests.support.processes import ROOT, base_env
 
 pytestmark = pytest.mark.consul
 
@@ -63,3 +67,29 @@ async def test_right_token_registers_and_resolves(
         await recorder.until(lambda eps: ports(eps) == {server.port}, within=4)
     finally:
         await discovery.close()
+
+
+def test_a_service_with_a_wrong_token_exits_non_zero_with_one_line(
+    acl_agent: ConsulAgent, tmp_path: Path
+) -> None:
+    env = base_env(
+        tmp_path,
+        CONSUL_HTTP_ADDR=acl_agent.http_addr,
+        CONSUL_HTTP_TOKEN="not-a-real-token",
+        TRIPMESH_PORT="0",
+        TRIPMESH_METRICS_PORT="0",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "services.cli", "serve", "budget"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert "CONSUL_HTTP_TOKEN" in line
+    assert "not-a-real-token" not in line
+    assert "Traceback" not in result.stdout

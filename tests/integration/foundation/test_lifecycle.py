@@ -220,3 +220,11 @@ def test_every_log_line_of_a_call_carries_service_method_request_and_trace_ids(
         assert line["method"] == "/tripmesh.v1.ToolRegistryService/ListTools"
         assert len(line["trace_id"]) == 32
     assert any(line["message"] == "handled" and line["code"] == "OK" for line in handled)
+
+
+def test_a_bad_secret_setting_is_named_but_never_echoed(tmp_path: Path) -> None:
+    env = base_env(tmp_path, TRIPMESH_CACHE_URL="http://user:hunter2@cache")
+    result = run_cli("serve", "planner", env=env)
+    assert result.returncode == 2
+    assert "TRIPMESH_CACHE_URL" in result.stderr
+    assert "hunter2" not in result.stderr + result.stdout

@@ -104,7 +104,7 @@ async def test_deadline_of_the_first_caller_is_visible_reduced_in_the_second_hop
             reply = await invoke(port, "tools/deadline", timeout=3.0)
     first_hop = reply.result["remaining"]
     second_hop = reply.result["next_hop_remaining"]
-    assert 0 < first_hop <= 3.0
+    assert 0 < first_hop <= 3.0 + 0.05  # grpc-timeout is rounded up on the wire
     # The second hop sees what was left of the caller's 3 s, minus the 0.2 s margin
     # (give or take the rounding of the grpc-timeout header).
     assert 0 < second_hop <= first_hop - 0.2 + 0.01
