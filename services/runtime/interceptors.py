@@ -92,13 +92,33 @@ class ScopeInterceptor(grpc.aio.ServerInterceptor, abc.ABC):
         return wrapped
 
 
-def _code_of(context: grpc.aio.ServicerContext[Any, Any], failed: bool) -> grpc.StatusCode:
+def final_code(context: grpc.aio.ServicerContext[Any, Any], failed: bool) -> grpc.StatusCode:
+    """The code the client gets: the one set on the context, else what the failure means."""
     code = context.code()
     if isinstance(code, grpc.StatusCode):
         return code
     if isinstance(code, int):
         return next((c for c in grpc.StatusCode if c.value[0] == code), grpc.StatusCode.UNKNOWN)
-    return grpc.StatusCode.CANCELLED if failed and context.cancelled() else grpc.StatusCode.OK
+    if failed:
+        return grpc.StatusCode.CANCELLED if context.cancelled() else grpc.StatusCode.INTERNAL
+    return grpc.StatusCode.OK
+
+
+@asynccontextmanager
+async def outcome(
+    context: grpc.aio.ServicerContext[Any, Any],
+    done: Callable[[grpc.StatusCode, float], None],
+) -> AsyncIterator[None]:
+    """Runs a call and then tells `done` its final code and how long it took (seconds)."""
+    start = time.perf_counter()
+    failed = False
+    try:
+        yield
+    except BaseException:
+        failed = True
+        raise
+    finally:
+        done(final_code(context, failed), time.perf_counter() - start)
 
 
 class MetricsInterceptor(ScopeInterceptor):
@@ -110,21 +130,13 @@ class MetricsInterceptor(ScopeInterceptor):
     ) -> AsyncIterator[None]:
         service, name = split_method(method)
         SERVER_STARTED.labels(rpc_type, service, name).inc()
-        start = time.perf_counter()
-        failed = False
-        try:
-            yield
-        except BaseException:
-            failed = True
-            raise
-        finally:
-            code = _code_of(context, failed)
-            if failed and code is grpc.StatusCode.OK:
-                code = grpc.StatusCode.INTERNAL
+
+        def done(code: grpc.StatusCode, seconds: float) -> None:
             SERVER_HANDLED.labels(rpc_type, service, name, code.name).inc()
-            SERVER_HANDLING_SECONDS.labels(rpc_type, service, name).observe(
-                time.perf_counter() - start
-            )
+            SERVER_HANDLING_SECONDS.labels(rpc_type, service, name).observe(seconds)
+
+        async with outcome(context, done):
+            yield
 
 
 class RequestContextInterceptor(ScopeInterceptor):
@@ -141,25 +153,19 @@ class RequestContextInterceptor(ScopeInterceptor):
             method_var.set(method),
         )
         deadline_token = deadlines.set_deadline(context.time_remaining())
-        start = time.perf_counter()
-        failed = False
         try:
-            yield
-        except BaseException:
-            failed = True
-            raise
+            async with outcome(context, _log_access):
+                yield
         finally:
-            if logger.isEnabledFor(logging.DEBUG):  # an access log, for debugging only
-                logger.debug(
-                    "handled",
-                    extra={
-                        "code": _code_of(context, failed).name,
-                        "duration_ms": round((time.perf_counter() - start) * 1000, 2),
-                    },
-                )
             deadlines.reset_deadline(deadline_token)
             method_var.reset(tokens[1])
             request_id_var.reset(tokens[0])
+
+
+def _log_access(code: grpc.StatusCode, seconds: float) -> None:
+    """An access line per RPC, at DEBUG only (inside the request context: ids included)."""
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug("handled", extra={"code": code.name, "duration_ms": round(seconds * 1000, 2)})
 
 
 class FaultDelayInterceptor(ScopeInterceptor):

@@ -24,7 +24,7 @@ from prometheus_client import Counter
 from tripmesh.v1 import performance_monitor_service_pb2 as pm_pb2
 from tripmesh.v1 import performance_monitor_service_pb2_grpc as pm_grpc
 
-from services.runtime.interceptors import ScopeInterceptor
+from services.runtime.interceptors import ScopeInterceptor, outcome
 
 logger = logging.getLogger(__name__)
 
@@ -290,15 +290,6 @@ class ExecutionReporter:
         DROPPED.labels(reason).inc(count)
 
 
-def _code_name(context: grpc.aio.ServicerContext[Any, Any], failed: bool) -> str:
-    code = context.code()
-    if isinstance(code, grpc.StatusCode):
-        return code.name
-    if isinstance(code, int):
-        return next((c.name for c in grpc.StatusCode if c.value[0] == code), "UNKNOWN")
-    return "INTERNAL" if failed else "OK"
-
-
 class ReportingInterceptor(ScopeInterceptor):
     """One RPC record per tripmesh call this server handles (health and reflection aside)."""
 
@@ -312,23 +303,20 @@ class ReportingInterceptor(ScopeInterceptor):
     async def scope(
         self, method: str, rpc_type: str, context: grpc.aio.ServicerContext[Any, Any]
     ) -> AsyncIterator[None]:
-        start, began = time.time(), time.perf_counter()
-        failed = False
-        try:
-            yield
-        except BaseException:
-            failed = True
-            raise
-        finally:
-            code = "CANCELLED" if failed and context.cancelled() else _code_name(context, failed)
+        start = time.time()
+
+        def done(code: grpc.StatusCode, seconds: float) -> None:
             self._reporter.record(
                 Execution(
                     kind=Kind.EXECUTION_KIND_RPC,
                     service=self._reporter.service,
                     method=method,
                     start=start,
-                    duration=time.perf_counter() - began,
-                    code=code,
+                    duration=seconds,
+                    code=code.name,
                     trace_id=current_trace_id(),
                 )
             )
+
+        async with outcome(context, done):
+            yield
