@@ -6,6 +6,8 @@ from decimal import Decimal
 from google.type.money_pb2 import Money
 from tripmesh.v1.trip_pb2 import BudgetEstimate, Trip, Usage
 
+from services.travel.money import to_decimal
+
 
 def add_usage(total: Usage, part: Usage) -> None:
     """Adds one hop's model usage to the trip's."""
@@ -23,7 +25,7 @@ def add_warnings(trip: Trip, warnings: Iterable[str]) -> None:
 
 
 def amount(money: Money) -> Decimal:
-    return Decimal(money.units) + Decimal(money.nanos).scaleb(-9)
+    return to_decimal(money.units, money.nanos)
 
 
 def format_money(money: Money) -> str:

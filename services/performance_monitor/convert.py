@@ -1,12 +1,12 @@
 """Monitor protos to the domain and back."""
 
-from google.protobuf import duration_pb2, timestamp_pb2
 from tripmesh.v1 import performance_monitor_service_pb2 as pb
 
 from services.performance_monitor.alerts import Alert
 from services.performance_monitor.series import Aggregate
 from services.performance_monitor.store import Subject
 from services.runtime.reporting import Execution, Kind
+from services.runtime.wellknown import duration, timestamp
 
 _CODES = frozenset(
     {
@@ -64,10 +64,10 @@ def stats_proto(window: int, subject: Subject, aggregate: Aggregate) -> pb.Execu
         count=aggregate.count,
         error_count=aggregate.errors,
         error_rate=aggregate.error_rate,
-        p50=_duration(aggregate.latency.quantile(0.50)),
-        p95=_duration(aggregate.latency.quantile(0.95)),
-        p99=_duration(aggregate.latency.quantile(0.99)),
-        mean=_duration(aggregate.mean),
+        p50=duration(aggregate.latency.quantile(0.50)),
+        p95=duration(aggregate.latency.quantile(0.95)),
+        p99=duration(aggregate.latency.quantile(0.99)),
+        mean=duration(aggregate.mean),
         input_tokens=aggregate.input_tokens,
         output_tokens=aggregate.output_tokens,
         cost_usd=aggregate.cost_usd,
@@ -82,21 +82,9 @@ def alert_proto(alert: Alert) -> pb.Alert:
         summary=alert.summary,
         value=alert.value,
         threshold=alert.threshold,
-        start_time=_timestamp(alert.start_time),
+        start_time=timestamp(alert.start_time),
         labels=alert.labels,
     )
     if alert.end_time:
-        message.end_time.CopyFrom(_timestamp(alert.end_time))
+        message.end_time.CopyFrom(timestamp(alert.end_time))
     return message
-
-
-def _duration(seconds: float) -> duration_pb2.Duration:
-    value = duration_pb2.Duration()
-    value.FromNanoseconds(int(seconds * 1e9))
-    return value
-
-
-def _timestamp(seconds: float) -> timestamp_pb2.Timestamp:
-    value = timestamp_pb2.Timestamp()
-    value.FromNanoseconds(int(seconds * 1e9))
-    return value

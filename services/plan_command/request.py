@@ -8,6 +8,8 @@ from decimal import Decimal
 from google.type.money_pb2 import Money
 from tripmesh.v1.trip_pb2 import Pace, PlanTripRequest
 
+from services.travel.money import to_units_nanos
+
 _BUDGET = re.compile(r"\s*(\d{1,15}(?:\.\d{1,9})?)\s+([A-Za-z]{3})\s*")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 PACES = {"relaxed": Pace.PACE_RELAXED, "balanced": Pace.PACE_BALANCED, "packed": Pace.PACE_PACKED}
@@ -22,9 +24,7 @@ def parse_budget(text: str) -> Money:
     match = _BUDGET.fullmatch(text)
     if match is None:
         raise UsageError(f'--budget must be "AMOUNT CURRENCY", like "2000 EUR" (got {text!r})')
-    amount = Decimal(match.group(1))
-    units = int(amount)
-    nanos = int((amount - units) * 1_000_000_000)
+    units, nanos = to_units_nanos(Decimal(match.group(1)))
     return Money(currency_code=match.group(2).upper(), units=units, nanos=nanos)
 
 

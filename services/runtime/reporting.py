@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import grpc
-from google.protobuf import duration_pb2, timestamp_pb2
 from opentelemetry import trace
 from prometheus_client import Counter
 from tripmesh.v1 import performance_monitor_service_pb2 as pm_pb2
 from tripmesh.v1 import performance_monitor_service_pb2_grpc as pm_grpc
 
+from services.runtime import wellknown
 from services.runtime.interceptors import ScopeInterceptor, outcome
 
 logger = logging.getLogger(__name__)
@@ -73,10 +73,6 @@ class Execution:
     trace_id: str = ""
 
     def to_proto(self, default_instance: str) -> pm_pb2.ExecutionRecord:
-        start = timestamp_pb2.Timestamp()
-        start.FromNanoseconds(int(self.start * 1e9))
-        duration = duration_pb2.Duration()
-        duration.FromNanoseconds(int(self.duration * 1e9))
         return pm_pb2.ExecutionRecord(
             kind=self.kind,  # type: ignore[arg-type]
             service=self.service,
@@ -84,8 +80,8 @@ class Execution:
             tool=self.tool,
             model=self.model,
             instance_id=self.instance_id or default_instance,
-            start_time=start,
-            duration=duration,
+            start_time=wellknown.timestamp(self.start),
+            duration=wellknown.duration(self.duration),
             code=self.code,
             input_tokens=self.input_tokens,
             output_tokens=self.output_tokens,

@@ -1,8 +1,8 @@
 """Registry protos to the catalogue's objects and back."""
 
-from google.protobuf import duration_pb2, timestamp_pb2
 from tripmesh.v1 import tool_registry_service_pb2 as pb
 
+from services.runtime.wellknown import timestamp
 from services.tool_registry.catalog import ProviderInfo
 from services.tool_registry.model import Provider, ToolDefinition, ToolView
 from services.tools.structs import to_dict, to_struct
@@ -34,7 +34,7 @@ def tool_proto(view: ToolView) -> pb.Tool:
         tags=list(definition.tags),
         providers=[provider_proto(p) for p in view.providers],
         available=view.available,
-        create_time=_timestamp(view.create_time),
+        create_time=timestamp(view.create_time),
     )
     return tool
 
@@ -44,17 +44,5 @@ def provider_proto(provider: Provider) -> pb.ToolProvider:
         service=provider.service,
         instance_id=provider.instance_id,
         endpoint=provider.endpoint,
-        heartbeat_time=_timestamp(provider.heartbeat_time),
+        heartbeat_time=timestamp(provider.heartbeat_time),
     )
-
-
-def duration(seconds: float) -> duration_pb2.Duration:
-    value = duration_pb2.Duration()
-    value.FromMilliseconds(int(seconds * 1000))
-    return value
-
-
-def _timestamp(seconds: float) -> timestamp_pb2.Timestamp:
-    value = timestamp_pb2.Timestamp()
-    value.FromNanoseconds(int(seconds * 1e9))
-    return value

@@ -7,8 +7,9 @@ from tripmesh.v1 import tool_registry_service_pb2 as pb
 from tripmesh.v1 import tool_registry_service_pb2_grpc
 
 from services.runtime.errors import InvalidArgument
+from services.runtime.wellknown import duration
 from services.tool_registry.catalog import ToolCatalog
-from services.tool_registry.convert import definition_of, duration, provider_of, tool_proto
+from services.tool_registry.convert import definition_of, provider_of, tool_proto
 
 Context = grpc.aio.ServicerContext[Any, Any]
 
