@@ -1,5 +1,6 @@
 """Monitor protos to the domain and back."""
 
+import grpc
 from tripmesh.v1 import performance_monitor_service_pb2 as pb
 
 from services.performance_monitor.alerts import Alert
@@ -8,14 +9,7 @@ from services.performance_monitor.store import Subject
 from services.runtime.reporting import Execution, Kind
 from services.runtime.wellknown import duration, timestamp
 
-_CODES = frozenset(
-    {
-        "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
-        "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-        "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
-        "UNAUTHENTICATED",
-    }
-)  # fmt: skip
+_CODES = frozenset(code.name for code in grpc.StatusCode)  # canonical gRPC code names
 
 
 def execution_of(record: pb.ExecutionRecord) -> Execution | None:
