@@ -1,8 +1,8 @@
 """The gateway's ASGI application: everything built once from the settings and descriptors.
 
 Pure ASGI layers, outermost first: observe (request id, route, metrics, logs,
-span, errors) → CORS → guard (keys, rate limit) → dispatch (fixed endpoints or
-the transcoding endpoint). Channels are opened in the lifespan startup.
+span, errors) → CORS → guard (keys, rate limit) → overload (adaptive limit) → dispatch
+(fixed endpoints or the transcoding endpoint). Channels are opened in the lifespan startup.
 """
 
 import json
@@ -22,6 +22,7 @@ from gateway.guard import GuardMiddleware
 from gateway.health import Readiness, healthz
 from gateway.observe import ObserveMiddleware
 from gateway.openapi import openapi_document
+from gateway.overload import OverloadMiddleware
 from gateway.propagation import forwardable
 from gateway.ratelimit import RateLimiter
 from gateway.responses import HTML, JSON, Receive, Scope, Send, send_response
@@ -31,6 +32,7 @@ from gateway.upstream import Upstreams
 from registry import Discovery, Registration, known_service
 from registry.factory import create_discovery
 from services.runtime.channels import ChannelPool
+from services.runtime.overload import Admission
 from services.runtime.server import discovery_options, package_version
 from services.runtime.settings import Settings
 
@@ -49,8 +51,12 @@ class Gateway:
         self.readiness = Readiness(settings.gateway_readyz_timeout)
         self.document = _document(self.routes, self.keys.enabled)
         self.dispatcher = Dispatcher(Router(self.routes), self.endpoint, self._fixed())
-        guarded = GuardMiddleware(
+        self.overload = OverloadMiddleware(
             self.dispatcher,
+            Admission(settings.limit_options()) if settings.overload_control else None,
+        )
+        guarded = GuardMiddleware(
+            self.overload,
             self.keys,
             RateLimiter(settings.rate_limit, settings.rate_limit_burst),
         )

@@ -16,6 +16,7 @@ from grpc_reflection.v1alpha import reflection
 
 from registry import Discovery, KnownService, Registration
 from registry.factory import DiscoveryOptions, create_discovery
+from services.runtime.admission import OverloadInterceptor
 from services.runtime.channels import ChannelPool
 from services.runtime.interceptors import (
     ErrorInterceptor,
@@ -24,6 +25,7 @@ from services.runtime.interceptors import (
     RequestContextInterceptor,
 )
 from services.runtime.metrics import serve_metrics
+from services.runtime.overload import Admission
 from services.runtime.reporting import ExecutionReporter, ReportingInterceptor
 from services.runtime.settings import Settings
 from services.runtime.tracing import configure_tracing, server_interceptor
@@ -179,6 +181,9 @@ def _interceptors(
     ]
     if reporter.enabled:  # outside fault delay and errors: sees the time and code clients see
         interceptors.insert(2, ReportingInterceptor(reporter))
+    if settings.overload_control:  # inside metrics: refused calls are counted with their code
+        admission = Admission(settings.limit_options())
+        interceptors.insert(-1, OverloadInterceptor(admission, service.discovery_name))
     if settings.fault_delay_ms:
         prefixes = tuple(p.strip() for p in settings.fault_delay_methods.split(",") if p.strip())
         interceptors.append(FaultDelayInterceptor(settings.fault_delay_ms, prefixes))
