@@ -1,4 +1,4 @@
-"""Settings of overload control (overload.py) and of client resilience (balancing.py).
+"""Settings of overload control (overload.py) and of clients' resilience (channels.py).
 
 Apart from those modules so that the settings class stays light to import.
 """
@@ -6,7 +6,10 @@ Apart from those modules so that the settings class stays light to import.
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.runtime.balancing import HedgeOptions
+from services.runtime.channels import Resilience
 from services.runtime.overload import LimitOptions
+from services.runtime.replicas import OutlierOptions
 
 
 class OverloadSettings(BaseSettings):
@@ -35,4 +38,41 @@ class OverloadSettings(BaseSettings):
             max_limit=self.overload_max_limit,
             tolerance=self.overload_tolerance,
             max_wait=self.overload_max_wait,
+        )
+
+
+class ResilienceSettings(BaseSettings):
+    """TRIPMESH_EJECTION_*, TRIPMESH_HEDGE_*, TRIPMESH_RETRY_BUDGET: how clients treat replicas."""
+
+    model_config = SettingsConfigDict(env_prefix="TRIPMESH_", extra="ignore")
+
+    ejection_failures: int = Field(
+        3, ge=1, description="Transport failures or lost hedges in a row that eject a replica."
+    )
+    ejection_base: float = Field(2.0, gt=0, description="Seconds of a first ejection.")
+    ejection_max: float = Field(30.0, gt=0, description="Seconds of the longest ejection.")
+    ejection_slow_factor: float = Field(
+        5.0, gt=1, description="A replica this many times slower than its fastest peer is ejected."
+    )
+    hedge_min_delay: float = Field(
+        0.05, gt=0, description="Seconds before a late call is sent to a second replica, at least."
+    )
+    hedge_max_delay: float = Field(2.0, gt=0, description="... and at most.")
+    retry_budget: float = Field(
+        0.1, ge=0, le=1, description="Retries and hedges per call, besides a reserve of 10."
+    )
+
+    def resilience(self) -> Resilience:
+        return Resilience(
+            outliers=OutlierOptions(
+                failures_to_eject=self.ejection_failures,
+                base_ejection=self.ejection_base,
+                max_ejection=max(self.ejection_base, self.ejection_max),
+                slow_factor=self.ejection_slow_factor,
+            ),
+            hedging=HedgeOptions(
+                min_delay=self.hedge_min_delay,
+                max_delay=max(self.hedge_min_delay, self.hedge_max_delay),
+            ),
+            retry_ratio=self.retry_budget,
         )

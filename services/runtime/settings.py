@@ -16,7 +16,7 @@ from registry.static import EndpointsSyntaxError, parse_endpoints
 from services.llm.settings import LLMSettings
 from services.orchestrator.settings import OrchestratorSettings
 from services.performance_monitor.settings import MonitorSettings
-from services.runtime.overload_settings import OverloadSettings
+from services.runtime.overload_settings import OverloadSettings, ResilienceSettings
 from services.runtime.reporting_settings import ReportSettings
 from services.task_router.settings import RouterSettings
 from services.tools.settings import ToolSettings
@@ -90,6 +90,7 @@ class Settings(
     MonitorSettings,
     ReportSettings,
     OverloadSettings,
+    ResilienceSettings,
     LLMSettings,
     RuntimeSettings,
 ):
