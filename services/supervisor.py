@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
-import httpx
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from registry import KNOWN_SERVICES, KnownService
@@ -125,6 +124,8 @@ class Mesh:
 def is_serving(service: KnownService, host: str, port: int, timeout: float = 1.0) -> bool:
     """Whether a service answers SERVING (gRPC health, or /healthz for the gateway)."""
     if not service.proto_service:
+        import httpx  # here: every `tripmesh serve` imports this module, and needs no httpx
+
         try:
             return httpx.get(f"http://{host}:{port}/healthz", timeout=timeout).status_code == 200
         except httpx.HTTPError:

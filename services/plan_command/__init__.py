@@ -11,7 +11,7 @@ from google.protobuf import json_format
 from tripmesh.v1.orchestrator_service_pb2 import PlanStage
 from tripmesh.v1.trip_pb2 import Trip
 
-from services.plan_command import render, transport
+from services.plan_command import render
 from services.plan_command.request import PACES, UsageError, parse_timeout, trip_request
 
 DEFAULT_GATEWAY = "http://127.0.0.1:8080"
@@ -44,6 +44,10 @@ def _fail(message: str, code: int) -> int:
 
 def cmd_plan(args: argparse.Namespace, settings: object = None) -> int:
     """Exit 0 with the trip; 2 for bad flags; 1 for an error from (or reaching) the server."""
+    # Imported here: httpx (and what it pulls in) would cost every `tripmesh serve` process
+    # several MB of memory for a command it never runs.
+    from services.plan_command import transport
+
     try:
         request, timeout = trip_request(args), parse_timeout(args.timeout)
     except UsageError as exc:
