@@ -3,7 +3,9 @@ process's adaptive limit (overload.py) or is refused at once.
 
 Health, reflection and long-lived Watch streams are never limited: a probe must
 see an overloaded server as alive, and a watcher holds no CPU while it waits.
-Only unary calls teach the limit (a stream's duration is not its cost).
+Only unary calls teach the limit (a stream's duration is not its cost). The
+interceptor is the outermost one: a refused call costs no span, metric or report,
+and is counted in tripmesh_overload_refused_total instead.
 """
 
 from collections.abc import AsyncIterator
@@ -11,10 +13,17 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import grpc
+from prometheus_client import Counter
 
 from services.runtime import errors
 from services.runtime.interceptors import ScopeInterceptor, abort_with
 from services.runtime.overload import Admission
+
+REFUSED = Counter(
+    "tripmesh_overload_refused_total",
+    "Calls refused by overload control, by reason (OVERLOADED, DEADLINE_TOO_SHORT).",
+    ["grpc_method", "reason"],
+)
 
 
 class OverloadInterceptor(ScopeInterceptor):
@@ -35,6 +44,7 @@ class OverloadInterceptor(ScopeInterceptor):
         try:
             started = await self.admission.enter(method, context.time_remaining())
         except errors.TripmeshError as refused:
+            REFUSED.labels(method, refused.reason).inc()
             await abort_with(context, refused.to_status(self._domain))
             raise  # abort_with has raised already; this keeps the type checker informed
         completed = False

@@ -32,7 +32,7 @@ import grpc
 
 from services.runtime import errors
 from services.runtime.outgoing import call_metadata, call_timeout
-from services.runtime.replicas import Replica, ReplicaSet
+from services.runtime.replicas import ATTEMPTS, Replica, ReplicaSet
 from services.runtime.retry_budget import RetryBudget
 
 STATUS_DETAILS = "grpc-status-details-bin"
@@ -214,9 +214,16 @@ class UnaryMethod(_Method):
         return BalancedCall(lambda call: self._in_turn(call, request, deadline, outgoing))
 
     async def _attempt(
-        self, call: BalancedCall, replica: Replica, request: Any, deadline: float, metadata: Any
+        self,
+        call: BalancedCall,
+        replica: Replica,
+        request: Any,
+        deadline: float,
+        metadata: Any,
+        kind: str,
     ) -> Any:
         b = self._balanced
+        ATTEMPTS.labels(b.service, kind).inc()
         started = time.monotonic()
         native = self._native(replica, "unary_unary")(
             request, timeout=deadline - started, metadata=metadata
@@ -254,9 +261,10 @@ class UnaryMethod(_Method):
             replica = self._balanced.replicas.pick(tried) or self._pick([])
             if replica in tried:  # the only one left: give it a moment to reconnect
                 await asyncio.sleep(self._balanced.hedging.retry_backoff * random.random())
+            kind = "retry" if tried else "first"
             tried.append(replica)
             try:
-                return await self._attempt(call, replica, request, deadline, metadata)
+                return await self._attempt(call, replica, request, deadline, metadata, kind)
             except grpc.aio.AioRpcError as exc:
                 if call.cancelled or not self._may_retry(exc, deadline, repeatable):
                     raise
@@ -270,13 +278,14 @@ class UnaryMethod(_Method):
         running: dict[asyncio.Future[Any], tuple[Replica, float]] = {}
         tried: list[Replica] = []
 
-        def launch(replica: Replica) -> None:
+        def launch(replica: Replica, kind: str) -> None:
             tried.append(replica)
-            task = asyncio.ensure_future(self._attempt(call, replica, request, deadline, metadata))
+            attempt = self._attempt(call, replica, request, deadline, metadata, kind)
+            task = asyncio.ensure_future(attempt)
             call.attempts.add(task)
             running[task] = (replica, time.monotonic())
 
-        launch(self._pick([]))
+        launch(self._pick([]), "first")
         hedging = True
         failure: grpc.aio.AioRpcError | None = None
         try:
@@ -287,9 +296,9 @@ class UnaryMethod(_Method):
                 )
                 if not done:  # late: hedge on a replica not tried yet, if the budget allows
                     spare = b.replicas.pick(tried)
-                    hedging = spare is not None and b.budget.withdraw()
+                    hedging = spare is not None and b.budget.withdraw_spare()
                     if spare is not None and hedging:
-                        launch(spare)
+                        launch(spare, "hedge")
                     continue
                 for task in done:
                     running.pop(task)
@@ -306,7 +315,7 @@ class UnaryMethod(_Method):
                 if not running and failure is not None and not call.cancelled:
                     if not self._may_retry(failure, deadline, repeatable=True):
                         raise failure
-                    launch(b.replicas.pick(tried) or self._pick([]))
+                    launch(b.replicas.pick(tried) or self._pick([]), "retry")
             raise asyncio.CancelledError
         finally:
             for task in running:

@@ -1,7 +1,7 @@
 """Server interceptors: each wraps the behaviour of unary and server-streaming RPCs
 in one async scope, so that every concern is a small class.
 
-Order (outermost first): tracing, metrics, reporting, overload (admission.py), request
+Order (outermost first): overload (admission.py), tracing, metrics, reporting, request
 context, fault delay, errors.
 """
 

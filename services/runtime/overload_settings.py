@@ -19,7 +19,7 @@ class OverloadSettings(BaseSettings):
 
     overload_control: bool = Field(True, description="Refuse calls beyond an adaptive limit.")
     overload_min_limit: int = Field(
-        32, ge=1, description="Calls always admitted at once, however slow they get."
+        64, ge=1, description="Calls always admitted at once, however slow they get."
     )
     overload_max_limit: int = Field(512, ge=1, description="Calls never admitted beyond.")
     overload_initial_limit: int = Field(64, ge=1, description="The limit before any latency.")

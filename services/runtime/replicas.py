@@ -24,11 +24,17 @@ logger = logging.getLogger(__name__)
 
 SAMPLE_WEIGHT = 0.2  # EWMA weight of a new latency sample
 MIN_SAMPLES_TO_COMPARE = 10
+FAILURE_PENALTY = 4.0  # slowness given to a replica whose call just failed
 
 EJECTIONS = Counter(
     "tripmesh_client_ejections_total",
     "Replicas ejected by a client's outlier detection.",
     ["service", "address", "cause"],
+)
+ATTEMPTS = Counter(
+    "tripmesh_client_attempts_total",
+    "Attempts of client calls, by kind: first, retry (after a connection failure), hedge.",
+    ["service", "kind"],
 )
 READMISSIONS = Counter(
     "tripmesh_client_readmissions_total",
@@ -104,6 +110,9 @@ class ReplicaSet:
     def failed(self, replica: Replica, cause: str) -> None:
         """A call failed at the transport ("unavailable") or lost a hedged race ("stalled")."""
         replica.strikes += 1
+        # A replica that fails fast has no calls in flight: without a penalty it would look
+        # the least loaded and be picked first until ejected.
+        replica.slowness = max(2 * replica.slowness, FAILURE_PENALTY)
         if replica.strikes >= self.options.failures_to_eject:
             self._eject(replica, cause)
 

@@ -26,3 +26,12 @@ class RetryBudget:
             return False
         self._tokens -= 1.0
         return True
+
+    def withdraw_spare(self) -> bool:
+        """Takes a token for a hedge, only from the upper half of the reserve: a hedge saves
+        time, a retry after a connection reset saves the call, so hedges never starve retries
+        (on a crowded machine many calls are late)."""
+        if self._tokens < 1.0 + self.reserve / 2:
+            return False
+        self._tokens -= 1.0
+        return True

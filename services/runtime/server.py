@@ -181,9 +181,9 @@ def _interceptors(
     ]
     if reporter.enabled:  # outside fault delay and errors: sees the time and code clients see
         interceptors.insert(2, ReportingInterceptor(reporter))
-    if settings.overload_control:  # inside metrics: refused calls are counted with their code
+    if settings.overload_control:  # outermost: a refused call costs no span, metric or report
         admission = Admission(settings.limit_options())
-        interceptors.insert(-1, OverloadInterceptor(admission, service.discovery_name))
+        interceptors.insert(0, OverloadInterceptor(admission, service.discovery_name))
     if settings.fault_delay_ms:
         prefixes = tuple(p.strip() for p in settings.fault_delay_methods.split(",") if p.strip())
         interceptors.append(FaultDelayInterceptor(settings.fault_delay_ms, prefixes))
