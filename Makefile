@@ -31,11 +31,12 @@ test: venv
 pytest: venv
 	$(BIN)/pytest
 
-## check / lint: ruff, mypy, buf lint and breaking, generated code up to date, hadolint
+## check / lint: ruff, mypy, import layers, buf lint and breaking, generated code up to date, hadolint
 check lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/buf lint
 	$(MAKE) --no-print-directory buf-breaking
 	$(MAKE) --no-print-directory protos-check

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from registry.catalog import KNOWN_SERVICES
+from registry.known_services import KNOWN_SERVICES
 from tests.support.consul.agent import ConsulAgent
 from tests.support.processes import MeshProcess, ServiceProcess, base_env
 
