@@ -212,6 +212,20 @@ async def test_a_repeated_request_id_returns_the_stored_trip_without_new_work() 
     assert len(listed.trips) == 1
 
 
+async def test_a_request_id_reused_for_another_request_is_already_exists() -> None:
+    async with agent_mesh() as mesh:
+        first = await plan(mesh.port, trip_request("req-3"))
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await plan(mesh.port, trip_request("req-3", destination="Porto"))
+    assert caught.value.code() is grpc.StatusCode.ALREADY_EXISTS
+    info = error_info(status_from_rpc_error(caught.value))
+    assert info is not None
+    assert info.reason == "REQUEST_ID_REUSED"
+    assert info.metadata["field"] == "request_id"
+    assert info.metadata["trip"] == first.name
+    assert len(mesh.planner.draft.calls) == 1
+
+
 async def test_concurrent_duplicates_make_one_trip() -> None:
     async with agent_mesh() as mesh:
         mesh.planner.draft.delay = 0.2
