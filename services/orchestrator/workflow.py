@@ -38,7 +38,7 @@ from services.orchestrator.trips import (
     amount,
     cut_categories,
     describe_estimate,
-    snapshot,
+    progress,
 )
 from services.runtime.errors import AlreadyExists
 
@@ -116,7 +116,7 @@ class TripWorkflow:
         events: asyncio.Queue[PlanEvent | None] = asyncio.Queue()
 
         def emit(stage: PlanStage, message: str) -> None:
-            events.put_nowait(PlanEvent(stage, message, snapshot(run.trip)))
+            events.put_nowait(PlanEvent(stage, message, progress(run.trip, stage)))
 
         emit(PlanStage.PLAN_STAGE_VALIDATED, f"request_id {run.request.request_id}")
         work = asyncio.create_task(self._work(run, emit, lambda: events.put_nowait(None)))
