@@ -52,6 +52,13 @@ def cmd_up(args: argparse.Namespace) -> int:
         nonlocal stopping
         stopping = True
 
+    if taken := mesh.ports_in_use():
+        names = ", ".join(f"{port} ({child.service.name})" for child, port in taken)
+        return fail(
+            f"ports already in use on {mesh.host}: {names}. Is another mesh running"
+            " (`tripmesh status`)? Stop it, or run beside it with --port-offset N.",
+            1,
+        )
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     mesh.start()
