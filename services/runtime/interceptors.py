@@ -1,7 +1,8 @@
 """Server interceptors: each wraps the behaviour of unary and server-streaming RPCs
 in one async scope, so that every concern is a small class.
 
-Order (outermost first): tracing, metrics, request context, fault delay, errors.
+Order (outermost first): tracing, metrics, request context, fault delay, errors, and
+the door (services/runtime/door.py: decoding and bounds).
 """
 
 import abc
