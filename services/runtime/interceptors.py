@@ -222,7 +222,9 @@ class ErrorInterceptor(ScopeInterceptor):
             return status
         code = exc.code()
         wrapped = errors.TripmeshError(
-            f"upstream call failed: {exc.details() or code.name}", reason=f"UPSTREAM_{code.name}"
+            f"upstream call failed: {exc.details() or code.name}",
+            reason=f"UPSTREAM_{code.name}",
+            retry_after=1.0 if code is grpc.StatusCode.UNAVAILABLE else None,
         )
         wrapped.code = code
         return wrapped.to_status(self._domain)
