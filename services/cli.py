@@ -117,7 +117,8 @@ def _print_endpoints(mesh: Mesh) -> None:
     orchestrator = next(c for c in mesh.children if c.service.name == "orchestrator")
     print("\ntry:")
     print(
-        f"  curl -X POST http://{mesh.host}:{gateway.port}/v1/trips:plan -d "
+        f"  curl -X POST -H 'Content-Type: application/json' "
+        f"http://{mesh.host}:{gateway.port}/v1/trips:plan -d "
         """'{"destination":"Lisbon","startDate":"2027-05-01","days":4,"travelers":2,"""
         """"budget":{"currencyCode":"EUR","units":2000},"interests":["food","history"]}'"""
     )

@@ -1,7 +1,8 @@
 """Server interceptors: each wraps the behaviour of unary and server-streaming RPCs
 in one async scope, so that every concern is a small class.
 
-Order (outermost first): tracing, metrics, request context, fault delay, errors.
+Order (outermost first): tracing, metrics, request context, fault delay, errors, and
+the door (services/runtime/door.py: decoding and bounds).
 """
 
 import abc
@@ -233,7 +234,9 @@ class ErrorInterceptor(ScopeInterceptor):
             return status
         code = exc.code()
         wrapped = errors.TripmeshError(
-            f"upstream call failed: {exc.details() or code.name}", reason=f"UPSTREAM_{code.name}"
+            f"upstream call failed: {exc.details() or code.name}",
+            reason=f"UPSTREAM_{code.name}",
+            retry_after=1.0 if code is grpc.StatusCode.UNAVAILABLE else None,
         )
         wrapped.code = code
         return wrapped.to_status(self._domain)

@@ -18,6 +18,7 @@ from grpc_reflection.v1alpha import reflection
 from registry import Discovery, KnownService, Registration
 from registry.factory import DiscoveryOptions, create_discovery
 from services.runtime.channels import ChannelPool
+from services.runtime.door import DoorInterceptor
 from services.runtime.interceptors import (
     ErrorInterceptor,
     FaultDelayInterceptor,
@@ -188,6 +189,7 @@ def _interceptors(
         prefixes = tuple(p.strip() for p in settings.fault_delay_methods.split(",") if p.strip())
         interceptors.append(FaultDelayInterceptor(settings.fault_delay_ms, prefixes))
     interceptors.append(ErrorInterceptor(service.discovery_name))
+    interceptors.append(DoorInterceptor())  # innermost: what it refuses, errors map
     return interceptors
 
 
