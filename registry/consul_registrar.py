@@ -36,11 +36,14 @@ def _check(registration: Registration, config: ConsulConfig, http: bool) -> dict
     address = f"{registration.host}:{registration.port}"
     if ":" in registration.host:
         address = f"[{registration.host}]:{registration.port}"
-    target = (
-        {"HTTP": f"http://{address}{READINESS_PATH}"}
+    scheme = "https" if config.tls_checks else "http"
+    target: dict[str, Any] = (
+        {"HTTP": f"{scheme}://{address}{READINESS_PATH}"}
         if http
-        else {"GRPC": address, "GRPCUseTLS": False}
+        else {"GRPC": address, "GRPCUseTLS": config.tls_checks}
     )
+    if config.tls_checks:  # every certificate of a service names it by its discovery name
+        target |= {"TLSServerName": registration.name, "TLSSkipVerify": False}
     return {
         "CheckID": f"service:{registration.instance_id}",
         "Name": f"{'HTTP' if http else 'gRPC'} health of {registration.name}",

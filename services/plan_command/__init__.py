@@ -13,6 +13,7 @@ from tripmesh.v1.trip_pb2 import Trip
 
 from services.plan_command import render, transport
 from services.plan_command.request import PACES, UsageError, parse_timeout, trip_request
+from services.runtime.tls import TlsSettings
 
 DEFAULT_GATEWAY = "http://127.0.0.1:8080"
 
@@ -42,16 +43,20 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-def cmd_plan(args: argparse.Namespace, settings: object = None) -> int:
-    """Exit 0 with the trip; 2 for bad flags; 1 for an error from (or reaching) the server."""
+def cmd_plan(args: argparse.Namespace, settings: TlsSettings | None = None) -> int:
+    """Exit 0 with the trip; 2 for bad flags; 1 for an error from (or reaching) the server.
+
+    With TRIPMESH_TLS_* set (`settings.tls`), both ways use mTLS / https with that certificate.
+    """
     try:
         request, timeout = trip_request(args), parse_timeout(args.timeout)
     except UsageError as exc:
         return _fail(str(exc), 2)
+    files = settings.tls if settings is not None else None
     if args.grpc:
-        events = transport.via_grpc(args.grpc, request, timeout)
+        events = transport.via_grpc(args.grpc, request, timeout, files)
     else:
-        events = transport.via_gateway(args.gateway, request, timeout, args.api_key)
+        events = transport.via_gateway(args.gateway, request, timeout, args.api_key, files)
     started = time.monotonic()
     trip: Trip | None = None
     try:

@@ -19,9 +19,11 @@ from tripmesh.v1.orchestrator_service_pb2 import StreamPlanTripResponse
 from tripmesh.v1.orchestrator_service_pb2_grpc import OrchestratorServiceStub
 from tripmesh.v1.trip_pb2 import PlanTripRequest
 
+from services.runtime import tls
 from services.runtime.errors import error_info
 
 ERROR_INFO_TYPE = "type.googleapis.com/google.rpc.ErrorInfo"
+ORCHESTRATOR = "tripmesh-orchestrator"  # the name its certificate carries
 
 
 @dataclass
@@ -38,10 +40,10 @@ class Unreachable(Exception):
 
 
 def via_grpc(
-    address: str, request: PlanTripRequest, timeout: float
+    address: str, request: PlanTripRequest, timeout: float, files: tls.TlsFiles | None = None
 ) -> Iterator[StreamPlanTripResponse]:
-    """StreamPlanTrip on the orchestrator at host:port."""
-    with grpc.insecure_channel(address) as channel:
+    """StreamPlanTrip on the orchestrator at host:port (over mTLS with `files`)."""
+    with tls.sync_channel(address, files, service=ORCHESTRATOR) as channel:
         call = OrchestratorServiceStub(channel).StreamPlanTrip(request, timeout=timeout)
         try:
             yield from call
@@ -62,9 +64,14 @@ def _grpc_error(exc: grpc.RpcError, address: str) -> Exception:
 
 
 def via_gateway(
-    url: str, request: PlanTripRequest, timeout: float, api_key: str = ""
+    url: str,
+    request: PlanTripRequest,
+    timeout: float,
+    api_key: str = "",
+    files: tls.TlsFiles | None = None,
 ) -> Iterator[StreamPlanTripResponse]:
-    """POST {url}/v1/trips:stream, reading one JSON object per line."""
+    """POST {url}/v1/trips:stream, reading one JSON object per line (an https URL is checked
+    against the mesh's CA when `files` is given, else against the system's)."""
     headers = {
         "Accept": "application/x-ndjson",
         "Content-Type": "application/json",
@@ -75,7 +82,10 @@ def via_gateway(
     body = json_format.MessageToJson(request)
     try:
         with (
-            httpx.Client(timeout=httpx.Timeout(timeout + 5)) as client,
+            httpx.Client(
+                timeout=httpx.Timeout(timeout + 5),
+                verify=tls.client_ssl_context(files) if files else True,
+            ) as client,
             client.stream(
                 "POST", f"{url.rstrip('/')}/v1/trips:stream", content=body, headers=headers
             ) as response,

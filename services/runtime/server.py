@@ -16,6 +16,8 @@ from grpc_reflection.v1alpha import reflection
 
 from registry import Discovery, KnownService, Registration
 from registry.factory import DiscoveryOptions, create_discovery
+from services.runtime import tls
+from services.runtime.authorization import AuthorizationInterceptor
 from services.runtime.channels import ChannelPool
 from services.runtime.interceptors import (
     ErrorInterceptor,
@@ -166,6 +168,7 @@ def discovery_options(settings: Settings) -> DiscoveryOptions:
         consul_ca_file=settings.consul_cacert,
         check_interval=settings.consul_check_interval,
         check_timeout=settings.consul_check_timeout,
+        tls_checks=settings.tls is not None,
     )
 
 
@@ -183,6 +186,8 @@ def _interceptors(
         prefixes = tuple(p.strip() for p in settings.fault_delay_methods.split(",") if p.strip())
         interceptors.append(FaultDelayInterceptor(settings.fault_delay_ms, prefixes))
     interceptors.append(ErrorInterceptor(service.discovery_name))
+    if settings.tls is not None:  # innermost: refused calls still count in metrics and reports
+        interceptors.append(AuthorizationInterceptor(service.discovery_name))
     return interceptors
 
 
@@ -199,6 +204,7 @@ async def build_server(
         default_deadline=settings.default_deadline,
         margin=settings.deadline_margin,
         max_message_bytes=settings.max_message_bytes,
+        credentials=tls.client_credentials(settings.tls),
     )
     reporter = ExecutionReporter.from_settings(service.discovery_name, settings)
     server = grpc.aio.server(
@@ -231,13 +237,20 @@ async def build_server(
     )
     port = settings.port if settings.port is not None else service.port
     try:
-        bound = server.add_insecure_port(_bind_address(settings.host, port))
+        bound = _add_port(server, _bind_address(settings.host, port), settings.tls)
     except RuntimeError:  # grpc's way of saying the address is taken or invalid
         bound = 0
     if bound == 0:
         raise OSError(f"cannot bind {settings.host}:{port} (TRIPMESH_HOST, TRIPMESH_PORT)")
     context.port = bound
     return ServiceServer(server, context), bound
+
+
+def _add_port(server: grpc.aio.Server, address: str, files: tls.TlsFiles | None) -> int:
+    """Binds `address`: mTLS only when TLS is configured (no plaintext port beside it)."""
+    if files is None:
+        return server.add_insecure_port(address)
+    return server.add_secure_port(address, tls.server_credentials(files))
 
 
 def _bind_address(host: str, port: int) -> str:

@@ -17,6 +17,7 @@ from services.llm.settings import LLMSettings
 from services.orchestrator.settings import OrchestratorSettings
 from services.performance_monitor.settings import MonitorSettings
 from services.runtime.reporting_settings import ReportSettings
+from services.runtime.tls import TlsSettings
 from services.task_router.settings import RouterSettings
 from services.tools.settings import ToolSettings
 
@@ -89,6 +90,7 @@ class Settings(
     MonitorSettings,
     ReportSettings,
     LLMSettings,
+    TlsSettings,
     RuntimeSettings,
 ):
     """Every setting of tripmesh: one object, read once."""
