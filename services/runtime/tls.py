@@ -13,10 +13,10 @@ With the three variables unset, everything is plaintext, as before (bound to loo
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 
 import grpc
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TRUST_DOMAIN = "tripmesh"
@@ -43,19 +43,33 @@ class TlsSettings(BaseSettings):
 
     tls_cert: Path | None = Field(None, description="PEM certificate of this service (mTLS).")
     tls_key: Path | None = Field(None, description="PEM private key of that certificate.")
-    tls_ca: Path | None = Field(None, description="PEM CA that signs every mesh certificate.")
+    tls_ca: Path | None = Field(
+        None, validate_default=True, description="PEM CA that signs every mesh certificate."
+    )
 
-    @model_validator(mode="after")
-    def _all_or_none(self) -> Self:
-        given = {"TRIPMESH_TLS_CERT": self.tls_cert, "TRIPMESH_TLS_KEY": self.tls_key}
-        given["TRIPMESH_TLS_CA"] = self.tls_ca
+    @field_validator("tls_cert", "tls_key", "tls_ca")
+    @classmethod
+    def _readable(cls, path: Path | None) -> Path | None:
+        if path is not None and not path.is_file():
+            raise ValueError("no readable file there")
+        return path
+
+    @field_validator("tls_ca")
+    @classmethod
+    def _all_or_none(cls, ca: Path | None, info: ValidationInfo) -> Path | None:
+        """Checked on the last of the three (a field validator, not a model one, so that the
+        message names a variable and never echoes the other settings)."""
+        if not {"tls_cert", "tls_key"} <= info.data.keys():
+            return ca  # one of them is unreadable, and already reported as such
+        given = {
+            "TRIPMESH_TLS_CERT": info.data.get("tls_cert"),
+            "TRIPMESH_TLS_KEY": info.data.get("tls_key"),
+            "TRIPMESH_TLS_CA": ca,
+        }
         missing = [name for name, path in given.items() if path is None]
         if missing and len(missing) < len(given):
             raise ValueError(f"mTLS needs all three of {', '.join(given)}; missing {missing}")
-        for name, path in given.items():
-            if path is not None and not path.is_file():
-                raise ValueError(f"{name}: no readable file at {str(path)!r}")
-        return self
+        return ca
 
     @property
     def tls(self) -> "TlsFiles | None":

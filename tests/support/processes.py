@@ -90,6 +90,7 @@ class MeshProcess:
     env: dict[str, str]
     offset: int = field(default_factory=free_port_offset)
     process: subprocess.Popen[str] | None = None
+    flags: tuple[str, ...] = ()  # more `tripmesh up` flags, such as --tls
 
     def start(self, log_path: Path, timeout: float = 60.0) -> "MeshProcess":
         self.log_path = log_path
@@ -104,6 +105,7 @@ class MeshProcess:
                     str(self.offset),
                     "--timeout",
                     str(timeout),
+                    *self.flags,
                 ],
                 env=self.env,
                 cwd=ROOT,
@@ -128,7 +130,8 @@ class MeshProcess:
 
     @property
     def gateway_url(self) -> str:
-        return f"http://127.0.0.1:{self.port('gateway')}"
+        scheme = "https" if "--tls" in self.flags else "http"
+        return f"{scheme}://127.0.0.1:{self.port('gateway')}"
 
     def stop(self, timeout: float = 30.0) -> int:
         assert self.process is not None
