@@ -15,6 +15,21 @@ from tests.support.ports import free_port, free_port_offset
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def run_cli(
+    *args: str, env: dict[str, str], timeout: float = 60.0
+) -> subprocess.CompletedProcess[str]:
+    """`tripmesh ARGS` to its end, output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "services.cli", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
 def base_env(data_dir: Path, **extra: str) -> dict[str, str]:
     """The environment of a test process: our own data dir, no keys, quiet logs."""
     own = ("TRIPMESH_", "CONSUL_", "OPENAI_", "GEMINI_", "GOOGLE_", "OTEL_")

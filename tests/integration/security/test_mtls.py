@@ -9,7 +9,6 @@ import os
 import shutil
 import stat
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from registry import known_service
 from services import certs
 from services.runtime import tls
 from services.runtime.errors import error_info
-from tests.support.processes import ROOT, MeshProcess, base_env
+from tests.support.processes import ROOT, MeshProcess, base_env, run_cli
 
 pytestmark = pytest.mark.slow
 GRPCURL = shutil.which("grpcurl") or str(ROOT / ".venv/bin/grpcurl")
@@ -40,23 +39,11 @@ TRIP = {
 }
 
 
-def tripmesh(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "services.cli", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data dir whose certs/ `tripmesh certs` wrote (what `up --tls` then uses)."""
     path = tmp_path_factory.mktemp("mtls")
-    done = tripmesh("certs", env=base_env(path))
+    done = run_cli("certs", env=base_env(path))
     assert done.returncode == 0, done.stderr
     return path
 
@@ -117,7 +104,7 @@ def test_trips_plan_over_mtls_directly_and_through_the_https_gateway(
     )
     address = f"127.0.0.1:{tls_mesh.port('orchestrator')}"
     where = ("--destination", "Porto", "--start", "2027-05-01", "--budget", "900 EUR")
-    direct = tripmesh("plan", "--grpc", address, *where, env=env)
+    direct = run_cli("plan", "--grpc", address, *where, env=env)
     assert direct.returncode == 0, direct.stderr
     assert "Porto" in direct.stdout
 
@@ -139,7 +126,7 @@ def test_plaintext_is_refused(tls_mesh: MeshProcess, data_dir: Path) -> None:
 def test_a_client_certificate_from_another_ca_is_refused(
     tls_mesh: MeshProcess, data_dir: Path, tmp_path: Path
 ) -> None:
-    done = tripmesh("certs", "--dir", str(tmp_path / "other"), env=base_env(tmp_path))
+    done = run_cli("certs", "--dir", str(tmp_path / "other"), env=base_env(tmp_path))
     assert done.returncode == 0, done.stderr
     foreign = certs.files(tmp_path / "other", "orchestrator")
     # It trusts the mesh's CA (so the server is fine), but its own certificate is not the mesh's.
