@@ -75,6 +75,7 @@ class ServiceServer:
         self.server = server
         self.context = context
         self._registration: Registration | None = None
+        self.serving = False  # the overall health, for the plain-HTTP /readyz of the metrics port
 
     @property
     def health_names(self) -> list[str]:
@@ -102,6 +103,7 @@ class ServiceServer:
             await hook()
         for name in self.health_names:
             await ctx.health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        self.serving = True
         self._registration = Registration(
             name=ctx.service.discovery_name,
             instance_id=ctx.instance_id,
@@ -124,6 +126,7 @@ class ServiceServer:
         """NOT_SERVING, deregister, let in-flight calls finish within the grace period, stop."""
         ctx = self.context
         logger.info("draining %s", ctx.service.discovery_name)
+        self.serving = False
         await ctx.health.enter_graceful_shutdown()
         if self._registration is not None:
             try:
@@ -266,7 +269,7 @@ async def serve(service: KnownService, settings: Settings, install: Install) -> 
     metrics_port = (
         settings.metrics_port if settings.metrics_port is not None else service.metrics_port
     )
-    serve_metrics(settings.host, metrics_port)
+    serve_metrics(settings.host, metrics_port, ready=lambda: server.serving)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -214,3 +214,11 @@ def test_grpcurl_lists_services_with_the_operator_certificate(
     )
     assert done.returncode == 0, done.stderr
     assert "tripmesh.v1.OrchestratorService" in done.stdout.split()
+
+
+def test_metrics_ports_stay_plain_http_and_tell_probes_the_health(tls_mesh: MeshProcess) -> None:
+    port = known_service("planner").metrics_port + tls_mesh.offset
+    base = f"http://127.0.0.1:{port}"
+    assert httpx.get(f"{base}/readyz", timeout=5).text == "SERVING\n"
+    assert httpx.get(f"{base}/healthz", timeout=5).status_code == 200
+    assert "grpc_server_handled_total" in httpx.get(f"{base}/metrics", timeout=5).text
