@@ -114,7 +114,10 @@ def client_credentials(files: "TlsFiles | None") -> grpc.ChannelCredentials | No
 
 
 def channel_options(service: str, options: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
-    """`options` plus the name the server's certificate must carry (its discovery name)."""
+    """`options` plus the name the server's certificate must carry (its discovery name);
+    without a service, the target's own host name or address is checked."""
+    if not service:
+        return list(options)
     return [*options, ("grpc.ssl_target_name_override", server_name(service))]
 
 
