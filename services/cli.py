@@ -9,14 +9,15 @@ from pathlib import Path
 from types import FrameType
 
 from registry import KNOWN_SERVICES, known_service
+from registry.errors import DiscoveryError
 from services import certs
-from services.catalog import server_module
 from services.plan_command import add_parser as add_plan_parser
 from services.runtime.errors import TripmeshError
 from services.runtime.logs import configure_logging
 from services.runtime.server import serve
-from services.runtime.settings import Settings, SettingsError, load_settings
+from services.runtime.settings import RuntimeSettings, SettingsError, load_settings
 from services.runtime.tls import TlsFiles
+from services.server_modules import server_module
 from services.supervisor import Child, Mesh, health_status, is_serving
 
 
@@ -25,28 +26,30 @@ def fail(message: str, code: int = 2) -> int:
     return code
 
 
-def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_serve(args: argparse.Namespace) -> int:
     try:
         service = known_service(args.name)
     except KeyError as exc:
         return fail(str(exc.args[0]))
     module = server_module(service.name)
+    settings = load_settings(module.Settings)  # the service's own: it names a bad variable
     if hasattr(module, "run"):
         return int(module.run(settings))
     configure_logging(service.discovery_name, settings.log_level)
     try:
         return asyncio.run(serve(service, settings, module.install))
-    except (OSError, TripmeshError) as exc:
+    except (OSError, TripmeshError, DiscoveryError) as exc:
         # A port already taken, Consul refusing CONSUL_HTTP_TOKEN: one line, no traceback.
         return fail(f"{service.name}: {exc}", 1)
 
 
-def certs_dir(settings: Settings) -> Path:
+def certs_dir(settings: RuntimeSettings) -> Path:
     """Where `tripmesh certs` and `tripmesh up --tls` keep the development certificates."""
     return Path(settings.data_dir) / "certs"
 
 
-def cmd_certs(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_certs(args: argparse.Namespace) -> int:
+    settings = load_settings(RuntimeSettings)
     directory = Path(args.dir) if args.dir else certs_dir(settings)
     certs.generate(directory)
     print(f"tripmesh: a development CA and certificates for {', '.join(certs.identities())}")
@@ -54,7 +57,8 @@ def cmd_certs(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_up(args: argparse.Namespace) -> int:
+    settings = load_settings(RuntimeSettings)
     if settings.tls is not None and not args.tls:
         # Every child would share that one certificate, and so one identity.
         return fail("TRIPMESH_TLS_* are set: `tripmesh up --tls` gives each service its own")
@@ -74,6 +78,13 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
         nonlocal stopping
         stopping = True
 
+    if taken := mesh.ports_in_use():
+        names = ", ".join(f"{port} ({child.service.name})" for child, port in taken)
+        return fail(
+            f"ports already in use on {mesh.host}: {names}. Is another mesh running"
+            " (`tripmesh status`)? Stop it, or run beside it with --port-offset N.",
+            1,
+        )
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     mesh.start()
@@ -159,14 +170,15 @@ def _grpcurl_flags(operator: TlsFiles | None) -> str:
     return f"-cacert {operator.ca} -cert {operator.cert} -key {operator.key}"
 
 
-def client_tls(args: argparse.Namespace, settings: Settings) -> TlsFiles | None:
+def client_tls(args: argparse.Namespace, settings: RuntimeSettings) -> TlsFiles | None:
     """TRIPMESH_TLS_* when set; else, with --tls, the operator's certificate of `up --tls`."""
     if settings.tls is not None or not args.tls:
         return settings.tls
     return certs.files(certs_dir(settings), certs.OPERATOR)
 
 
-def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_status(args: argparse.Namespace) -> int:
+    settings = load_settings(RuntimeSettings)
     all_serving = True
     files = client_tls(args, settings)
     for service in KNOWN_SERVICES.values():
@@ -226,10 +238,9 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        settings = load_settings()
+        return int(args.func(args))
     except SettingsError as exc:
         return fail(f"invalid setting {exc}")
-    return int(args.func(args, settings))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ ServerError (a status from the server) or Unreachable (no answer at all).
 """
 
 import json
+import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,10 @@ from services.runtime.errors import error_info
 
 ERROR_INFO_TYPE = "type.googleapis.com/google.rpc.ErrorInfo"
 ORCHESTRATOR = "tripmesh-orchestrator"  # the name its certificate carries
+HINT = (
+    "Is the mesh running (`tripmesh up` or `make run`)? Beside another one, pass the same"
+    " --port-offset; elsewhere, --gateway URL (or --grpc HOST:PORT)."
+)
 
 
 @dataclass
@@ -59,7 +64,7 @@ def _grpc_error(exc: grpc.RpcError, address: str) -> Exception:
     status = rpc_status.from_call(exc)  # type: ignore[arg-type]
     info = error_info(status) if status is not None else None
     if code == grpc.StatusCode.UNAVAILABLE and info is None:
-        return Unreachable(f"cannot reach the orchestrator at {address}: {message}")
+        return Unreachable(f"cannot reach the orchestrator at {address}: {message}. {HINT}")
     return ServerError(code.name, message, info.reason if info else "")
 
 
@@ -82,10 +87,7 @@ def via_gateway(
     body = json_format.MessageToJson(request)
     try:
         with (
-            httpx.Client(
-                timeout=httpx.Timeout(timeout + 5),
-                verify=tls.client_ssl_context(files) if files else True,
-            ) as client,
+            httpx.Client(timeout=httpx.Timeout(timeout + 5), verify=_verify(files)) as client,
             client.stream(
                 "POST", f"{url.rstrip('/')}/v1/trips:stream", content=body, headers=headers
             ) as response,
@@ -97,7 +99,39 @@ def via_gateway(
                 if line.strip():
                     yield _event(_json(line))
     except httpx.TransportError as exc:
-        raise Unreachable(f"cannot reach the gateway at {url}: {exc}") from None
+        raise Unreachable(f"cannot reach the gateway at {url}: {exc}. {HINT}") from None
+
+
+def _verify(files: tls.TlsFiles | None) -> ssl.SSLContext | bool:
+    """How an https gateway is checked: against the mesh's CA with `files`, else the system's."""
+    return tls.client_ssl_context(files) if files else True
+
+
+def gateway_call(
+    method: str,
+    url: str,
+    path: str,
+    timeout: float,
+    api_key: str = "",
+    files: tls.TlsFiles | None = None,
+) -> Any:
+    """One plain call to the gateway (GET /v1/trips, DELETE /v1/trips/x); its JSON answer."""
+    headers = {"Grpc-Timeout": f"{max(1, int(timeout * 1000))}m"}
+    if api_key:
+        headers["X-API-Key"] = api_key
+    try:
+        response = httpx.request(
+            method,
+            f"{url.rstrip('/')}{path}",
+            headers=headers,
+            timeout=timeout + 5,
+            verify=_verify(files),
+        )
+    except httpx.TransportError as exc:
+        raise Unreachable(f"cannot reach the gateway at {url}: {exc}. {HINT}") from None
+    if response.status_code >= 400:
+        raise _status_error(_json(response.text), response.status_code)
+    return _json(response.text)
 
 
 def _json(text: str) -> Any:

@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 import jsonschema
 import pytest
 
-from registry.catalog import KNOWN_SERVICES, KnownService
+from registry.known_services import KNOWN_SERVICES, KnownService
 from services.runtime.tls import server_name, spiffe_id
 from tests.unit.k8s import cert_manager
 from tests.unit.k8s.manifests import Doc, by_kind, container

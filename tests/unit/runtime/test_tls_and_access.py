@@ -10,7 +10,7 @@ import tripmesh.v1
 
 from services import certs
 from services.runtime import access
-from services.runtime.settings import SettingsError, load_settings
+from services.runtime.settings import RuntimeSettings, SettingsError, load_settings
 from services.runtime.tls import spiffe_id
 
 
@@ -52,19 +52,19 @@ def test_health_and_reflection_are_open_and_unknown_rpcs_closed() -> None:
 def test_tls_settings_come_all_three_or_not_at_all(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    assert load_settings().tls is None
+    assert load_settings(RuntimeSettings).tls is None
     certs.generate(tmp_path, names=["planner"])
     monkeypatch.setenv("TRIPMESH_TLS_CERT", str(tmp_path / "planner.crt"))
     with pytest.raises(SettingsError, match="TRIPMESH_TLS_KEY") as partial:
-        load_settings()
+        load_settings(RuntimeSettings)
     assert "TRIPMESH_TLS_CA" in str(partial.value)
     monkeypatch.setenv("TRIPMESH_TLS_KEY", str(tmp_path / "planner.key"))
     monkeypatch.setenv("TRIPMESH_TLS_CA", str(tmp_path / "missing.crt"))
     with pytest.raises(SettingsError, match=r"TRIPMESH_TLS_CA: .*no readable file") as missing:
-        load_settings()
+        load_settings(RuntimeSettings)
     assert "TRIPMESH_TLS_CERT" not in str(missing.value)
     monkeypatch.setenv("TRIPMESH_TLS_CA", str(tmp_path / "ca.crt"))
-    files = load_settings().tls
+    files = load_settings(RuntimeSettings).tls
     assert files is not None
     assert files.cert == tmp_path / "planner.crt"
 
