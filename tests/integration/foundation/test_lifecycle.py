@@ -4,8 +4,6 @@ import json
 import os
 import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -16,7 +14,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from tripmesh.v1 import tool_registry_service_pb2, tool_registry_service_pb2_grpc
 
 from tests.support.ports import free_port_offset
-from tests.support.processes import ROOT, MeshProcess, ServiceProcess, base_env
+from tests.support.processes import MeshProcess, ServiceProcess, base_env, run_cli
 
 
 def watch_health(address: str, seen: list[str], stop: threading.Event) -> None:
@@ -122,18 +120,6 @@ def test_tripmesh_up_starts_eight_and_sigterm_leaves_no_process(tmp_path: Path) 
     while time.monotonic() < deadline and any(alive(p) for p in children):
         time.sleep(0.1)
     assert not [p for p in children if alive(p)]
-
-
-def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "services.cli", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
 
 
 @pytest.mark.parametrize(
