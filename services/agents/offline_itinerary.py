@@ -56,11 +56,16 @@ def estimated_total(request: TripRequest, place: Place, style: TravelStyle) -> D
     return fixed + fx.convert(usd, "USD", request.budget.currency).amount
 
 
+def style_fits(request: TripRequest, place: Place, style: TravelStyle) -> bool:
+    """Whether the budget affords a style with some headroom."""
+    return estimated_total(request, place, style) <= request.budget.amount * _HEADROOM
+
+
 def choose_style(request: TripRequest, place: Place) -> TravelStyle:
     """The most comfortable style the budget affords with some headroom ("budget" at worst)."""
     styles: tuple[TravelStyle, ...] = ("comfort", "mid-range")
     for style in styles:
-        if estimated_total(request, place, style) <= request.budget.amount * _HEADROOM:
+        if style_fits(request, place, style):
             return style
     return "budget"
 

@@ -72,7 +72,7 @@ def trip_text(trip: Trip) -> str:
         f"{where}: {request.days} days from {request.start_date},"
         f" {request.travelers} traveller(s)   ({trip.name})",
         "",
-        "Itinerary",
+        f"Itinerary ({trip.itinerary.travel_style or 'unknown'} style)",
         *itinerary_lines(trip),
         "",
         "Budget",
