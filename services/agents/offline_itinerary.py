@@ -74,7 +74,7 @@ def draft_itinerary(request: TripRequest, place: Place) -> ItineraryDraft:
     """The offline draft: one dated day per requested day, its slots filled by the pace."""
     style = choose_style(request, place)
     wanted, _ = plan_interests(request)
-    pool = pool_for(place, request.seed())
+    pool = pool_for(place, request)
     tiers = _THRIFTY_TIERS if style == "budget" else _ALL_TIERS
     used: set[str] = set()
     days = []
