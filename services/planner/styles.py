@@ -3,10 +3,10 @@ what the next one up would cost, and what is left of the budget."""
 
 from decimal import Decimal
 
-from services.agents.offline_itinerary import estimated_total, style_fits
 from services.agents.pricing import describe, price_itinerary
 from services.agents.request import TripRequest
 from services.agents.schemas import ItineraryDraft, TravelStyle
+from services.planner.offline_itinerary import estimated_total, style_fits
 from services.travel.places import Place
 
 MEANING: dict[str, str] = {

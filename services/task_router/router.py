@@ -27,7 +27,7 @@ from services.task_router import metrics
 from services.task_router.channels import InstanceChannels
 from services.task_router.choice import Chooser
 from services.task_router.directory import ToolDirectory
-from services.task_router.model import Candidate, ToolRoute
+from services.task_router.routes import Candidate, ToolRoute
 from services.task_router.stats import INSTANCE_FAULTS, EjectionPolicy, InstanceStats
 from services.tools.definition import tool_of
 from services.tools.schemas import validate

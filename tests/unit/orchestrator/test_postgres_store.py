@@ -19,7 +19,8 @@ from services.orchestrator.postgres_schema import MIGRATIONS
 from services.orchestrator.postgres_store import PostgresTripStore
 from services.orchestrator.store import StoreError
 from services.orchestrator.store_factory import create_store
-from services.runtime.settings import Settings
+from tests.support.infra import missing
+from tests.support.settings import Settings
 from tests.unit.orchestrator.test_sqlite_store import (  # noqa: F401 - collected here
     WINDOW_START,
     make_trip,
@@ -42,7 +43,7 @@ async def _admin() -> asyncpg.Connection:
     try:
         return await asyncpg.connect(ADMIN_URL, timeout=5)
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-        pytest.skip(f"PostgreSQL not reachable at {ADMIN_URL}: {exc}")
+        missing("PostgreSQL", f"not reachable at {ADMIN_URL}: {exc}")
 
 
 @pytest.fixture

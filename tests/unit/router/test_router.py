@@ -5,8 +5,8 @@ import pytest
 
 from services.runtime.errors import InvalidArgument, NotFound, Unavailable
 from services.runtime.reporting import Kind
-from services.task_router.model import Candidate
 from services.task_router.router import Hints
+from services.task_router.routes import Candidate
 from services.tools.structs import to_dict, to_struct
 from tests.unit.router.fakes import PROVIDERS, harness, rpc_error
 
