@@ -17,6 +17,7 @@ from services.llm.settings import LLMSettings
 from services.orchestrator.settings import OrchestratorSettings
 from services.performance_monitor.settings import MonitorSettings
 from services.runtime.reporting_settings import ReportSettings
+from services.runtime.state.settings import StateSettings
 from services.task_router.settings import RouterSettings
 from services.tools.settings import ToolSettings
 
@@ -88,6 +89,7 @@ class Settings(
     RouterSettings,
     MonitorSettings,
     ReportSettings,
+    StateSettings,
     LLMSettings,
     RuntimeSettings,
 ):
