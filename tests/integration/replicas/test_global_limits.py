@@ -73,7 +73,7 @@ def test_gemini_rate_limit_holds_across_three_planners(
     planners = [ServiceProcess("planner", env).start(tmp_path) for _ in range(3)]
     try:
         for planner in planners:
-            planner.wait_serving()
+            planner.wait_serving(timeout=90)
 
         def draft(i: int) -> str:
             address = planners[i % 3].address
