@@ -26,6 +26,7 @@ class PerformanceMonitorServiceServicer(
 
     async def GetStats(self, request: pb.GetStatsRequest, context: Context) -> pb.GetStatsResponse:
         query = StatsQuery(window=request.window, service=request.service, kind=request.kind)
+        await self._monitor.refresh()
         return pb.GetStatsResponse(
             stats=[stats_proto(*entry) for entry in self._monitor.stats(query)],
             dropped_count=self._monitor.store.dropped_count,
@@ -34,6 +35,7 @@ class PerformanceMonitorServiceServicer(
     async def ListAlerts(
         self, request: pb.ListAlertsRequest, context: Context
     ) -> pb.ListAlertsResponse:
+        await self._monitor.refresh()
         alerts = self._monitor.alerts.firing()
         if request.include_resolved:
             alerts += self._monitor.alerts.resolved()
@@ -49,4 +51,4 @@ class PerformanceMonitorServiceServicer(
 async def record(monitor: PerformanceMonitor, request: pb.RecordExecutionsRequest) -> int:
     """Records a batch; malformed records (no service or subject) are left out."""
     executions = [e for e in map(execution_of, request.records) if e is not None]
-    return monitor.record(executions, request.dropped_count)
+    return await monitor.accept(executions, request.dropped_count)

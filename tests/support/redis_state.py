@@ -36,7 +36,12 @@ class StateSpace:
 
     @property
     def env(self) -> dict[str, str]:
-        return {"TRIPMESH_STATE_URL": self.url, "TRIPMESH_STATE_PREFIX": self.prefix}
+        """A timeout that a loaded test machine keeps, so that only real outages count."""
+        return {
+            "TRIPMESH_STATE_URL": self.url,
+            "TRIPMESH_STATE_PREFIX": self.prefix,
+            "TRIPMESH_STATE_TIMEOUT": "2",
+        }
 
     def client(self) -> redis.Redis:
         return redis.Redis.from_url(self.url, socket_timeout=2, decode_responses=True)

@@ -18,7 +18,7 @@ class StateSettings(BaseSettings):
         "tripmesh:", description="Prefix of every key the mesh writes in the state database."
     )
     state_timeout: float = Field(
-        0.25, gt=0, description="Seconds a state read or write may take before it counts as down."
+        0.5, gt=0, description="Seconds a state read or write may take before it counts as down."
     )
     state_rest: float = Field(
         2.0, gt=0, description="Seconds the state is left alone after a failure before a retry."
