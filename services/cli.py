@@ -118,8 +118,13 @@ def _print_endpoints(mesh: Mesh) -> None:
     print("\nCtrl-C drains and stops every service.", flush=True)
 
 
+# Trips go on without these: the mesh is degraded, not down (see gateway /readyz).
+OPTIONAL = frozenset({"performance-monitor", "task-router", "tool-registry"})
+
+
 def cmd_status(args: argparse.Namespace) -> int:
-    all_serving = True
+    """One line per service, then the mesh: SERVING, DEGRADED (exit 0) or DOWN (exit 1)."""
+    down: list[str] = []
     for service in KNOWN_SERVICES.values():
         port = service.port + args.port_offset
         if service.proto_service:
@@ -130,9 +135,17 @@ def cmd_status(args: argparse.Namespace) -> int:
                 status += " (models: every remote provider unavailable, answering offline)"
         else:
             status = "SERVING" if is_serving(service, args.host, port) else "UNREACHABLE"
-        all_serving &= status == "SERVING"
+        if not status.startswith("SERVING"):
+            down.append(service.name)
         print(f"{service.name:<20} {args.host}:{port:<6} {status}")
-    return 0 if all_serving else 1
+    required = [name for name in down if name not in OPTIONAL]
+    if required:
+        print(f"mesh: DOWN ({', '.join(required)} not serving)")
+    elif down:
+        print(f"mesh: DEGRADED, trips are served ({', '.join(down)} not serving)")
+    else:
+        print("mesh: SERVING")
+    return 1 if required else 0
 
 
 def parser() -> argparse.ArgumentParser:
