@@ -23,7 +23,7 @@ from gateway.health import Readiness, healthz
 from gateway.observe import ObserveMiddleware
 from gateway.openapi import openapi_document
 from gateway.propagation import forwardable
-from gateway.ratelimit import RateLimiter
+from gateway.ratelimit import build_admission
 from gateway.responses import HTML, JSON, Receive, Scope, Send, send_response
 from gateway.router import Router
 from gateway.rules import Route, load_routes
@@ -34,6 +34,7 @@ from registry.factory import create_discovery
 from services.runtime import tls
 from services.runtime.channels import ChannelPool
 from services.runtime.server import discovery_options, package_version
+from services.runtime.state.connection import SharedState
 
 SERVICE = known_service("gateway")
 logger = logging.getLogger(__name__)
@@ -50,10 +51,11 @@ class Gateway:
         self.readiness = Readiness(settings.gateway_readyz_timeout)
         self.document = _document(self.routes, self.keys.enabled)
         self.dispatcher = Dispatcher(Router(self.routes), self.endpoint, self._fixed())
+        self.state = SharedState.from_settings(settings)
         guarded = GuardMiddleware(
             self.dispatcher,
             self.keys,
-            RateLimiter(settings.rate_limit, settings.rate_limit_burst),
+            build_admission(settings.rate_limit, settings.rate_limit_burst, self.state),
         )
         methods = sorted({r.http_method for r in self.routes})
         observed = ObserveMiddleware(guarded, self.dispatcher.resolve)
@@ -125,6 +127,8 @@ class Gateway:
             await self._pool.close()
         if self._discovery is not None:
             await self._discovery.close()
+        if self.state is not None:
+            await self.state.aclose()
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:

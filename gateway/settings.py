@@ -6,6 +6,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.runtime.settings import RuntimeSettings
+from services.runtime.state.settings import StateSettings
 
 
 class GatewaySettings(BaseSettings):
@@ -44,5 +45,5 @@ class GatewaySettings(BaseSettings):
     )
 
 
-class Settings(GatewaySettings, RuntimeSettings):
+class Settings(GatewaySettings, StateSettings, RuntimeSettings):
     """Every setting the gateway reads."""

@@ -30,6 +30,7 @@ from services.runtime.interceptors import (
 from services.runtime.metrics import serve_metrics
 from services.runtime.reporting import ExecutionReporter, ReportingInterceptor
 from services.runtime.settings import RuntimeSettings, ServerSettings
+from services.runtime.state.connection import SharedState
 from services.runtime.tracing import configure_tracing, server_interceptor
 
 logger = logging.getLogger(__name__)
@@ -62,6 +63,7 @@ class ServiceContext(Generic[SettingsT]):
     on_stop: list[Hook] = field(default_factory=list)
     port: int = 0
     reporter: ExecutionReporter = field(default_factory=ExecutionReporter.disabled)
+    state: SharedState | None = None  # TRIPMESH_STATE_URL: what replicas share
 
 
 Install = Callable[[grpc.aio.Server, ServiceContext[S]], Awaitable[None]]
@@ -127,6 +129,8 @@ class ServiceServer:
         await _run_hooks(reversed(ctx.on_stop), "stop")
         await ctx.channels.close()
         await ctx.discovery.close()
+        if ctx.state is not None:
+            await ctx.state.aclose()
 
     async def drain(self) -> None:
         """NOT_SERVING, deregister, let in-flight calls finish within the grace period, stop."""
@@ -146,6 +150,8 @@ class ServiceServer:
         await _run_hooks(reversed(ctx.on_stop), "stop")
         await ctx.channels.close()
         await ctx.discovery.close()
+        if ctx.state is not None:
+            await ctx.state.aclose()
         logger.info("stopped %s", ctx.service.discovery_name)
 
 
@@ -234,6 +240,7 @@ async def build_server(
         channels=channels,
         health=health.aio.HealthServicer(),
         reporter=reporter,
+        state=SharedState.from_settings(settings),
     )
     reporter.attach(context)
     # grpc's health servicer answers SERVING for "" from the start; not before warm-up.
