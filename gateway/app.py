@@ -1,8 +1,8 @@
 """The gateway's ASGI application: everything built once from the settings and descriptors.
 
-Pure ASGI layers, outermost first: observe (request id, route, metrics, logs,
-span, errors) → CORS → guard (keys, rate limit) → overload (adaptive limit) → dispatch
-(fixed endpoints or the transcoding endpoint). Channels are opened in the lifespan startup.
+Pure ASGI layers, outermost first: CORS → observe (request id, route, metrics, logs,
+span, errors) → guard (keys, rate limit) → overload (adaptive limit) → dispatch (fixed
+endpoints or the transcoding endpoint). Channels are opened in the lifespan startup.
 """
 
 import json
@@ -24,17 +24,19 @@ from gateway.observe import ObserveMiddleware
 from gateway.openapi import openapi_document
 from gateway.overload import OverloadMiddleware
 from gateway.propagation import forwardable
-from gateway.ratelimit import RateLimiter
+from gateway.ratelimit import build_admission
 from gateway.responses import HTML, JSON, Receive, Scope, Send, send_response
 from gateway.router import Router
 from gateway.rules import Route, load_routes
+from gateway.settings import Settings
 from gateway.upstream import Upstreams
 from registry import Discovery, Registration, known_service
 from registry.factory import create_discovery
+from services.runtime import tls
 from services.runtime.channels import ChannelPool
 from services.runtime.overload import Admission
 from services.runtime.server import discovery_options, package_version
-from services.runtime.settings import Settings
+from services.runtime.state.connection import SharedState
 
 SERVICE = known_service("gateway")
 logger = logging.getLogger(__name__)
@@ -51,6 +53,7 @@ class Gateway:
         self.readiness = Readiness(settings.gateway_readyz_timeout)
         self.document = _document(self.routes, self.keys.enabled)
         self.dispatcher = Dispatcher(Router(self.routes), self.endpoint, self._fixed())
+        self.state = SharedState.from_settings(settings)
         self.overload = OverloadMiddleware(
             self.dispatcher,
             Admission(settings.limit_options()) if settings.overload_control else None,
@@ -58,11 +61,13 @@ class Gateway:
         guarded = GuardMiddleware(
             self.overload,
             self.keys,
-            RateLimiter(settings.rate_limit, settings.rate_limit_burst),
+            build_admission(settings.rate_limit, settings.rate_limit_burst, self.state),
         )
         methods = sorted({r.http_method for r in self.routes})
-        cors = with_cors(guarded, origins(settings.cors_origins), methods)
-        self._http = ObserveMiddleware(cors, self.dispatcher.resolve)
+        observed = ObserveMiddleware(guarded, self.dispatcher.resolve)
+        # Outermost, so that errors answered by observe (401, 403, 404, 429, ...) carry the
+        # CORS headers too: a page can read the error and its Retry-After.
+        self._http = with_cors(observed, origins(settings.cors_origins), methods)
         self._discovery: Discovery | None = None
         self._pool: ChannelPool | None = None
         self._registration: Registration | None = None
@@ -93,6 +98,7 @@ class Gateway:
             default_deadline=max(settings.gateway_max_deadline, settings.default_deadline),
             margin=0.0,  # the gateway is the first hop: the client's timeout passes on whole
             max_message_bytes=settings.max_message_bytes,
+            credentials=tls.client_credentials(settings.tls),  # its own certificate, as a client
             resilience=settings.resilience(),
         )
         upstreams = Upstreams(self._pool, {r.rpc.upstream for r in self.routes})
@@ -128,6 +134,8 @@ class Gateway:
             await self._pool.close()
         if self._discovery is not None:
             await self._discovery.close()
+        if self.state is not None:
+            await self.state.aclose()
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:

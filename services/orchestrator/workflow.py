@@ -38,8 +38,9 @@ from services.orchestrator.trips import (
     amount,
     cut_categories,
     describe_estimate,
-    snapshot,
+    progress,
 )
+from services.runtime.errors import AlreadyExists
 
 logger = logging.getLogger(__name__)
 
@@ -96,19 +97,19 @@ class TripWorkflow:
     async def plan(self, request: PlanTripRequest) -> Trip:
         """Plans a trip and returns it, complete and stored."""
         trip: Trip | None = None
-        async with aclosing(self.run(request, progress=False)) as events:
+        async with aclosing(self.run(request, snapshots=False)) as events:
             async for event in events:
                 trip = event.trip
         assert trip is not None  # run() ends with the complete trip or raises
         return trip
 
     async def run(
-        self, request: PlanTripRequest, progress: bool = True
+        self, request: PlanTripRequest, snapshots: bool = True
     ) -> AsyncGenerator[PlanEvent, None]:
         """Plans a trip, yielding an event at each step and the complete trip last.
 
-        `progress` False: the events' trips are the one being planned, not copies of it
-        as it was at each step (`plan` reads the last one only).
+        `snapshots` False: the events' trips are the trip being planned itself, not copies
+        of what each step changed (`plan` reads the last one only).
 
         Raises the typed error of a bad request, or the AioRpcError of a
         planner or budget call that failed.
@@ -122,9 +123,8 @@ class TripWorkflow:
         events: asyncio.Queue[PlanEvent | None] = asyncio.Queue()
 
         def emit(stage: PlanStage, message: str) -> None:
-            events.put_nowait(
-                PlanEvent(stage, message, snapshot(run.trip) if progress else run.trip)
-            )
+            trip = progress(run.trip, stage) if snapshots else run.trip
+            events.put_nowait(PlanEvent(stage, message, trip))
 
         emit(PlanStage.PLAN_STAGE_VALIDATED, f"request_id {run.request.request_id}")
         work = asyncio.create_task(self._work(run, emit, lambda: events.put_nowait(None)))
@@ -140,6 +140,7 @@ class TripWorkflow:
         try:
             async with self._idempotency.claim(run.request.request_id, run.fresh_id) as stored:
                 if stored is not None:
+                    _same_request_or_conflict(run.request, stored)
                     run.trip.CopyFrom(stored)
                     emit(
                         PlanStage.PLAN_STAGE_COMPLETED,
@@ -259,6 +260,7 @@ class TripWorkflow:
         run.trip.create_time.GetCurrentTime()
         stored = await self._idempotency.record(run.trip)
         if stored.name != run.trip.name:
+            _same_request_or_conflict(run.request, stored)
             logger.info("a concurrent request with the same request_id stored %s", stored.name)
         else:
             logger.info(
@@ -266,10 +268,23 @@ class TripWorkflow:
                 stored.name,
                 stored.revisions,
                 len(stored.warnings),
+                extra={"request_id": run.request.request_id, "trip": stored.name},
             )
         run.trip.CopyFrom(stored)
         emit(PlanStage.PLAN_STAGE_STORED, stored.name)
         emit(PlanStage.PLAN_STAGE_COMPLETED, "trip ready")
+
+
+def _same_request_or_conflict(request: PlanTripRequest, stored: Trip) -> None:
+    """A request id names one request (AIP-155): reused for another, it is a conflict."""
+    if stored.request != request:
+        raise AlreadyExists(
+            f"request_id {request.request_id[:64]!r} was used for a different request"
+            f" ({stored.name}); send a new request_id",
+            reason="REQUEST_ID_REUSED",
+            field="request_id",
+            metadata={"trip": stored.name},
+        )
 
 
 def _normalized(request: PlanTripRequest) -> PlanTripRequest:

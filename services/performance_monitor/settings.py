@@ -5,6 +5,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.runtime.settings import ServerSettings
+
 
 class MonitorSettings(BaseSettings):
     """Alert defaults come from the operations notes (issue #5)."""
@@ -16,6 +18,12 @@ class MonitorSettings(BaseSettings):
     )
     monitor_eval_interval: float = Field(
         2.0, gt=0, description="Seconds between evaluations of the alert rules."
+    )
+    monitor_lease_ttl: float = Field(
+        10.0,
+        gt=0,
+        description="Seconds the alert lease lasts without renewal (replicas with shared "
+        "state): another replica takes over the rules within about this long.",
     )
     alert_window: Literal[60, 300, 3600] = Field(
         300, description="Window of the rate and mean rules, in seconds: one of the stats windows."
@@ -35,3 +43,7 @@ class MonitorSettings(BaseSettings):
     alert_service_down: float = Field(
         120.0, ge=0, description="Fire when a service is not SERVING this long, seconds (0: off)."
     )
+
+
+class Settings(MonitorSettings, ServerSettings):
+    """Every setting the performance monitor reads."""

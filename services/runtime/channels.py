@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 import grpc
 
 from registry import Discovery, Endpoint, discovery_name
-from services.runtime import errors
+from services.runtime import errors, tls
 from services.runtime.balancing import BalancedChannel, HedgeOptions
 from services.runtime.outgoing import OutgoingInterceptor
 from services.runtime.replicas import OutlierOptions, Replica, ReplicaSet
@@ -104,8 +104,10 @@ class ChannelPool:
         margin: float = 0.05,
         max_message_bytes: int = 4 * 1024 * 1024,
         resilience: Resilience | None = None,
+        credentials: grpc.ChannelCredentials | None = None,
     ) -> None:
         self._discovery = discovery
+        self._credentials = credentials  # None: plaintext
         self._default_deadline = default_deadline
         self._margin = margin
         self._resilience = resilience or Resilience()
@@ -168,13 +170,16 @@ class ChannelPool:
         if set(known) == set(wanted):
             return
         replicas.replicas = [
-            known.get(target) or Replica(target, grpc.aio.insecure_channel(target, self._options))
+            known.get(target) or Replica(target, self._new_channel(name, target))
             for target in wanted
         ]
         for target, replica in known.items():
             if target not in wanted:
                 self._retire(replica.channel)
         logger.info("channels to %s: %s", name, ", ".join(wanted) or "no healthy instance")
+
+    def _new_channel(self, name: str, target: str) -> grpc.aio.Channel:
+        return tls.aio_channel(target, self._credentials, service=name, options=self._options)
 
     def _retire(self, channel: grpc.aio.Channel) -> None:
         """Closes a replaced channel once its in-flight calls had time to finish."""

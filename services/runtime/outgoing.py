@@ -7,7 +7,7 @@ import grpc
 
 from services.runtime import deadlines, errors
 from services.runtime.interceptors import REQUEST_ID_HEADER
-from services.runtime.logs import request_id_var
+from services.runtime.logs import correlation_id_var
 from services.runtime.tracing import inject_trace_context
 
 
@@ -29,7 +29,7 @@ def call_timeout(method: str, asked: float | None, default: float, margin: float
 def call_metadata(given: Any) -> grpc.aio.Metadata:
     """The call's metadata with the request id and the W3C trace context added."""
     metadata = grpc.aio.Metadata(*(given or ()))
-    if (request_id := request_id_var.get()) and not metadata.get(REQUEST_ID_HEADER):
+    if (request_id := correlation_id_var.get()) and not metadata.get(REQUEST_ID_HEADER):
         metadata.add(REQUEST_ID_HEADER, request_id)
     inject_trace_context(metadata)
     return metadata

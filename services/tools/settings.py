@@ -3,6 +3,8 @@
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.runtime.settings import ServerSettings
+
 
 class ToolSettings(BaseSettings):
     """How long a tool registration lives, and how often providers renew it."""
@@ -23,3 +25,7 @@ class ToolSettings(BaseSettings):
         ge=0,
         description="Seconds an agent remembers a pure tool's result (0: always the router).",
     )
+
+
+class ToolProviderSettings(ToolSettings, ServerSettings):
+    """What a server that offers tools reads."""
