@@ -46,5 +46,7 @@ class GatewaySettings(BaseSettings):
     )
 
 
-class Settings(GatewaySettings, StateSettings, OverloadSettings, ResilienceSettings, RuntimeSettings):
+class Settings(
+    GatewaySettings, StateSettings, OverloadSettings, ResilienceSettings, RuntimeSettings
+):
     """Every setting the gateway reads."""

@@ -14,9 +14,11 @@ stalled replica into a few tens of milliseconds instead of a failed trip:
 - such a call cut by a connection reset (UNAVAILABLE without the server's
   ErrorInfo, so from the transport, not from a service's decision) is retried on
   another replica within the deadline;
-- every retry and hedge takes a token of the service's RetryBudget;
-- the loser of a hedged race, and a replica whose connection fails, get a strike
-  in ReplicaSet, which ejects and readmits replicas.
+- every retry takes a token of the service's retry budget, every hedge one of its
+  hedge budget (10 % of calls each, plus a reserve);
+- a replica still silent when the hedge delay is up, and one whose connection
+  fails, get a strike in ReplicaSet, which ejects and readmits replicas (an answer
+  clears the strikes, so a replica that is only sometimes late stays in).
 
 A call not safe to repeat gets one attempt, on the best replica.
 """
@@ -110,6 +112,7 @@ class BalancedChannel:
         service: str,
         replicas: ReplicaSet,
         budget: RetryBudget,
+        hedge_budget: RetryBudget,
         hedging: HedgeOptions,
         *,
         default_deadline: float,
@@ -118,6 +121,7 @@ class BalancedChannel:
         self.service = service
         self.replicas = replicas
         self.budget = budget
+        self.hedge_budget = hedge_budget
         self.hedging = hedging
         self.default_deadline = default_deadline
         self.margin = margin
@@ -209,6 +213,7 @@ class UnaryMethod(_Method):
         )
         outgoing = call_metadata(metadata)
         b.budget.deposit()
+        b.hedge_budget.deposit()
         if b.repeatable(self._method, request) and len(b.replicas.replicas) > 1:
             return BalancedCall(lambda call: self._hedged(call, request, deadline, outgoing))
         return BalancedCall(lambda call: self._in_turn(call, request, deadline, outgoing))
@@ -275,7 +280,7 @@ class UnaryMethod(_Method):
         """Attempts in parallel: a hedge when the first is late, a retry when one fails at
         the transport; the first answer wins and the others are cancelled."""
         b = self._balanced
-        running: dict[asyncio.Future[Any], tuple[Replica, float]] = {}
+        running: dict[asyncio.Future[Any], Replica] = {}
         tried: list[Replica] = []
 
         def launch(replica: Replica, kind: str) -> None:
@@ -283,7 +288,7 @@ class UnaryMethod(_Method):
             attempt = self._attempt(call, replica, request, deadline, metadata, kind)
             task = asyncio.ensure_future(attempt)
             call.attempts.add(task)
-            running[task] = (replica, time.monotonic())
+            running[task] = replica
 
         launch(self._pick([]), "first")
         hedging = True
@@ -294,9 +299,11 @@ class UnaryMethod(_Method):
                 done, _ = await asyncio.wait(
                     running, timeout=delay if hedging else None, return_when=asyncio.FIRST_COMPLETED
                 )
-                if not done:  # late: hedge on a replica not tried yet, if the budget allows
+                if not done:  # late: a strike for each replica still silent, then a hedge
+                    for replica in running.values():
+                        b.replicas.failed(replica, "stalled")
                     spare = b.replicas.pick(tried)
-                    hedging = spare is not None and b.budget.withdraw_spare()
+                    hedging = spare is not None and b.hedge_budget.withdraw()
                     if spare is not None and hedging:
                         launch(spare, "hedge")
                     continue
@@ -307,7 +314,6 @@ class UnaryMethod(_Method):
                         continue
                     error = task.exception()
                     if error is None:
-                        self._strike_losers(running, delay)
                         return task.result()
                     if not isinstance(error, grpc.aio.AioRpcError) or not from_transport(error):
                         raise error
@@ -320,12 +326,3 @@ class UnaryMethod(_Method):
         finally:
             for task in running:
                 task.cancel()
-
-    def _strike_losers(
-        self, running: dict[asyncio.Future[Any], tuple[Replica, float]], delay: float
-    ) -> None:
-        """Replicas still silent past the hedge delay when a peer answered lost the race."""
-        now = time.monotonic()
-        for replica, started in running.values():
-            if now - started > delay:
-                self._balanced.replicas.failed(replica, "stalled")

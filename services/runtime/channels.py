@@ -152,6 +152,7 @@ class ChannelPool:
             name,
             ReplicaSet(name, resilience.outliers),
             RetryBudget(resilience.retry_ratio, resilience.retry_reserve),
+            RetryBudget(resilience.retry_ratio, resilience.retry_reserve),
             resilience.hedging,
             default_deadline=self._default_deadline,
             margin=self._margin,

@@ -59,7 +59,10 @@ class ResilienceSettings(BaseSettings):
     )
     hedge_max_delay: float = Field(2.0, gt=0, description="... and at most.")
     retry_budget: float = Field(
-        0.1, ge=0, le=1, description="Retries and hedges per call, besides a reserve of 10."
+        0.1,
+        ge=0,
+        le=1,
+        description="Retries per call, and hedges per call, each besides a reserve of 10.",
     )
 
     def resilience(self) -> Resilience:

@@ -2,13 +2,13 @@
 
 Picking is power of two choices on each replica's latency (relative to what the
 method usually costs) times its calls in flight. Outlier detection is passive,
-from the calls themselves: a replica whose calls fail at the transport, or that
-loses a hedged race (its peer answered while it had not, past the hedge delay),
-`failures_to_eject` times in a row is ejected; so is one whose latency is
-`slow_factor` times its fastest peer's. An ejection lasts `base_ejection` times
-the number of ejections in a row (at most `max_ejection`), then the replica is
-readmitted on probation: its next call decides whether it stays. At least one
-replica is always kept: ejecting the last would turn slowness into an outage.
+from the calls themselves: a replica whose calls fail at the transport, or are
+still unanswered when their hedge delay is up, `failures_to_eject` times in a
+row is ejected; so is one whose latency is `slow_factor` times its fastest
+peer's. An ejection lasts `base_ejection` times the number of ejections in a row
+(at most `max_ejection`); then the replica is readmitted on probation, and its
+next call decides whether it stays. At least one replica is always kept:
+ejecting the last would turn slowness into an outage.
 """
 
 import logging
@@ -108,7 +108,7 @@ class ReplicaSet:
             self._eject(replica, "slow")
 
     def failed(self, replica: Replica, cause: str) -> None:
-        """A call failed at the transport ("unavailable") or lost a hedged race ("stalled")."""
+        """A call failed at the transport ("unavailable") or was late ("stalled")."""
         replica.strikes += 1
         # A replica that fails fast has no calls in flight: without a penalty it would look
         # the least loaded and be picked first until ejected.

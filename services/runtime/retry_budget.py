@@ -1,5 +1,8 @@
-"""A retry budget in the manner of Finagle's and Envoy's: retries (and hedges) may be at
-most `ratio` of the calls, plus a small reserve for a quiet start.
+"""A retry budget in the manner of Finagle's and Envoy's: retries may be at most `ratio`
+of the calls, plus a small reserve for a quiet start. Clients keep one for retries and
+another for hedges, so that hedges on a crowded machine (many calls are late) never
+starve the retries that save calls cut by a dying replica; together they stay
+within 1 + 2 x ratio, and a backend that fails everything fast spends retries only.
 
 Each call deposits `ratio` of a token; a retry takes a whole one. When a backend
 fails everything, attempts per call tend to 1 + ratio; a burst of connection
@@ -23,15 +26,6 @@ class RetryBudget:
     def withdraw(self) -> bool:
         """Takes a token for one retry; False when the budget is spent."""
         if self._tokens < 1.0:
-            return False
-        self._tokens -= 1.0
-        return True
-
-    def withdraw_spare(self) -> bool:
-        """Takes a token for a hedge, only from the upper half of the reserve: a hedge saves
-        time, a retry after a connection reset saves the call, so hedges never starve retries
-        (on a crowded machine many calls are late)."""
-        if self._tokens < 1.0 + self.reserve / 2:
             return False
         self._tokens -= 1.0
         return True
