@@ -55,7 +55,7 @@ def mesh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mesh]:
         for process in everything:
             process.start(root / "logs")
         with ThreadPoolExecutor(len(everything)) as pool:
-            list(pool.map(lambda p: p.wait_serving(60), everything))
+            list(pool.map(lambda p: p.wait_serving(120), everything))  # a crowded CI machine
         outcomes = asyncio.run(plan_trips(orchestrator, 20, concurrency=4))  # warms every replica
         assert outcomes == ["OK"] * 20, orchestrator.log()
         yield Mesh(orchestrator, planners, budgets)
