@@ -44,7 +44,7 @@ Repeatable = Callable[[str, Any], bool]
 
 @dataclass(frozen=True)
 class HedgeOptions:
-    min_delay: float = 0.05
+    min_delay: float = 0.2
     max_delay: float = 2.0
     retry_backoff: float = 0.05  # before calling the same replica again (the only one left)
 
@@ -300,10 +300,13 @@ class UnaryMethod(_Method):
                     running, timeout=delay if hedging else None, return_when=asyncio.FIRST_COMPLETED
                 )
                 if not done:  # late: a strike for each replica still silent, then a hedge
+                    # (always for a replica just back from an ejection: its probe call must
+                    # not hang on it if it is still frozen)
+                    probing = any(r.ejections for r in running.values())
                     for replica in running.values():
                         b.replicas.failed(replica, "stalled")
                     spare = b.replicas.pick(tried)
-                    hedging = spare is not None and b.hedge_budget.withdraw()
+                    hedging = spare is not None and (b.hedge_budget.withdraw() or probing)
                     if spare is not None and hedging:
                         launch(spare, "hedge")
                     continue

@@ -55,7 +55,7 @@ class ResilienceSettings(BaseSettings):
         5.0, gt=1, description="A replica this many times slower than its fastest peer is ejected."
     )
     hedge_min_delay: float = Field(
-        0.05, gt=0, description="Seconds before a late call is sent to a second replica, at least."
+        0.2, gt=0, description="Seconds before a late call is sent to a second replica, at least."
     )
     hedge_max_delay: float = Field(2.0, gt=0, description="... and at most.")
     retry_budget: float = Field(

