@@ -5,6 +5,7 @@ span, errors) → CORS → guard (keys, rate limit) → dispatch (fixed endpoint
 the transcoding endpoint). Channels are opened in the lifespan startup.
 """
 
+import contextlib
 import json
 import logging
 import uuid
@@ -20,6 +21,9 @@ from gateway.docs import render_docs
 from gateway.endpoint import CallPolicy, RpcEndpoint
 from gateway.guard import GuardMiddleware
 from gateway.health import Readiness, healthz
+from gateway.mcp.build import tools_server
+from gateway.mcp.http import PATH as MCP_PATH
+from gateway.mcp.http import McpEndpoint
 from gateway.observe import ObserveMiddleware
 from gateway.openapi import openapi_document
 from gateway.propagation import forwardable
@@ -48,7 +52,9 @@ class Gateway:
         self.endpoint = RpcEndpoint(self.routes, _policy(settings))
         self.readiness = Readiness(settings.gateway_readyz_timeout)
         self.document = _document(self.routes, self.keys.enabled)
-        self.dispatcher = Dispatcher(Router(self.routes), self.endpoint, self._fixed())
+        self.dispatcher = Dispatcher(
+            Router(self.routes), self.endpoint, self._fixed(), {MCP_PATH: self._mcp_request}
+        )
         guarded = GuardMiddleware(
             self.dispatcher,
             self.keys,
@@ -60,6 +66,8 @@ class Gateway:
         self._discovery: Discovery | None = None
         self._pool: ChannelPool | None = None
         self._registration: Registration | None = None
+        self._mcp: McpEndpoint | None = None
+        self._running = contextlib.AsyncExitStack()
 
     def _fixed(self) -> dict[str, FixedEndpoint]:
         openapi = json.dumps(self.document, separators=(",", ":")).encode()
@@ -92,6 +100,14 @@ class Gateway:
         self.endpoint.upstreams = upstreams
         self.readiness.upstreams = upstreams
         logger.info("routing %d HTTP routes to %s", len(self.routes), ", ".join(upstreams.services))
+        tools = tools_server(self._pool, settings)
+        self._mcp = McpEndpoint(tools, origins(settings.cors_origins), settings.max_body_bytes)
+        await self._running.enter_async_context(self._mcp.running())
+
+    async def _mcp_request(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self._mcp is None:
+            raise RuntimeError("the gateway has not started")
+        await self._mcp(scope, receive, send)
 
     async def register(self, host: str, port: int) -> None:
         """Announces the gateway to discovery (Consul checks it on /readyz)."""
@@ -117,6 +133,7 @@ class Gateway:
                 logger.warning("deregistration failed", exc_info=True)
 
     async def shutdown(self) -> None:
+        await self._running.aclose()  # MCP sessions end before their channels close
         if self._pool is not None:
             await self._pool.close()
         if self._discovery is not None:

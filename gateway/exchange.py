@@ -9,6 +9,8 @@ from typing import Any
 from gateway.router import RouteMatch
 
 SCOPE_KEY = "tripmesh.exchange"
+# Paths beside /v1 that serve the API, under the same keys and limits.
+API_PATHS = frozenset({"/mcp"})
 UNMATCHED = "unmatched"  # route label of a path no route matches, never the raw path
 
 # A caller's request id is kept when it is short and plain; otherwise a new one is made.
@@ -44,8 +46,9 @@ class Exchange:
 
     @property
     def is_api(self) -> bool:
-        """Whether the path is under /v1 (keys and rate limits apply)."""
-        return self.raw_path.startswith("/v1/") or self.raw_path == "/v1"
+        """Whether the path is under /v1 or another API path (keys and rate limits apply)."""
+        path = self.raw_path
+        return path.startswith("/v1/") or path == "/v1" or path in API_PATHS
 
 
 def exchange_of(scope: MutableMapping[str, Any]) -> Exchange:

@@ -15,7 +15,7 @@ from services.runtime.errors import TripmeshError
 from services.runtime.logs import configure_logging
 from services.runtime.server import serve
 from services.runtime.settings import Settings, SettingsError, load_settings
-from services.supervisor import Child, Mesh, health_status, is_serving
+from services.supervisor import Child, Mesh, endpoints_env, health_status, is_serving
 
 
 def fail(message: str, code: int = 2) -> int:
@@ -115,6 +115,15 @@ def _print_endpoints(mesh: Mesh) -> None:
     print("\nCtrl-C drains and stops every service.", flush=True)
 
 
+def cmd_mcp(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.mcp.stdio import serve_stdio  # the MCP SDK loads only for this command
+
+    if args.port_offset and not settings.endpoints:
+        settings.endpoints = endpoints_env(args.host, args.port_offset)
+    asyncio.run(serve_stdio(settings))
+    return 0
+
+
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     all_serving = True
     for service in KNOWN_SERVICES.values():
@@ -141,6 +150,7 @@ def parser() -> argparse.ArgumentParser:
     for name, func, help_text in (
         ("up", cmd_up, "start every service and the gateway, until Ctrl-C"),
         ("status", cmd_status, "print each service's health"),
+        ("mcp", cmd_mcp, "serve the mesh's tools to an MCP client over stdio"),
     ):
         command = commands.add_parser(name, help=help_text)
         command.add_argument("--host", default="127.0.0.1")
