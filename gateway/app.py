@@ -14,6 +14,8 @@ from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from gateway.a2a_routes import a2a_routes
+from gateway.agent_cards import AgentCards
 from gateway.auth import ApiKeys
 from gateway.cors import origins, with_cors
 from gateway.dispatch import Dispatcher, FixedEndpoint
@@ -47,14 +49,16 @@ class Gateway:
 
     def __init__(self, settings: Settings, routes: list[Route] | None = None) -> None:
         self.settings = settings
-        self.routes = routes if routes is not None else load_routes()
+        api = routes if routes is not None else load_routes()
+        # A2A is described by its own spec and the agent cards, not by /openapi.json.
+        self.routes = [*api, *a2a_routes()]
         self.keys = ApiKeys.from_settings(settings.api_keys, settings.api_key_file)
         self.endpoint = RpcEndpoint(self.routes, _policy(settings))
         self.readiness = Readiness(settings.gateway_readyz_timeout)
-        self.document = _document(self.routes, self.keys.enabled)
-        self.dispatcher = Dispatcher(
-            Router(self.routes), self.endpoint, self._fixed(), {MCP_PATH: self._mcp_request}
-        )
+        self.document = _document(api, self.keys.enabled)
+        self.cards = AgentCards(self.keys.enabled)
+        mounts = {MCP_PATH: self._mcp_request, **self.cards.mounts()}
+        self.dispatcher = Dispatcher(Router(self.routes), self.endpoint, self._fixed(), mounts)
         guarded = GuardMiddleware(
             self.dispatcher,
             self.keys,
@@ -98,6 +102,7 @@ class Gateway:
         )
         upstreams = Upstreams(self._pool, {r.rpc.upstream for r in self.routes})
         self.endpoint.upstreams = upstreams
+        self.cards.upstreams = upstreams
         self.readiness.upstreams = upstreams
         logger.info("routing %d HTTP routes to %s", len(self.routes), ", ".join(upstreams.services))
         tools = tools_server(self._pool, settings)

@@ -51,12 +51,12 @@ class Dispatcher:
             await mounted(scope, receive, send)
         elif fixed is not None:
             if exchange.method not in FIXED_METHODS:
-                raise _not_allowed(exchange, list(FIXED_METHODS))
+                raise not_allowed(exchange, list(FIXED_METHODS))
             await fixed(send)
         elif exchange.match is not None:
             await self._endpoint(exchange, scope, receive, send)
         elif allowed := self._router.allowed_methods(exchange.raw_path):
-            raise _not_allowed(exchange, allowed)
+            raise not_allowed(exchange, allowed)
         else:
             raise gateway_error(
                 NotFound,
@@ -66,7 +66,7 @@ class Dispatcher:
             )
 
 
-def _not_allowed(exchange: Exchange, allowed: list[str]) -> Exception:
+def not_allowed(exchange: Exchange, allowed: list[str]) -> Exception:
     return gateway_error(
         Unimplemented,
         f"{exchange.method} is not allowed on {exchange.raw_path}; allowed: {', '.join(allowed)}",

@@ -46,9 +46,10 @@ class Exchange:
 
     @property
     def is_api(self) -> bool:
-        """Whether the path is under /v1 or another API path (keys and rate limits apply)."""
+        """Whether the request is for the API: /v1, a transcoded route (A2A) or /mcp; keys
+        and rate limits apply."""
         path = self.raw_path
-        return path.startswith("/v1/") or path == "/v1" or path in API_PATHS
+        return path.startswith("/v1/") or path == "/v1" or path in API_PATHS or bool(self.match)
 
 
 def exchange_of(scope: MutableMapping[str, Any]) -> Exchange:
