@@ -2,7 +2,7 @@
 /mcp (behind its API keys and Origin check) and over stdio from `tripmesh mcp`."""
 
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -10,11 +10,12 @@ import anyio
 import httpx
 import httpx2
 import mcp_types as types
-import pytest
 from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 
 from tests.integration.mesh_tools.conftest import (
+    API_KEY,
+    LISBON,
     SIX_TOOLS,
     ToolsMesh,
     all_provided,
@@ -22,26 +23,7 @@ from tests.integration.mesh_tools.conftest import (
 )
 from tests.support.processes import ROOT, ServiceProcess
 
-KEY = "mcp-test-key"
 SEVEN_TOOLS = sorted([*(name.removeprefix("tools/") for name in SIX_TOOLS), "plan_trip"])
-LISBON = {
-    "destination": "Lisbon",
-    "startDate": "2027-05-01",
-    "days": 2,
-    "travelers": 2,
-    "budget": {"currencyCode": "EUR", "units": "1500"},
-    "interests": ["food"],
-}
-
-
-@pytest.fixture(scope="module")
-def gateway(tools_mesh: ToolsMesh) -> Iterator[ServiceProcess]:
-    env = {**tools_mesh.env, "TRIPMESH_API_KEYS": KEY, "TRIPMESH_MCP_POLL_INTERVAL": "0.2"}
-    process = ServiceProcess("gateway", env).start(tools_mesh.log_dir)
-    try:
-        yield process.wait_serving()
-    finally:
-        process.stop()
 
 
 def mcp_url(gateway: ServiceProcess) -> str:
@@ -50,7 +32,7 @@ def mcp_url(gateway: ServiceProcess) -> str:
 
 @asynccontextmanager
 async def http_client(gateway: ServiceProcess, **options: Any) -> AsyncIterator[Client]:
-    headers = {"Authorization": f"Bearer {KEY}"}
+    headers = {"Authorization": f"Bearer {API_KEY}"}
     async with (
         httpx2.AsyncClient(headers=headers, timeout=60) as http,
         Client(streamable_http_client(mcp_url(gateway), http_client=http), **options) as client,
@@ -144,7 +126,7 @@ def test_api_key_and_origin_are_checked(gateway: ServiceProcess) -> None:
     foreign = httpx.post(
         mcp_url(gateway),
         json=ping,
-        headers={"Authorization": f"Bearer {KEY}", "Origin": "http://attacker.example"},
+        headers={"Authorization": f"Bearer {API_KEY}", "Origin": "http://attacker.example"},
     )
     assert no_key.status_code == 401
     assert foreign.status_code == 403
