@@ -46,14 +46,19 @@ def _bound(binding: http_pb2.HttpRule, rpc: RpcMethod) -> list[Route]:
     assert verb != "custom"
     path: str = getattr(binding, verb)
     if TENANT not in path:
-        return [route_of_rule(_only(binding), rpc)]
+        return [_a2a_route(_only(binding), rpc)]
     routes = []
     for agent in AGENTS:
         concrete = _only(binding)
         setattr(concrete, verb, path.replace(TENANT, agent))
         upstream = known_service(agent).discovery_name
-        routes.append(route_of_rule(concrete, dataclasses.replace(rpc, upstream=upstream)))
+        routes.append(_a2a_route(concrete, dataclasses.replace(rpc, upstream=upstream)))
     return routes
+
+
+def _a2a_route(binding: http_pb2.HttpRule, rpc: RpcMethod) -> Route:
+    """The route, answering errors as A2A's HTTP+JSON binding does (AIP-193)."""
+    return dataclasses.replace(route_of_rule(binding, rpc), error_envelope=True)
 
 
 def _only(binding: http_pb2.HttpRule) -> http_pb2.HttpRule:

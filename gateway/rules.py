@@ -73,6 +73,8 @@ class Route:
     body: str  # "" (no body), "*" (the whole request) or a top-level field name
     response_body: str  # "" (the whole response) or a top-level field name
     rpc: RpcMethod
+    # Errors as AIP-193 {"error": {...}} (A2A's HTTP+JSON binding), not a bare Status.
+    error_envelope: bool = False
 
     @property
     def label(self) -> str:

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from a2a.client import A2ACardResolver, Client, ClientConfig, ClientFactory
 from a2a.helpers.proto_helpers import new_data_part, new_text_part
-from a2a.types import a2a_pb2, a2a_pb2_grpc
+from a2a.types import TaskNotFoundError, a2a_pb2, a2a_pb2_grpc
 from google.protobuf import json_format
 
 from tests.integration.mesh_tools.conftest import API_KEY, LISBON, ToolsMesh, eventually
@@ -212,3 +212,11 @@ async def test_cancel_mid_plan_ends_the_task_cancelled_and_stops_the_planner(
     assert a2a_pb2.TaskState.Name(task.status.state) == "TASK_STATE_CANCELED"
     assert not task.artifacts
     eventually(lambda: cancelled_drafts(planner), timeout=DRAFT_DELAY_MS / 1000)
+
+
+@pytest.mark.parametrize("binding", ["HTTP+JSON", "GRPC"])
+async def test_an_unknown_task_is_task_not_found(gateway: ServiceProcess, binding: str) -> None:
+    card = await front_card(gateway)
+    async with a2a_client(card, binding) as client:
+        with pytest.raises(TaskNotFoundError):
+            await client.get_task(a2a_pb2.GetTaskRequest(id="no-such-task"))
