@@ -7,9 +7,9 @@ from tripmesh.v1 import tool_registry_service_pb2_grpc as registry_grpc
 from gateway.mcp.calls import ToolCalls
 from gateway.mcp.catalog import RegistryTools
 from gateway.mcp.server import ToolsServer
+from gateway.settings import Settings
 from services.runtime.channels import ChannelPool
 from services.runtime.server import package_version
-from services.runtime.settings import Settings
 
 REGISTRY_TIMEOUT = 5.0  # listing tools is quick; a client waits on it
 

@@ -10,11 +10,12 @@ from mcp.server.stdio import stdio_server
 
 from gateway.mcp.build import tools_server
 from gateway.mcp.server import watching
+from gateway.settings import Settings
 from registry.factory import create_discovery
+from services.runtime import tls
 from services.runtime.channels import ChannelPool
 from services.runtime.logs import configure_logging
 from services.runtime.server import discovery_options
-from services.runtime.settings import Settings
 
 SERVICE_NAME = "tripmesh-mcp"
 
@@ -28,6 +29,7 @@ async def serve_stdio(settings: Settings) -> None:
         discovery,
         default_deadline=settings.gateway_deadline,
         max_message_bytes=settings.max_message_bytes,
+        credentials=tls.client_credentials(settings.tls),
     )
     tools = tools_server(pool, settings)
     try:

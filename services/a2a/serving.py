@@ -4,6 +4,8 @@ Tasks live in this process (the SDK's in-memory store): GetTask and CancelTask m
 reach the instance that runs the task.
 """
 
+from typing import Any
+
 from a2a.server.request_handlers import DefaultRequestHandler, GrpcHandler
 from a2a.server.tasks import InMemoryTaskStore
 from a2a.types import a2a_pb2, a2a_pb2_grpc
@@ -17,7 +19,7 @@ A2A_SERVICE = a2a_pb2.DESCRIPTOR.services_by_name["A2AService"].full_name  # lf.
 
 
 def install_a2a(
-    server: aio.Server, context: ServiceContext, skill: TripSkill, description: str
+    server: aio.Server, context: ServiceContext[Any], skill: TripSkill, description: str
 ) -> a2a_pb2.AgentCard:
     """Adds A2AService for `skill`; the card's gRPC interface is filled in at start."""
     card = agent_card(context.service.name, description, [skill.card])

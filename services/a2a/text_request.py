@@ -15,7 +15,7 @@ from datetime import date
 from google.type import money_pb2
 from tripmesh.v1 import trip_pb2
 
-from services.travel.catalogue import GENERAL, canonical_interest
+from services.travel.activity_templates import GENERAL, canonical_interest
 
 REQUIRED = ("destination", "start_date", "days", "travelers", "budget")
 

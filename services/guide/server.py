@@ -7,18 +7,19 @@ from registry import known_service
 from services.a2a.serving import install_a2a
 from services.agents.routed import tool_client
 from services.agents.serving import install_model_chain, install_warm_up
+from services.agents.settings import AgentSettings
 from services.guide.advisor import Advisor
 from services.guide.servicer import GuideServiceServicer
 from services.guide.skill import DESCRIPTION, local_advice_skill
 from services.guide.tools import guide_tools
 from services.runtime.server import ServiceContext, ServiceServer, build_server
-from services.runtime.settings import Settings
 from services.tools.install import install_tools
 
 SERVICE = known_service("guide")
+Settings = AgentSettings
 
 
-async def install(server: grpc.aio.Server, context: ServiceContext) -> None:
+async def install(server: grpc.aio.Server, context: ServiceContext[Settings]) -> None:
     """Adds the servicers of the guide service."""
     install_warm_up(context)  # its tools resolve places typed by people
     servicer = GuideServiceServicer(Advisor(install_model_chain(context), tool_client(context)))
