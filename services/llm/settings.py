@@ -80,7 +80,11 @@ class LLMSettings(BaseSettings):
     openai_rate_limit: float = Field(
         default=0.0, ge=0, description="Requests per minute; 0: no limit."
     )
-    openai_response_format: Literal["json_object", "json_schema"] = "json_object"
+    openai_response_format: Literal["json_schema", "json_object"] = Field(
+        default="json_schema",
+        description="json_schema: structured outputs in strict mode; json_object: JSON mode "
+        "with the schema in the prompt, for OpenAI-compatible servers without json_schema.",
+    )
 
     gemini_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("GEMINI_API_KEY", "GOOGLE_API_KEY")

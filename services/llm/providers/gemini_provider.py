@@ -7,6 +7,7 @@ from typing import Any
 from google import genai
 from google.genai import errors, types
 
+from services.llm.answer_schema import GEMINI_JSON, constrained_schema
 from services.llm.errors import Failure, ProviderError, failure_of_status, retry_after_of
 from services.llm.providers.base import ModelRequest, RawAnswer
 from services.llm.settings import LLMSettings
@@ -24,7 +25,8 @@ _BLOCKING_FINISH = {
 
 
 class GeminiProvider:
-    """generateContent with a JSON answer; the SDK's own retries stay off."""
+    """generateContent constrained by the answer's JSON Schema (`responseJsonSchema`, which
+    needs the JSON MIME type); the SDK's own retries stay off."""
 
     kind = "gemini"
 
@@ -47,6 +49,7 @@ class GeminiProvider:
         config = types.GenerateContentConfig(
             system_instruction=request.system,
             response_mime_type="application/json",
+            response_json_schema=constrained_schema(request.json_schema, GEMINI_JSON),
             max_output_tokens=request.max_output_tokens,
         )
         contents = [

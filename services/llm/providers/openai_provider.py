@@ -6,6 +6,7 @@ from typing import Any
 import openai
 from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
 
+from services.llm.answer_schema import OPENAI_STRICT, constrained_schema
 from services.llm.errors import Failure, ProviderError, failure_of_status, retry_after_of
 from services.llm.providers.base import ModelRequest, RawAnswer
 from services.llm.settings import LLMSettings
@@ -14,7 +15,8 @@ logger = logging.getLogger(__name__)
 
 
 class OpenAIProvider:
-    """Chat completions in JSON mode; the SDK never retries (the chain does)."""
+    """Chat completions with a strict JSON Schema (structured outputs), or in JSON mode for
+    OpenAI-compatible servers without `json_schema`; the SDK never retries (the chain does)."""
 
     kind = "openai"
 
@@ -61,11 +63,13 @@ class OpenAIProvider:
         return params
 
     def _response_format(self, request: ModelRequest) -> dict[str, Any]:
-        if self._format == "json_schema":
-            # Not strict: pydantic's schemas do not meet strict mode's rules; we validate anyway.
-            schema = {"name": request.schema_name, "schema": request.json_schema, "strict": False}
-            return {"type": "json_schema", "json_schema": schema}
-        return {"type": "json_object"}
+        if self._format == "json_object":  # the schema travels in the prompt only
+            return {"type": "json_object"}
+        schema = constrained_schema(request.json_schema, OPENAI_STRICT)
+        return {
+            "type": "json_schema",
+            "json_schema": {"name": request.schema_name, "schema": schema, "strict": True},
+        }
 
 
 def _status_error(exc: openai.APIStatusError) -> ProviderError:

@@ -33,7 +33,9 @@ async def test_openai_answers(
     request = openai_fake.calls[0]
     assert request.headers["authorization"] == "Bearer test-openai-key"
     assert request.body["model"] == OPENAI
-    assert request.body["response_format"] == {"type": "json_object"}
+    response_format = request.body["response_format"]
+    assert response_format["type"] == "json_schema"
+    assert response_format["json_schema"]["strict"] is True
     system, user = request.body["messages"]
     assert system["role"] == "system"
     assert "planner agent" in system["content"]
@@ -42,16 +44,14 @@ async def test_openai_answers(
     assert calls.outcomes() == ["success"]
 
 
-async def test_openai_json_schema_format(
+async def test_openai_json_mode_for_servers_without_json_schema(
     make_chain: Callable[..., ModelChain], openai_fake: FakeOpenAI
 ) -> None:
     openai_fake.push(FakeOpenAI.answer(GOOD))
-    await make_chain(openai_response_format="json_schema").run(plan_task())
+    result = await make_chain(openai_response_format="json_object").run(plan_task())
 
-    response_format = openai_fake.calls[0].body["response_format"]
-    assert response_format["type"] == "json_schema"
-    assert response_format["json_schema"]["name"] == "Plan"
-    assert "stops" in response_format["json_schema"]["schema"]["properties"]
+    assert result.value.model_dump() == GOOD
+    assert openai_fake.calls[0].body["response_format"] == {"type": "json_object"}
 
 
 async def test_gemini_answers(
