@@ -14,7 +14,9 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     import os
 
     for name in list(os.environ):
-        if name.startswith(("TRIPMESH_", "CONSUL_", "OPENAI_", "GEMINI_", "GOOGLE_", "OTEL_")):
+        if name.startswith(
+            ("TRIPMESH_", "CONSUL_", "OPENAI_", "GEMINI_", "GOOGLE_", "ANTHROPIC_", "OTEL_")
+        ):
             monkeypatch.delenv(name)
     monkeypatch.setenv("TRIPMESH_DATA_DIR", str(tmp_path / "data"))
 

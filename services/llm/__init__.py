@@ -1,4 +1,4 @@
-"""The LLM provider chain shared by the agents: OpenAI, Gemini and the offline engine.
+"""The LLM provider chain shared by the agents: OpenAI, Gemini, Claude and the offline engine.
 
 Importing this package imports no provider SDK; `create_model_chain` imports only
 the SDKs of the providers that `TRIPMESH_MODELS` lists and that have a key.

@@ -15,7 +15,11 @@ from services.llm.specs import ProviderSpec, parse_models, with_fallback_model
 
 logger = logging.getLogger(__name__)
 
-_KEY_NAMES = {"openai": "OPENAI_API_KEY", "gemini": "GEMINI_API_KEY"}
+_KEY_NAMES = {
+    "openai": "OPENAI_API_KEY",
+    "gemini": "GEMINI_API_KEY",
+    "anthropic": "ANTHROPIC_API_KEY",
+}
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,11 @@ def build_lineup(settings: LLMSettings, hook: CallHook | None) -> Lineup:
 
 def _limiters(settings: LLMSettings) -> dict[str, TokenBucket]:
     """One bucket per API key: Gemini's limit covers its fallback model too."""
-    limits = {"openai": settings.openai_rate_limit, "gemini": settings.gemini_api_rate_limit}
+    limits = {
+        "openai": settings.openai_rate_limit,
+        "gemini": settings.gemini_api_rate_limit,
+        "anthropic": settings.anthropic_rate_limit,
+    }
     return {
         kind: TokenBucket(per_minute, settings.llm_rate_burst)
         for kind, per_minute in limits.items()

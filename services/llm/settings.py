@@ -102,6 +102,16 @@ class LLMSettings(BaseSettings):
         default=None, validation_alias=AliasChoices("GEMINI_FALLBACK_MODEL")
     )
 
+    anthropic_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("ANTHROPIC_API_KEY")
+    )
+    anthropic_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("ANTHROPIC_BASE_URL")
+    )
+    anthropic_rate_limit: float = Field(
+        default=0.0, ge=0, description="Requests per minute; 0: no limit."
+    )
+
     @field_validator("models")
     @classmethod
     def _valid_models(cls, value: str) -> str:
@@ -122,6 +132,8 @@ class LLMSettings(BaseSettings):
         "gemini_api_key",
         "gemini_base_url",
         "gemini_fallback_model",
+        "anthropic_api_key",
+        "anthropic_base_url",
         mode="before",
     )
     @classmethod

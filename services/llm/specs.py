@@ -2,8 +2,13 @@
 
 from dataclasses import dataclass
 
-KINDS = ("openai", "gemini", "offline")
-DEFAULT_MODELS = {"openai": "gpt-4.1-mini", "gemini": "gemini-2.5-flash", "offline": "offline"}
+KINDS = ("openai", "gemini", "anthropic", "offline")
+DEFAULT_MODELS = {
+    "openai": "gpt-4.1-mini",
+    "gemini": "gemini-2.5-flash",
+    "anthropic": "claude-haiku-4-5",
+    "offline": "offline",
+}
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,11 @@ class ScriptedServer:
         does not accept...), or None. Checked before any scripted reply is taken."""
         return None
 
+    def finish(self, call: Call, reply: Reply) -> Reply:
+        """The reply as sent: a fake may complete a scripted reply from the request (Claude's
+        tool name) or refuse to send one the real service could never give."""
+        return reply
+
     def respond(self, call: Call) -> Reply | None:
         """The reply when nothing is queued (None: `default`); `responder` answers by default,
         so a test can answer from the request itself."""
@@ -171,7 +176,7 @@ def _handler_for(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 return
             headers = {name.lower(): value for name, value in self.headers.items()}
             call = Call(self.command, self.path, headers, body, key)
-            reply = server._next_reply(call)
+            reply = server.finish(call, server._next_reply(call))
             if server._wait(reply):
                 self._send(reply)
             else:

@@ -13,6 +13,8 @@ def has_key(spec: ProviderSpec, settings: LLMSettings) -> bool:
         return settings.openai_api_key is not None
     if spec.kind == "gemini":
         return settings.gemini_api_key is not None
+    if spec.kind == "anthropic":
+        return settings.anthropic_api_key is not None
     return True
 
 
@@ -26,4 +28,8 @@ def build_provider(spec: ProviderSpec, settings: LLMSettings) -> Provider:
         from services.llm.providers.gemini_provider import GeminiProvider
 
         return GeminiProvider(spec.model, settings)
+    if spec.kind == "anthropic":
+        from services.llm.providers.anthropic_provider import AnthropicProvider
+
+        return AnthropicProvider(spec.model, settings)
     raise ValueError(f"{spec.name} is not a remote provider")

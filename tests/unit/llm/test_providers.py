@@ -119,7 +119,7 @@ def test_offline_chain_imports_no_sdk() -> None:
         "import sys\n"
         "from services.llm import LLMSettings, create_model_chain\n"
         "create_model_chain(LLMSettings(models='offline,openai'))\n"
-        "print(sorted(m for m in ('openai', 'google.genai') if m in sys.modules))\n"
+        "print(sorted(m for m in ('openai', 'google.genai', 'anthropic') if m in sys.modules))\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
     env["PYTHONPATH"] = f"{ROOT / 'protos'}{os.pathsep}{ROOT}"
