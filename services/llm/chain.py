@@ -86,7 +86,6 @@ class ModelChain:
         hook: CallHook | None,
     ) -> None:
         self._slots = lineup.slots
-        self._skipped = lineup.skipped
         self._cache = cache
         self._reasks = reasks
         self._margin = deadline_margin
@@ -113,12 +112,11 @@ class ModelChain:
             self._update_gauges()
 
     def status(self) -> dict[str, str]:
-        """provider -> "closed" / "open" / "half_open" / "skipped (no key)"."""
+        """provider -> "closed" / "open" / "half_open"."""
         states = {
             slot.spec.name: slot.guard.breaker.state.value if slot.guard else "closed"
             for slot in self._slots
         }
-        states.update({name: "skipped (no key)" for name in self._skipped})
         self._update_gauges()
         return states
 
@@ -275,7 +273,8 @@ def create_model_chain(
     on_call: CallHook | None = None,
     cache: ResponseCache | None = None,
 ) -> ModelChain:
-    """The chain `TRIPMESH_MODELS` describes; SDKs are imported only for listed providers.
+    """The chain `TRIPMESH_MODELS` describes (or the keys, when it is unset); SDKs are
+    imported only for the providers in it.
 
     A `cache` passed in stays the caller's to close; one built from settings is the chain's.
     """

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.llm.specs import parse_models
+from services.llm.specs import KEY_VARIABLES, ProviderSpec, parse_models, specs_for_keys
 
 
 class ModelPrice(BaseModel):
@@ -21,9 +21,10 @@ class LLMSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="TRIPMESH_", extra="ignore")
 
-    models: str = Field(
-        default="offline",
-        description="Provider order, e.g. 'openai:gpt-4.1-mini,gemini:gemini-2.5-flash,offline'.",
+    models: str | None = Field(
+        default=None,
+        description="Provider order, e.g. 'openai:gpt-4.1-mini,gemini:gemini-2.5-flash,offline'; "
+        "unset: every provider whose key is set (OpenAI, Gemini, Anthropic), then offline.",
     )
 
     # One retry layer: attempts per provider (the first call included), full-jitter backoff.
@@ -114,9 +115,32 @@ class LLMSettings(BaseSettings):
 
     @field_validator("models")
     @classmethod
-    def _valid_models(cls, value: str) -> str:
-        parse_models(value)  # raises ValueError naming the bad entry
+    def _valid_models(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_models(value)  # raises ValueError naming the bad entry
         return value
+
+    def missing_key(self) -> str | None:
+        """Why the chain cannot be built: a provider named in TRIPMESH_MODELS without its key.
+
+        Checked by the services that build a chain (the agents), not here: the gateway and
+        the others read the same variables but are given no model keys.
+        """
+        for spec in self.provider_specs():
+            variable = KEY_VARIABLES.get(spec.kind)
+            if variable and not self.has_key(spec.kind):
+                return f"TRIPMESH_MODELS names {spec.name} but {variable} is not set"
+        return None
+
+    def has_key(self, kind: str) -> bool:
+        key: SecretStr | None = getattr(self, f"{kind}_api_key", None)
+        return key is not None
+
+    def provider_specs(self) -> list[ProviderSpec]:
+        """The chain's order: TRIPMESH_MODELS, or the providers whose keys are set."""
+        if self.models is not None:
+            return parse_models(self.models)
+        return specs_for_keys({kind for kind in KEY_VARIABLES if self.has_key(kind)})
 
     @field_validator("cache_url")
     @classmethod
@@ -126,6 +150,7 @@ class LLMSettings(BaseSettings):
         return value
 
     @field_validator(
+        "models",
         "cache_url",
         "openai_api_key",
         "openai_base_url",

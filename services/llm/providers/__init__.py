@@ -4,18 +4,7 @@ from services.llm.providers.base import Message, ModelRequest, Provider, RawAnsw
 from services.llm.settings import LLMSettings
 from services.llm.specs import ProviderSpec
 
-__all__ = ["Message", "ModelRequest", "Provider", "RawAnswer", "build_provider", "has_key"]
-
-
-def has_key(spec: ProviderSpec, settings: LLMSettings) -> bool:
-    """Whether the provider can be called at all; the offline engine needs no key."""
-    if spec.kind == "openai":
-        return settings.openai_api_key is not None
-    if spec.kind == "gemini":
-        return settings.gemini_api_key is not None
-    if spec.kind == "anthropic":
-        return settings.anthropic_api_key is not None
-    return True
+__all__ = ["Message", "ModelRequest", "Provider", "RawAnswer", "build_provider"]
 
 
 def build_provider(spec: ProviderSpec, settings: LLMSettings) -> Provider:

@@ -1,0 +1,44 @@
+"""Keys that just work, in real processes: a key alone chooses its provider, and a provider
+named in TRIPMESH_MODELS without its key stops the service at start, in one line."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.fakes import FakeGemini
+from tests.support.processes import ROOT, ServiceProcess, base_env
+
+
+def test_a_key_alone_selects_its_provider(tmp_path: Path) -> None:
+    with FakeGemini() as fake:
+        env = base_env(
+            tmp_path,
+            GEMINI_API_KEY="test-key",
+            GEMINI_BASE_URL=fake.base_url,
+            ENABLE_PERFORMANCE_MONITORING="false",
+        )
+        guide = ServiceProcess("guide", env).start(tmp_path).wait_serving()
+        try:
+            log = guide.log()
+        finally:
+            guide.stop()
+    assert (
+        "model provider chain: gemini:gemini-2.5-flash -> offline, following the keys set "
+        "(GEMINI_API_KEY; TRIPMESH_MODELS unset)"
+    ) in log
+
+
+def test_a_provider_named_without_its_key_refuses_to_start(tmp_path: Path) -> None:
+    env = base_env(tmp_path, TRIPMESH_MODELS="openai,offline", TRIPMESH_PORT="0")
+    done = subprocess.run(
+        [sys.executable, "-m", "services.cli", "serve", "planner"],
+        env={**env, "TRIPMESH_METRICS_PORT": "0"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        "tripmesh: planner: TRIPMESH_MODELS names openai:gpt-4.1-mini but OPENAI_API_KEY is not set"
+    )
