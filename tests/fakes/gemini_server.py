@@ -99,6 +99,15 @@ class FakeGemini(ScriptedServer):
         return Reply(200, {"candidates": [candidate], "usageMetadata": {"promptTokenCount": 20}})
 
     @staticmethod
+    def too_long(tokens: int = 1_200_000, maximum: int = 1_048_576) -> Reply:
+        """The 400 of a prompt longer than the model's context window."""
+        return FakeGemini.error(
+            400,
+            f"The input token count ({tokens}) exceeds the maximum number of tokens allowed "
+            f"({maximum}).",
+        )
+
+    @staticmethod
     def error(
         status: int,
         message: str = "fake error",

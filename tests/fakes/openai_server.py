@@ -90,6 +90,18 @@ class FakeOpenAI(ScriptedServer):
         return FakeOpenAI.answer(None, finish_reason="content_filter", completion_tokens=0)
 
     @staticmethod
+    def too_long(tokens: int = 130_000, maximum: int = 128_000) -> Reply:
+        """The 400 of messages longer than the model's context window."""
+        return FakeOpenAI.error(
+            400,
+            f"This model's maximum context length is {maximum} tokens. However, your messages "
+            f"resulted in {tokens} tokens. Please reduce the length of the messages.",
+            code="context_length_exceeded",
+            param="messages",
+            kind="invalid_request_error",
+        )
+
+    @staticmethod
     def error(
         status: int,
         message: str = "fake error",

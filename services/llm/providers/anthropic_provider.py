@@ -7,6 +7,7 @@ and matches the schema. A re-ask answers that tool call with an error `tool_resu
 
 import json
 import logging
+import re
 from typing import Any, cast
 
 import anthropic
@@ -23,6 +24,9 @@ logger = logging.getLogger(__name__)
 # Messages require max_tokens; this is the answer's room when TRIPMESH_LLM_MAX_OUTPUT_TOKENS
 # sets none (every current Claude model allows at least this much output).
 DEFAULT_MAX_TOKENS = 8192
+# The Messages API's 400 for a prompt over the context window:
+# "prompt is too long: 208310 tokens > 200000 maximum".
+_TOO_LONG = re.compile(r"prompt is too long", re.IGNORECASE)
 
 
 class AnthropicProvider:
@@ -102,6 +106,8 @@ def _previous_answer(text: str, tool: str, call_id: str) -> tuple[dict[str, Any]
 
 
 def _status_error(exc: anthropic.APIStatusError) -> ProviderError:
+    if exc.status_code == 413 or (exc.status_code == 400 and _TOO_LONG.search(exc.message)):
+        return ProviderError(Failure.CONTEXT_WINDOW, "the input exceeds the context window")
     failure = failure_of_status(exc.status_code)  # 529 "overloaded" is a 5xx: unavailable
     retry_after = retry_after_of(exc.response.headers)
     return ProviderError(failure, f"HTTP {exc.status_code}", retry_after=retry_after)
@@ -112,6 +118,8 @@ def _answer(message: ClaudeMessage, tool: str) -> RawAnswer:
     tokens = {"input_tokens": usage.input_tokens, "output_tokens": usage.output_tokens}
     if message.stop_reason == "refusal":
         raise ProviderError(Failure.BLOCKED, "the model declined to answer (refusal)")
+    if message.stop_reason == "model_context_window_exceeded":
+        raise ProviderError(Failure.CONTEXT_WINDOW, "the answer ran out of context window")
     for block in message.content:
         if block.type == "tool_use" and block.name == tool:
             cut = message.stop_reason == "max_tokens"

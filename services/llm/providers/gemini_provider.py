@@ -1,6 +1,7 @@
 """Gemini through the google-genai SDK's async client; base URL configurable for tests."""
 
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,6 +23,11 @@ _BLOCKING_FINISH = {
     types.FinishReason.SPII,
     types.FinishReason.IMAGE_SAFETY,
 }
+
+
+# Gemini's 400 for a prompt over the context window: "The input token count (1200000)
+# exceeds the maximum number of tokens allowed (1048576)."
+_TOO_LONG = re.compile(r"input token count.*exceeds the maximum", re.IGNORECASE)
 
 
 class GeminiProvider:
@@ -73,6 +79,8 @@ class GeminiProvider:
 
 
 def _api_error(exc: errors.APIError) -> ProviderError:
+    if exc.code == 400 and _TOO_LONG.search(str(exc.message or "")):
+        return ProviderError(Failure.CONTEXT_WINDOW, "the input exceeds the context window")
     headers = getattr(exc.response, "headers", None)
     retry_after = retry_after_of(headers) if headers is not None else None
     if retry_after is None:

@@ -76,6 +76,8 @@ def _status_error(exc: openai.APIStatusError) -> ProviderError:
     body = exc.body if isinstance(exc.body, dict) else {}
     if body.get("code") == "content_filter":  # Azure OpenAI refuses the prompt this way
         return ProviderError(Failure.BLOCKED, "the provider's content filter refused the request")
+    if body.get("code") == "context_length_exceeded":
+        return ProviderError(Failure.CONTEXT_WINDOW, "the input exceeds the context window")
     failure = failure_of_status(exc.status_code)
     retry_after = retry_after_of(exc.response.headers)
     return ProviderError(failure, f"HTTP {exc.status_code}", retry_after=retry_after)
