@@ -33,6 +33,7 @@ from services.runtime.errors import DeadlineExceeded, Internal, InvalidArgument,
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T", bound=pydantic.BaseModel)
+CACHE = "cache"  # the provider name of an answer from the response cache
 
 __all__ = [
     "ModelCallRecord",
@@ -56,7 +57,7 @@ class ModelTask(Generic[T]):
 @dataclass(frozen=True)
 class ModelResult(Generic[T]):
     value: T
-    provider: str  # "offline" or "openai:gpt-4.1-mini" ...
+    provider: str  # "offline", "openai:gpt-4.1-mini", "cache:openai:gpt-4.1-mini" ...
     usage: Usage
     warnings: list[str] = field(default_factory=list)
 
@@ -196,7 +197,10 @@ class ModelChain:
             raise Internal(str(exc), reason="LLM_PROMPT_MISSING") from None
 
     async def _cached(self, run: _Run[T], key: str, slot: Slot) -> ModelResult[T] | None:
+        """A stored answer, reported as the cache's ("cache:openai:gpt-4.1-mini"): no call,
+        no cost, and the name of the provider that once gave it."""
         run.cache_result = run.cache_result or "miss"
+        start, began = time.time(), time.monotonic()
         text = await self._cache.get(key)  # a backend that is down answers None
         if text is None:
             return None
@@ -205,7 +209,11 @@ class ModelChain:
         except pydantic.ValidationError:
             return None  # stored by an older schema; ask again
         run.cache_result = "hit"
-        return ModelResult(value, slot.spec.name, run.spend.usage, run.warnings)
+        record = ModelCallRecord(
+            run.task.name, CACHE, slot.spec.name, start, time.monotonic() - began, "success"
+        )
+        record_call(record, self._hook)
+        return ModelResult(value, f"{CACHE}:{slot.spec.name}", run.spend.usage, run.warnings)
 
     async def _store(self, key: str, value: pydantic.BaseModel) -> None:
         await self._cache.set(key, value.model_dump_json())

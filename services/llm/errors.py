@@ -38,12 +38,23 @@ class Failure(StrEnum):
 
 
 class ProviderError(Exception):
-    """A failed provider call. `retry_after` is the provider's own hint, in seconds."""
+    """A failed provider call. `retry_after` is the provider's own hint, in seconds; the
+    tokens are those the provider bills for it all the same (a blocked or refused answer)."""
 
-    def __init__(self, failure: Failure, message: str, *, retry_after: float | None = None):
+    def __init__(
+        self,
+        failure: Failure,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        input_tokens: int = 0,
+        output_tokens: int = 0,
+    ):
         super().__init__(message)
         self.failure = failure
         self.retry_after = retry_after
+        self.input_tokens = input_tokens
+        self.output_tokens = output_tokens
 
 
 def failure_of_status(status: int) -> Failure:

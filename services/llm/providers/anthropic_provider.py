@@ -116,10 +116,11 @@ def _status_error(exc: anthropic.APIStatusError) -> ProviderError:
 def _answer(message: ClaudeMessage, tool: str) -> RawAnswer:
     usage = message.usage
     tokens = {"input_tokens": usage.input_tokens, "output_tokens": usage.output_tokens}
-    if message.stop_reason == "refusal":
-        raise ProviderError(Failure.BLOCKED, "the model declined to answer (refusal)")
+    if message.stop_reason == "refusal":  # billed all the same
+        raise ProviderError(Failure.BLOCKED, "the model declined to answer (refusal)", **tokens)
     if message.stop_reason == "model_context_window_exceeded":
-        raise ProviderError(Failure.CONTEXT_WINDOW, "the answer ran out of context window")
+        message_text = "the answer ran out of context window"
+        raise ProviderError(Failure.CONTEXT_WINDOW, message_text, **tokens)
     for block in message.content:
         if block.type == "tool_use" and block.name == tool:
             cut = message.stop_reason == "max_tokens"

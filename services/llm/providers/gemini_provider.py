@@ -102,18 +102,20 @@ def _retry_delay(details: Any) -> float | None:
 
 
 def _answer(response: types.GenerateContentResponse) -> RawAnswer:
-    feedback = response.prompt_feedback
-    if feedback is not None and feedback.block_reason is not None:
-        raise ProviderError(Failure.BLOCKED, f"prompt blocked ({feedback.block_reason})")
     usage = response.usage_metadata
     input_tokens = (usage.prompt_token_count or 0) if usage else 0
     # Thinking tokens are billed as output.
     output_tokens = (
         (usage.candidates_token_count or 0) + (usage.thoughts_token_count or 0) if usage else 0
     )
+    billed = {"input_tokens": input_tokens, "output_tokens": output_tokens}
+    feedback = response.prompt_feedback
+    if feedback is not None and feedback.block_reason is not None:
+        raise ProviderError(Failure.BLOCKED, f"prompt blocked ({feedback.block_reason})", **billed)
     candidate = response.candidates[0] if response.candidates else None
     if candidate is not None and candidate.finish_reason in _BLOCKING_FINISH:
-        raise ProviderError(Failure.BLOCKED, f"answer blocked ({candidate.finish_reason})")
+        message = f"answer blocked ({candidate.finish_reason})"
+        raise ProviderError(Failure.BLOCKED, message, **billed)
     parts = candidate.content.parts if candidate and candidate.content else None
     text = "".join(p.text for p in parts or [] if p.text and not p.thought)
     return RawAnswer(

@@ -85,14 +85,15 @@ def _status_error(exc: openai.APIStatusError) -> ProviderError:
 
 def _answer(completion: ChatCompletion) -> RawAnswer:
     usage = completion.usage
+    input_tokens = usage.prompt_tokens if usage else 0
+    output_tokens = usage.completion_tokens if usage else 0
     if not completion.choices:  # an empty answer: parsed as malformed, so re-asked
-        return RawAnswer(text="", input_tokens=usage.prompt_tokens if usage else 0)
+        return RawAnswer("", input_tokens, output_tokens)
     choice = completion.choices[0]
     if choice.finish_reason == "content_filter" or choice.message.refusal:
-        raise ProviderError(Failure.BLOCKED, "the provider's content filter refused the answer")
-    return RawAnswer(
-        text=choice.message.content or "",
-        input_tokens=usage.prompt_tokens if usage else 0,
-        output_tokens=usage.completion_tokens if usage else 0,
-        truncated=choice.finish_reason == "length",
-    )
+        message = "the provider's content filter refused the answer"  # billed all the same
+        raise ProviderError(
+            Failure.BLOCKED, message, input_tokens=input_tokens, output_tokens=output_tokens
+        )
+    cut = choice.finish_reason == "length"
+    return RawAnswer(choice.message.content or "", input_tokens, output_tokens, truncated=cut)
