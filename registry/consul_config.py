@@ -4,7 +4,7 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from services.runtime import errors
+from registry.errors import DiscoveryConfigError
 
 DEFAULT_PORTS = {"http": 8500, "https": 8501}
 WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::", "[::]"})
@@ -19,6 +19,9 @@ class ConsulConfig:
     ca_file: str = ""  # CONSUL_CACERT
     check_interval: float = 2.0
     check_timeout: float = 1.0
+    # The instances serve mTLS: gRPC checks with GRPCUseTLS, the gateway's over https. The
+    # agent presents its own certificate (enable_agent_tls_for_checks), signed by the mesh's CA.
+    tls_checks: bool = False
     deregister_after: float = 60.0  # DeregisterCriticalServiceAfter: backstop for lost instances
     wait: float = 5.0  # blocking-query wait; changes return at once, so this only bounds idling
     request_timeout: float = 3.0  # every non-blocking call, and the slack on top of `wait`
@@ -53,7 +56,7 @@ def parse_address(address: str) -> ConsulAddress:
     except ValueError:
         port = -1
     if scheme not in DEFAULT_PORTS or not parts.hostname or port == -1 or parts.path.strip("/"):
-        raise errors.InvalidArgument(
+        raise DiscoveryConfigError(
             f"CONSUL_HTTP_ADDR={address!r} is not host:port or http(s)://host:port",
             reason="BAD_CONSUL_HTTP_ADDR",
             field="CONSUL_HTTP_ADDR",

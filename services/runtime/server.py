@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
+from typing import Generic, TypeVar
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -16,7 +17,10 @@ from grpc_reflection.v1alpha import reflection
 
 from registry import Discovery, KnownService, Registration
 from registry.factory import DiscoveryOptions, create_discovery
+from services.runtime import tls
+from services.runtime.authorization import AuthorizationInterceptor
 from services.runtime.channels import ChannelPool
+from services.runtime.door import DoorInterceptor
 from services.runtime.interceptors import (
     ErrorInterceptor,
     FaultDelayInterceptor,
@@ -26,16 +30,20 @@ from services.runtime.interceptors import (
 from services.runtime.metrics import serve_metrics
 from services.runtime.otel_metrics import configure_otel_metrics
 from services.runtime.reporting import ExecutionReporter, ReportingInterceptor
-from services.runtime.settings import Settings
+from services.runtime.settings import RuntimeSettings, ServerSettings
 from services.runtime.tracing import configure_tracing, server_interceptor
 
 logger = logging.getLogger(__name__)
 
 Hook = Callable[[], Awaitable[None]]
+# Covariant: a helper that needs only the LLM settings takes ServiceContext[LLMServerSettings]
+# and accepts the context of any service whose settings include them.
+SettingsT = TypeVar("SettingsT", bound=ServerSettings, covariant=True)
+S = TypeVar("S", bound=ServerSettings)
 
 
 @dataclass
-class ServiceContext:
+class ServiceContext(Generic[SettingsT]):
     """What a service's `install` gets: its settings and the shared clients.
 
     Services add their servicers to the server and may add start and stop hooks
@@ -43,7 +51,7 @@ class ServiceContext:
     """
 
     service: KnownService
-    settings: Settings
+    settings: SettingsT  # type: ignore[misc]  # read-only by convention; see SettingsT
     instance_id: str
     discovery: Discovery
     channels: ChannelPool
@@ -57,7 +65,7 @@ class ServiceContext:
     reporter: ExecutionReporter = field(default_factory=ExecutionReporter.disabled)
 
 
-Install = Callable[[grpc.aio.Server, ServiceContext], Awaitable[None]]
+Install = Callable[[grpc.aio.Server, ServiceContext[S]], Awaitable[None]]
 
 
 def package_version() -> str:
@@ -70,10 +78,11 @@ def package_version() -> str:
 class ServiceServer:
     """A running service: start, serve, drain."""
 
-    def __init__(self, server: grpc.aio.Server, context: ServiceContext) -> None:
+    def __init__(self, server: grpc.aio.Server, context: ServiceContext[ServerSettings]) -> None:
         self.server = server
         self.context = context
         self._registration: Registration | None = None
+        self.serving = False  # the overall health, for the plain-HTTP /readyz of the metrics port
 
     @property
     def health_names(self) -> list[str]:
@@ -101,6 +110,7 @@ class ServiceServer:
             await hook()
         for name in self.health_names:
             await ctx.health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        self.serving = True
         self._registration = Registration(
             name=ctx.service.discovery_name,
             instance_id=ctx.instance_id,
@@ -123,6 +133,7 @@ class ServiceServer:
         """NOT_SERVING, deregister, let in-flight calls finish within the grace period, stop."""
         ctx = self.context
         logger.info("draining %s", ctx.service.discovery_name)
+        self.serving = False
         await ctx.health.enter_graceful_shutdown()
         if self._registration is not None:
             try:
@@ -158,7 +169,7 @@ def announced_host(host: str) -> str:
         return "127.0.0.1"
 
 
-def discovery_options(settings: Settings) -> DiscoveryOptions:
+def discovery_options(settings: RuntimeSettings) -> DiscoveryOptions:
     return DiscoveryOptions(
         kind=settings.discovery_kind,
         endpoints=settings.endpoints,
@@ -167,11 +178,12 @@ def discovery_options(settings: Settings) -> DiscoveryOptions:
         consul_ca_file=settings.consul_cacert,
         check_interval=settings.consul_check_interval,
         check_timeout=settings.consul_check_timeout,
+        tls_checks=settings.tls is not None,
     )
 
 
 def _interceptors(
-    service: KnownService, settings: Settings, reporter: ExecutionReporter
+    service: KnownService, settings: ServerSettings, reporter: ExecutionReporter
 ) -> list[grpc.aio.ServerInterceptor]:
     interceptors: list[grpc.aio.ServerInterceptor] = [
         server_interceptor(),
@@ -184,11 +196,14 @@ def _interceptors(
         prefixes = tuple(p.strip() for p in settings.fault_delay_methods.split(",") if p.strip())
         interceptors.append(FaultDelayInterceptor(settings.fault_delay_ms, prefixes))
     interceptors.append(ErrorInterceptor(service.discovery_name))
+    if settings.tls is not None:  # inside errors: refused calls still count in metrics and reports
+        interceptors.append(AuthorizationInterceptor(service.discovery_name))
+    interceptors.append(DoorInterceptor())  # innermost, after the caller is known: bounds
     return interceptors
 
 
 async def build_server(
-    service: KnownService, settings: Settings, install: Install
+    service: KnownService, settings: S, install: Install[S]
 ) -> tuple[ServiceServer, int]:
     """Builds a service's server, bound but not started; returns it and its port.
 
@@ -200,6 +215,7 @@ async def build_server(
         default_deadline=settings.default_deadline,
         margin=settings.deadline_margin,
         max_message_bytes=settings.max_message_bytes,
+        credentials=tls.client_credentials(settings.tls),
     )
     reporter = ExecutionReporter.from_settings(service.discovery_name, settings)
     server = grpc.aio.server(
@@ -232,7 +248,7 @@ async def build_server(
     )
     port = settings.port if settings.port is not None else service.port
     try:
-        bound = server.add_insecure_port(_bind_address(settings.host, port))
+        bound = _add_port(server, _bind_address(settings.host, port), settings.tls)
     except RuntimeError:  # grpc's way of saying the address is taken or invalid
         bound = 0
     if bound == 0:
@@ -241,11 +257,18 @@ async def build_server(
     return ServiceServer(server, context), bound
 
 
+def _add_port(server: grpc.aio.Server, address: str, files: tls.TlsFiles | None) -> int:
+    """Binds `address`: mTLS only when TLS is configured (no plaintext port beside it)."""
+    if files is None:
+        return server.add_insecure_port(address)
+    return server.add_secure_port(address, tls.server_credentials(files))
+
+
 def _bind_address(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-async def serve(service: KnownService, settings: Settings, install: Install) -> int:
+async def serve(service: KnownService, settings: S, install: Install[S]) -> int:
     """Runs a service until SIGTERM or SIGINT, then drains it; returns the exit code."""
     configure_tracing(
         service.discovery_name, settings.tracing, settings.otel_exporter_otlp_endpoint
@@ -257,7 +280,7 @@ async def serve(service: KnownService, settings: Settings, install: Install) -> 
     metrics_port = (
         settings.metrics_port if settings.metrics_port is not None else service.metrics_port
     )
-    serve_metrics(settings.host, metrics_port)
+    serve_metrics(settings.host, metrics_port, ready=lambda: server.serving)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -3,6 +3,7 @@ named in TRIPMESH_MODELS without its key stops the service at start, in one line
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from tests.fakes import FakeGemini
@@ -17,15 +18,28 @@ def test_a_key_alone_selects_its_provider(tmp_path: Path) -> None:
             GEMINI_BASE_URL=fake.base_url,
             ENABLE_PERFORMANCE_MONITORING="false",
         )
-        guide = ServiceProcess("guide", env).start(tmp_path).wait_serving()
+        guide = ServiceProcess("guide", env).start(tmp_path)
         try:
-            log = guide.log()
+            line = _wait_for_line(guide, "model provider chain")
         finally:
             guide.stop()
     assert (
         "model provider chain: gemini:gemini-2.5-flash -> offline, following the keys set "
         "(GEMINI_API_KEY; TRIPMESH_MODELS unset)"
-    ) in log
+    ) in line
+
+
+def _wait_for_line(process: ServiceProcess, text: str, timeout: float = 90.0) -> str:
+    """The first log line holding `text`, logged as the chain is built, before SERVING."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [line for line in process.log().splitlines() if text in line]
+        if found:
+            return found[0]
+        assert process.process is not None
+        assert process.process.poll() is None, process.log()
+        time.sleep(0.1)
+    raise AssertionError(f"no {text!r} in the log after {timeout} s: {process.log()}")
 
 
 def test_a_provider_named_without_its_key_refuses_to_start(tmp_path: Path) -> None:

@@ -43,7 +43,7 @@ from registry import known_service
 from services.orchestrator.server import create_server
 from services.runtime.errors import TripmeshError
 from services.runtime.server import ServiceContext, ServiceServer, build_server
-from services.runtime.settings import load_settings
+from tests.support.settings import load_settings
 
 Context = grpc.aio.ServicerContext[Any, Any]
 
@@ -56,14 +56,19 @@ class Behaviour:
     error: TripmeshError | None = None
     calls: list[Any] = field(default_factory=list)
     cancelled: asyncio.Event = field(default_factory=asyncio.Event)
+    spans: list[tuple[float, float]] = field(default_factory=list)  # (start, end), loop time
 
     async def act(self, request: Any) -> None:
         self.calls.append(request)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
         try:
             await asyncio.sleep(self.delay)
         except asyncio.CancelledError:
             self.cancelled.set()
             raise
+        finally:
+            self.spans.append((started, loop.time()))
         if self.error is not None:
             raise self.error
 

@@ -12,8 +12,8 @@ from tripmesh.v1 import tool_service_pb2, tool_service_pb2_grpc
 from registry import KnownService
 from services.runtime import deadlines, errors
 from services.runtime.server import ServiceContext, ServiceServer, build_server
-from services.runtime.settings import Settings
 from tests.support.inprocess import channel_to, running_server
+from tests.support.settings import Settings
 
 PROBE = KnownService("probe", "tripmesh-probe", 0, 0, "tripmesh.v1.ToolService")
 
@@ -92,7 +92,7 @@ async def test_bare_exception_is_internal_not_unknown_and_leaks_nothing() -> Non
     assert "secret" not in (caught.value.details() or "")
     [info] = error_infos(caught.value)
     assert info.reason == "INTERNAL"
-    assert info.metadata["request_id"]
+    assert info.metadata["correlation_id"]
 
 
 async def test_deadline_of_the_first_caller_is_visible_reduced_in_the_second_hop() -> None:
