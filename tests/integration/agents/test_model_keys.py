@@ -56,3 +56,21 @@ def test_a_provider_named_without_its_key_refuses_to_start(tmp_path: Path) -> No
     assert done.stderr.strip() == (
         "tripmesh: planner: TRIPMESH_MODELS names openai:gpt-4.1-mini but OPENAI_API_KEY is not set"
     )
+
+
+def test_tripmesh_up_names_the_missing_key_and_starts_nothing(tmp_path: Path) -> None:
+    env = base_env(tmp_path, TRIPMESH_MODELS="anthropic:claude-sonnet-4-5")
+    done = subprocess.run(
+        [sys.executable, "-m", "services.cli", "up", "--port-offset", "6000"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "tripmesh: TRIPMESH_MODELS names anthropic:claude-sonnet-4-5 "
+        "but ANTHROPIC_API_KEY is not set"
+    )
+    assert not (tmp_path / "logs").exists()  # no service was started
