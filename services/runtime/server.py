@@ -28,6 +28,7 @@ from services.runtime.interceptors import (
     RequestContextInterceptor,
 )
 from services.runtime.metrics import serve_metrics
+from services.runtime.otel_metrics import configure_otel_metrics
 from services.runtime.reporting import ExecutionReporter, ReportingInterceptor
 from services.runtime.settings import RuntimeSettings, ServerSettings
 from services.runtime.state.connection import SharedState
@@ -283,6 +284,9 @@ def _bind_address(host: str, port: int) -> str:
 async def serve(service: KnownService, settings: S, install: Install[S]) -> int:
     """Runs a service until SIGTERM or SIGINT, then drains it; returns the exit code."""
     configure_tracing(
+        service.discovery_name, settings.tracing, settings.otel_exporter_otlp_endpoint
+    )
+    configure_otel_metrics(
         service.discovery_name, settings.tracing, settings.otel_exporter_otlp_endpoint
     )
     server, _port = await build_server(service, settings, install)
