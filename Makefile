@@ -8,7 +8,7 @@ PROTO_FILES := $(wildcard protos/tripmesh/v1/*.proto)
 PROTOC := $(BIN)/python -m grpc_tools.protoc -Iprotos -Ithird_party \
 	--plugin=protoc-gen-mypy_grpc=$(BIN)/protoc-gen-mypy_grpc
 
-.PHONY: venv run test pytest check lint protos protos-check buf-breaking consul bench k8s clean
+.PHONY: venv run test pytest check lint protos protos-check buf-breaking consul chromium bench k8s clean
 
 ## venv: the virtual environment with tripmesh and its tools (pinned by constraints.txt)
 $(STAMP): pyproject.toml constraints.txt
@@ -25,6 +25,7 @@ run: venv
 ## test: what CI runs: the checks, then the whole suite (with a real Consul when it can be had)
 test: venv
 	-@$(MAKE) --no-print-directory consul
+	-@$(MAKE) --no-print-directory chromium
 	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory pytest
 
@@ -64,6 +65,10 @@ protos-check: venv
 ## consul: Debian bullseye's consul 1.8.7 into .cache/consul (private apt state)
 consul:
 	bash tests/support/consul/fetch.sh
+
+## chromium: Debian's chromium and chromium-driver for the browser tests (apt-get, as root)
+chromium:
+	bash tests/support/browser/install.sh
 
 ## bench: figures for the gateway, the critical path and memory (prints, asserts nothing)
 bench: venv

@@ -22,6 +22,7 @@ from gateway.guard import GuardMiddleware
 from gateway.health import Readiness, healthz
 from gateway.observe import ObserveMiddleware
 from gateway.openapi import openapi_document
+from gateway.pages import Pages
 from gateway.propagation import forwardable
 from gateway.ratelimit import RateLimiter
 from gateway.responses import HTML, JSON, Receive, Scope, Send, send_response
@@ -48,7 +49,7 @@ class Gateway:
         self.endpoint = RpcEndpoint(self.routes, _policy(settings))
         self.readiness = Readiness(settings.gateway_readyz_timeout)
         self.document = _document(self.routes, self.keys.enabled)
-        self.dispatcher = Dispatcher(Router(self.routes), self.endpoint, self._fixed())
+        self.dispatcher = Dispatcher(Router(self.routes), self.endpoint, self._fixed(), Pages())
         guarded = GuardMiddleware(
             self.dispatcher,
             self.keys,

@@ -2,6 +2,7 @@ import datetime
 
 from google.protobuf import duration_pb2 as _duration_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.type import latlng_pb2 as _latlng_pb2
 from google.type import money_pb2 as _money_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -66,20 +67,22 @@ class Place(_message.Message):
     def __init__(self, name: _Optional[str] = ..., country: _Optional[str] = ..., country_code: _Optional[str] = ..., latitude: _Optional[float] = ..., longitude: _Optional[float] = ..., time_zone: _Optional[str] = ..., currency_code: _Optional[str] = ..., languages: _Optional[_Iterable[str]] = ..., population: _Optional[int] = ...) -> None: ...
 
 class Activity(_message.Message):
-    __slots__ = ("title", "category", "start_time", "duration", "cost", "description")
+    __slots__ = ("title", "category", "start_time", "duration", "cost", "description", "location")
     TITLE_FIELD_NUMBER: _ClassVar[int]
     CATEGORY_FIELD_NUMBER: _ClassVar[int]
     START_TIME_FIELD_NUMBER: _ClassVar[int]
     DURATION_FIELD_NUMBER: _ClassVar[int]
     COST_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    LOCATION_FIELD_NUMBER: _ClassVar[int]
     title: str
     category: str
     start_time: str
     duration: _duration_pb2.Duration
     cost: _money_pb2.Money
     description: str
-    def __init__(self, title: _Optional[str] = ..., category: _Optional[str] = ..., start_time: _Optional[str] = ..., duration: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., cost: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., description: _Optional[str] = ...) -> None: ...
+    location: _latlng_pb2.LatLng
+    def __init__(self, title: _Optional[str] = ..., category: _Optional[str] = ..., start_time: _Optional[str] = ..., duration: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., cost: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., description: _Optional[str] = ..., location: _Optional[_Union[_latlng_pb2.LatLng, _Mapping]] = ...) -> None: ...
 
 class ItineraryDay(_message.Message):
     __slots__ = ("date", "activities", "summary")
