@@ -28,12 +28,12 @@ from gateway.ratelimit import RateLimiter
 from gateway.responses import HTML, JSON, Receive, Scope, Send, send_response
 from gateway.router import Router
 from gateway.rules import Route, load_routes
+from gateway.settings import Settings
 from gateway.upstream import Upstreams
 from registry import Discovery, Registration, known_service
 from registry.factory import create_discovery
 from services.runtime.channels import ChannelPool
 from services.runtime.server import discovery_options, package_version
-from services.runtime.settings import Settings
 
 SERVICE = known_service("gateway")
 logger = logging.getLogger(__name__)

@@ -16,9 +16,9 @@ import uvicorn
 
 from gateway.app import SERVICE, Gateway, create_app
 from gateway.auth import KeyFileError
+from gateway.settings import Settings
 from services.runtime.logs import configure_logging
 from services.runtime.server import announced_host
-from services.runtime.settings import Settings
 from services.runtime.tracing import configure_tracing
 
 LOOPBACK = "127.0.0.1"

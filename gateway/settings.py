@@ -1,13 +1,11 @@
-"""Settings of the gateway: API keys, rate limit, CORS, body limit, deadlines.
-
-A mixin of `services.runtime.settings.Settings`; no import of it here, so that
-the runtime can list this class among its bases.
-"""
+"""Settings of the gateway: API keys, rate limit, CORS, body limit, deadlines."""
 
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.runtime.settings import RuntimeSettings
 
 
 class GatewaySettings(BaseSettings):
@@ -44,3 +42,7 @@ class GatewaySettings(BaseSettings):
     gateway_readyz_timeout: float = Field(
         1.0, gt=0, description="Seconds /readyz waits for each upstream's health check."
     )
+
+
+class Settings(GatewaySettings, RuntimeSettings):
+    """Every setting the gateway reads."""

@@ -16,9 +16,9 @@ from registry.base import Discovery, Endpoint, EndpointsListener, Registration
 from registry.catalog import discovery_name
 from registry.consul_api import ConsulApi
 from registry.consul_config import ConsulConfig, advertise_host, parse_address
-from registry.consul_errors import ConsulRejected, ConsulTokenError, ConsulUnavailable
 from registry.consul_registrar import RegistrationKeeper
 from registry.consul_watch import ServiceWatch
+from registry.errors import ConsulRejected, ConsulTokenError, ConsulUnavailable
 
 __all__ = [
     "ConsulConfig",

@@ -1,7 +1,7 @@
 """The few Consul HTTP calls the backend makes, over py-consul's asyncio client.
 
 Turns py-consul's and aiohttp's exceptions into the typed errors of
-`registry.consul_errors` and logs one warning per Consul outage (not one per retry).
+`registry.errors` and logs one warning per Consul outage (not one per retry).
 """
 
 import asyncio
@@ -26,8 +26,12 @@ from consul.exceptions import (
 
 from registry.base import Endpoint
 from registry.consul_config import ConsulAddress, ConsulConfig, parse_address
-from registry.consul_errors import ConsulRejected, ConsulTokenError, ConsulUnavailable
-from services.runtime import errors
+from registry.errors import (
+    ConsulRejected,
+    ConsulTokenError,
+    ConsulUnavailable,
+    DiscoveryConfigError,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -155,7 +159,7 @@ def _make_client(address: ConsulAddress, config: ConsulConfig) -> Any:
                 host=address.host, port=address.port, scheme=address.scheme, verify=verify
             )
     except (OSError, ValueError) as exc:  # ssl could not load the CA file
-        raise errors.InvalidArgument(
+        raise DiscoveryConfigError(
             f"CONSUL_CACERT={config.ca_file!r}: {exc}",
             reason="BAD_CONSUL_CACERT",
             field="CONSUL_CACERT",

@@ -4,7 +4,7 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from services.runtime import errors
+from registry.errors import DiscoveryConfigError
 
 DEFAULT_PORTS = {"http": 8500, "https": 8501}
 WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::", "[::]"})
@@ -53,7 +53,7 @@ def parse_address(address: str) -> ConsulAddress:
     except ValueError:
         port = -1
     if scheme not in DEFAULT_PORTS or not parts.hostname or port == -1 or parts.path.strip("/"):
-        raise errors.InvalidArgument(
+        raise DiscoveryConfigError(
             f"CONSUL_HTTP_ADDR={address!r} is not host:port or http(s)://host:port",
             reason="BAD_CONSUL_HTTP_ADDR",
             field="CONSUL_HTTP_ADDR",

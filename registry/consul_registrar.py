@@ -10,7 +10,7 @@ from registry.base import Registration
 from registry.catalog import known_service
 from registry.consul_api import ConsulApi
 from registry.consul_config import ConsulConfig, duration
-from registry.consul_errors import ConsulRejected, ConsulTokenError, ConsulUnavailable
+from registry.errors import ConsulRejected, ConsulTokenError, ConsulUnavailable
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from registry.backoff import Backoff
 from registry.base import Endpoint, EndpointsListener
 from registry.consul_api import ConsulApi
-from registry.consul_errors import ConsulRejected, ConsulTokenError, ConsulUnavailable
+from registry.errors import ConsulRejected, ConsulTokenError, ConsulUnavailable
 
 logger = logging.getLogger(__name__)
 

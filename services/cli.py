@@ -9,12 +9,13 @@ from pathlib import Path
 from types import FrameType
 
 from registry import KNOWN_SERVICES, known_service
+from registry.errors import DiscoveryError
 from services.catalog import server_module
 from services.plan_command import add_parser as add_plan_parser
 from services.runtime.errors import TripmeshError
 from services.runtime.logs import configure_logging
 from services.runtime.server import serve
-from services.runtime.settings import Settings, SettingsError, load_settings
+from services.runtime.settings import RuntimeSettings, SettingsError, load_settings
 from services.supervisor import Child, Mesh, health_status, is_serving
 
 
@@ -23,23 +24,25 @@ def fail(message: str, code: int = 2) -> int:
     return code
 
 
-def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_serve(args: argparse.Namespace) -> int:
     try:
         service = known_service(args.name)
     except KeyError as exc:
         return fail(str(exc.args[0]))
     module = server_module(service.name)
+    settings = load_settings(module.Settings)  # the service's own: it names a bad variable
     if hasattr(module, "run"):
         return int(module.run(settings))
     configure_logging(service.discovery_name, settings.log_level)
     try:
         return asyncio.run(serve(service, settings, module.install))
-    except (OSError, TripmeshError) as exc:
+    except (OSError, TripmeshError, DiscoveryError) as exc:
         # A port already taken, Consul refusing CONSUL_HTTP_TOKEN: one line, no traceback.
         return fail(f"{service.name}: {exc}", 1)
 
 
-def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_up(args: argparse.Namespace) -> int:
+    settings = load_settings(RuntimeSettings)
     mesh = Mesh(
         args.host, args.port_offset, Path(settings.data_dir) / "logs", settings.grace_period
     )
@@ -115,7 +118,7 @@ def _print_endpoints(mesh: Mesh) -> None:
     print("\nCtrl-C drains and stops every service.", flush=True)
 
 
-def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_status(args: argparse.Namespace) -> int:
     all_serving = True
     for service in KNOWN_SERVICES.values():
         port = service.port + args.port_offset
@@ -158,10 +161,9 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        settings = load_settings()
+        return int(args.func(args))
     except SettingsError as exc:
         return fail(f"invalid setting {exc}")
-    return int(args.func(args, settings))
 
 
 if __name__ == "__main__":

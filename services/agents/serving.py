@@ -8,8 +8,10 @@ from functools import partial
 
 from grpc_health.v1 import health_pb2
 
+from services.agents.settings import AgentSettings
 from services.llm import ModelChain, create_model_chain
 from services.runtime.server import ServiceContext
+from services.runtime.settings import ServerSettings
 from services.travel import warm_up
 
 logger = logging.getLogger(__name__)
@@ -24,7 +26,7 @@ def models_health_name(discovery_name: str) -> str:
 
 
 def install_warm_up(
-    context: ServiceContext, *, places: bool = True, free_text: bool = True
+    context: ServiceContext[ServerSettings], *, places: bool = True, free_text: bool = True
 ) -> None:
     """Loads the shipped travel data before the service reports SERVING, so that the
     first request is as fast as the next (see services.travel.warm_up)."""
@@ -35,7 +37,7 @@ def install_warm_up(
     context.on_start.insert(0, warm)
 
 
-def install_model_chain(context: ServiceContext) -> ModelChain:
+def install_model_chain(context: ServiceContext[AgentSettings]) -> ModelChain:
     """The chain TRIPMESH_MODELS describes, reporting each model call to the monitor,
     closed when the server stops.
 
@@ -61,7 +63,7 @@ def install_model_chain(context: ServiceContext) -> ModelChain:
     return chain
 
 
-async def _watch_providers(chain: ModelChain, context: ServiceContext) -> None:
+async def _watch_providers(chain: ModelChain, context: ServiceContext[ServerSettings]) -> None:
     name = models_health_name(context.service.discovery_name)
     offline_only: bool | None = None
     while True:

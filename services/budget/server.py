@@ -6,18 +6,19 @@ from tripmesh.v1 import budget_service_pb2_grpc
 from registry import known_service
 from services.agents.routed import tool_client
 from services.agents.serving import install_model_chain, install_warm_up
+from services.agents.settings import AgentSettings
 from services.budget.estimator import BudgetEstimator
 from services.budget.servicer import BudgetServiceServicer
 from services.budget.tools import budget_tools
 from services.runtime.server import ServiceContext, ServiceServer, build_server
-from services.runtime.settings import Settings
 from services.tools.install import install_tools
 from services.tools.rates import ToolRates
 
 SERVICE = known_service("budget")
+Settings = AgentSettings
 
 
-async def install(server: grpc.aio.Server, context: ServiceContext) -> None:
+async def install(server: grpc.aio.Server, context: ServiceContext[Settings]) -> None:
     """Adds the servicers of the budget service."""
     install_warm_up(context, free_text=False)  # places arrive resolved in itineraries
     tools = tool_client(context)

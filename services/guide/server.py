@@ -6,17 +6,18 @@ from tripmesh.v1 import guide_service_pb2_grpc
 from registry import known_service
 from services.agents.routed import tool_client
 from services.agents.serving import install_model_chain, install_warm_up
+from services.agents.settings import AgentSettings
 from services.guide.advisor import Advisor
 from services.guide.servicer import GuideServiceServicer
 from services.guide.tools import guide_tools
 from services.runtime.server import ServiceContext, ServiceServer, build_server
-from services.runtime.settings import Settings
 from services.tools.install import install_tools
 
 SERVICE = known_service("guide")
+Settings = AgentSettings
 
 
-async def install(server: grpc.aio.Server, context: ServiceContext) -> None:
+async def install(server: grpc.aio.Server, context: ServiceContext[Settings]) -> None:
     """Adds the servicers of the guide service."""
     install_warm_up(context)  # its tools resolve places typed by people
     guide_service_pb2_grpc.add_GuideServiceServicer_to_server(

@@ -10,15 +10,15 @@ from services.agents.serving import install_warm_up
 from services.guardrails import validate_trip_request
 from services.orchestrator.agents import agent_clients
 from services.orchestrator.servicer import OrchestratorServiceServicer
+from services.orchestrator.settings import Settings
 from services.orchestrator.store_factory import create_store
 from services.orchestrator.workflow import TripWorkflow
 from services.runtime.server import ServiceContext, ServiceServer, build_server
-from services.runtime.settings import Settings
 
 SERVICE = known_service("orchestrator")
 
 
-async def install(server: grpc.aio.Server, context: ServiceContext) -> None:
+async def install(server: grpc.aio.Server, context: ServiceContext[Settings]) -> None:
     """Adds the orchestrator's servicer; the store opens (and migrates) on start."""
     install_warm_up(context, places=False)  # the guardrails convert budgets: rates only
     store = create_store(context.settings)

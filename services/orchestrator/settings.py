@@ -1,13 +1,11 @@
-"""Settings of the orchestrator: revision rounds, the trip deadline, the trip store.
-
-A mixin of `services.runtime.settings.Settings`; no import of it here, so that
-the runtime can list this class among its bases.
-"""
+"""Settings of the orchestrator: revision rounds, the trip deadline, the trip store."""
 
 from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.runtime.settings import ServerSettings
 
 
 class OrchestratorSettings(BaseSettings):
@@ -35,3 +33,7 @@ class OrchestratorSettings(BaseSettings):
     )
     trip_store: Literal["sqlite", "postgres"] = Field("sqlite", description="Trip store backend.")
     database_url: str = Field("", description="PostgreSQL URL (TRIPMESH_TRIP_STORE=postgres).")
+
+
+class Settings(OrchestratorSettings, ServerSettings):
+    """Every setting the orchestrator reads."""

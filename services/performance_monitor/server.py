@@ -13,9 +13,9 @@ from services.performance_monitor.health import GrpcProbe, HealthWatcher
 from services.performance_monitor.monitor import PerformanceMonitor
 from services.performance_monitor.rules import Thresholds, default_rules
 from services.performance_monitor.servicer import PerformanceMonitorServiceServicer, record
+from services.performance_monitor.settings import Settings
 from services.performance_monitor.store import StatsStore
 from services.runtime.server import ServiceContext, ServiceServer, build_server
-from services.runtime.settings import Settings
 
 SERVICE = known_service("performance-monitor")
 
@@ -31,7 +31,7 @@ def thresholds(settings: Settings) -> Thresholds:
     )
 
 
-def create_monitor(context: ServiceContext, probe: GrpcProbe) -> PerformanceMonitor:
+def create_monitor(context: ServiceContext[Settings], probe: GrpcProbe) -> PerformanceMonitor:
     watched = [s for s in KNOWN_SERVICES.values() if s != SERVICE]
     health = HealthWatcher(context.discovery, watched, probe)
     store = StatsStore()
@@ -39,7 +39,7 @@ def create_monitor(context: ServiceContext, probe: GrpcProbe) -> PerformanceMoni
     return PerformanceMonitor(store, rules, AlertBook(), health)
 
 
-async def install(server: grpc.aio.Server, context: ServiceContext) -> None:
+async def install(server: grpc.aio.Server, context: ServiceContext[Settings]) -> None:
     """Adds the servicers of the performance monitor service."""
     probe = GrpcProbe(timeout=context.settings.consul_check_timeout)
     monitor = create_monitor(context, probe)

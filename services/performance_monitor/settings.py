@@ -5,6 +5,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.runtime.settings import ServerSettings
+
 
 class MonitorSettings(BaseSettings):
     """Alert defaults come from the operations notes (issue #5)."""
@@ -35,3 +37,7 @@ class MonitorSettings(BaseSettings):
     alert_service_down: float = Field(
         120.0, ge=0, description="Fire when a service is not SERVING this long, seconds (0: off)."
     )
+
+
+class Settings(MonitorSettings, ServerSettings):
+    """Every setting the performance monitor reads."""

@@ -42,7 +42,7 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-def cmd_plan(args: argparse.Namespace, settings: object = None) -> int:
+def cmd_plan(args: argparse.Namespace) -> int:
     """Exit 0 with the trip; 2 for bad flags; 1 for an error from (or reaching) the server."""
     try:
         request, timeout = trip_request(args), parse_timeout(args.timeout)

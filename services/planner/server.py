@@ -5,17 +5,18 @@ from tripmesh.v1 import planner_service_pb2_grpc
 
 from registry import known_service
 from services.agents.serving import install_model_chain, install_warm_up
+from services.agents.settings import AgentSettings
 from services.planner.planner import Planner
 from services.planner.servicer import PlannerServiceServicer
 from services.planner.tools import planner_tools
 from services.runtime.server import ServiceContext, ServiceServer, build_server
-from services.runtime.settings import Settings
 from services.tools.install import install_tools
 
 SERVICE = known_service("planner")
+Settings = AgentSettings
 
 
-async def install(server: grpc.aio.Server, context: ServiceContext) -> None:
+async def install(server: grpc.aio.Server, context: ServiceContext[Settings]) -> None:
     """Adds the servicers of the planner service."""
     install_warm_up(context)
     planner_service_pb2_grpc.add_PlannerServiceServicer_to_server(

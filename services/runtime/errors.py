@@ -13,6 +13,14 @@ from google.protobuf.message import Message
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
+from registry.errors import (
+    ConsulRejected,
+    ConsulTokenError,
+    ConsulUnavailable,
+    DiscoveryConfigError,
+    DiscoveryError,
+)
+
 
 class TripmeshError(Exception):
     """Base of every typed error. Subclasses fix the gRPC code."""
@@ -113,13 +121,20 @@ class Unauthenticated(TripmeshError):
     code = grpc.StatusCode.UNAUTHENTICATED
 
 
-def not_implemented_yet(method: str, issue: int) -> Unimplemented:
-    """The error of an RPC whose logic belongs to a later issue."""
-    return Unimplemented(
-        f"{method} is not implemented yet (issue #{issue})",
-        reason="NOT_IMPLEMENTED",
-        metadata={"method": method, "issue": str(issue)},
+_DISCOVERY_CODES: dict[type[DiscoveryError], type[TripmeshError]] = {
+    DiscoveryConfigError: InvalidArgument,
+    ConsulTokenError: PermissionDenied,
+    ConsulRejected: FailedPrecondition,
+    ConsulUnavailable: Unavailable,
+}
+
+
+def from_discovery_error(exc: DiscoveryError) -> TripmeshError:
+    """The typed error of a discovery failure (discovery itself knows no gRPC codes)."""
+    error_class = next(
+        (mapped for kind, mapped in _DISCOVERY_CODES.items() if isinstance(exc, kind)), Internal
     )
+    return error_class(exc.message, reason=exc.reason, metadata=exc.metadata, field=exc.field)
 
 
 def make_status(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import grpc
 from google.rpc import status_pb2
 
+from registry.errors import DiscoveryError
 from services.runtime import deadlines, errors
 from services.runtime.logs import method_var, request_id_var
 from services.runtime.metrics import (
@@ -209,6 +210,8 @@ class ErrorInterceptor(ScopeInterceptor):
             if exc.code is grpc.StatusCode.INTERNAL:
                 logger.error("internal error: %s", exc.message, exc_info=True)
             await _abort(context, exc.to_status(self._domain))
+        except DiscoveryError as exc:
+            await _abort(context, errors.from_discovery_error(exc).to_status(self._domain))
         except grpc.aio.AioRpcError as exc:
             await _abort(context, self._upstream_status(exc))
         except Exception:

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
+from typing import Generic, TypeVar
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -25,16 +26,20 @@ from services.runtime.interceptors import (
 )
 from services.runtime.metrics import serve_metrics
 from services.runtime.reporting import ExecutionReporter, ReportingInterceptor
-from services.runtime.settings import Settings
+from services.runtime.settings import RuntimeSettings, ServerSettings
 from services.runtime.tracing import configure_tracing, server_interceptor
 
 logger = logging.getLogger(__name__)
 
 Hook = Callable[[], Awaitable[None]]
+# Covariant: a helper that needs only the LLM settings takes ServiceContext[LLMServerSettings]
+# and accepts the context of any service whose settings include them.
+SettingsT = TypeVar("SettingsT", bound=ServerSettings, covariant=True)
+S = TypeVar("S", bound=ServerSettings)
 
 
 @dataclass
-class ServiceContext:
+class ServiceContext(Generic[SettingsT]):
     """What a service's `install` gets: its settings and the shared clients.
 
     Services add their servicers to the server and may add start and stop hooks
@@ -42,7 +47,7 @@ class ServiceContext:
     """
 
     service: KnownService
-    settings: Settings
+    settings: SettingsT  # type: ignore[misc]  # read-only by convention; see SettingsT
     instance_id: str
     discovery: Discovery
     channels: ChannelPool
@@ -56,7 +61,7 @@ class ServiceContext:
     reporter: ExecutionReporter = field(default_factory=ExecutionReporter.disabled)
 
 
-Install = Callable[[grpc.aio.Server, ServiceContext], Awaitable[None]]
+Install = Callable[[grpc.aio.Server, ServiceContext[S]], Awaitable[None]]
 
 
 def package_version() -> str:
@@ -69,7 +74,7 @@ def package_version() -> str:
 class ServiceServer:
     """A running service: start, serve, drain."""
 
-    def __init__(self, server: grpc.aio.Server, context: ServiceContext) -> None:
+    def __init__(self, server: grpc.aio.Server, context: ServiceContext[ServerSettings]) -> None:
         self.server = server
         self.context = context
         self._registration: Registration | None = None
@@ -157,7 +162,7 @@ def announced_host(host: str) -> str:
         return "127.0.0.1"
 
 
-def discovery_options(settings: Settings) -> DiscoveryOptions:
+def discovery_options(settings: RuntimeSettings) -> DiscoveryOptions:
     return DiscoveryOptions(
         kind=settings.discovery_kind,
         endpoints=settings.endpoints,
@@ -170,7 +175,7 @@ def discovery_options(settings: Settings) -> DiscoveryOptions:
 
 
 def _interceptors(
-    service: KnownService, settings: Settings, reporter: ExecutionReporter
+    service: KnownService, settings: ServerSettings, reporter: ExecutionReporter
 ) -> list[grpc.aio.ServerInterceptor]:
     interceptors: list[grpc.aio.ServerInterceptor] = [
         server_interceptor(),
@@ -187,7 +192,7 @@ def _interceptors(
 
 
 async def build_server(
-    service: KnownService, settings: Settings, install: Install
+    service: KnownService, settings: S, install: Install[S]
 ) -> tuple[ServiceServer, int]:
     """Builds a service's server, bound but not started; returns it and its port.
 
@@ -244,7 +249,7 @@ def _bind_address(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-async def serve(service: KnownService, settings: Settings, install: Install) -> int:
+async def serve(service: KnownService, settings: S, install: Install[S]) -> int:
     """Runs a service until SIGTERM or SIGINT, then drains it; returns the exit code."""
     configure_tracing(
         service.discovery_name, settings.tracing, settings.otel_exporter_otlp_endpoint

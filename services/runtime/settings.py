@@ -1,26 +1,22 @@
 """Typed settings from the environment, read once at start.
 
-Each concern declares a pydantic-settings mixin next to its code; `Settings`
-inherits them all, so a service reads one object and a bad value stops the
-process at start with a message naming the variable.
+Each concern declares a pydantic-settings mixin next to its code; each service
+composes the mixins it reads into its own `Settings` class (in its server module)
+on top of `ServerSettings`, so a bad value stops the process at start with a
+message naming the variable, and the runtime knows nothing of the services above it.
 """
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from gateway.settings import GatewaySettings
 from registry.static import EndpointsSyntaxError, parse_endpoints
-from services.llm.settings import LLMSettings
-from services.orchestrator.settings import OrchestratorSettings
-from services.performance_monitor.settings import MonitorSettings
 from services.runtime.reporting_settings import ReportSettings
-from services.task_router.settings import RouterSettings
-from services.tools.settings import ToolSettings
 
 PREFIX = "TRIPMESH_"
+S = TypeVar("S", bound=BaseSettings)
 
 
 class RuntimeSettings(BaseSettings):
@@ -81,17 +77,8 @@ class RuntimeSettings(BaseSettings):
         return "consul" if self.consul_http_addr else "static"
 
 
-class Settings(
-    GatewaySettings,
-    OrchestratorSettings,
-    ToolSettings,
-    RouterSettings,
-    MonitorSettings,
-    ReportSettings,
-    LLMSettings,
-    RuntimeSettings,
-):
-    """Every setting of tripmesh: one object, read once."""
+class ServerSettings(ReportSettings, RuntimeSettings):
+    """What the shared gRPC server runtime reads; each service's settings extend it."""
 
 
 class SettingsError(Exception):
@@ -109,12 +96,12 @@ def env_name(settings_class: type[BaseSettings], field: str) -> str:
     return f"{PREFIX}{field.upper()}"
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(settings_class: type[S], **overrides: object) -> S:
     """Reads the environment once; raises SettingsError naming the bad variable."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return settings_class(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
-        raise SettingsError(describe(exc, Settings)) from None
+        raise SettingsError(describe(exc, settings_class)) from None
 
 
 def describe(exc: ValidationError, settings_class: type[BaseSettings]) -> str:

@@ -7,18 +7,18 @@ from tripmesh.v1 import task_router_service_pb2_grpc, tool_registry_service_pb2_
 
 from registry import known_service
 from services.runtime.server import ServiceContext, ServiceServer, build_server
-from services.runtime.settings import Settings
 from services.task_router.channels import InstanceChannels
 from services.task_router.choice import Chooser, PowerOfTwoChoices, RoundRobin
 from services.task_router.directory import ToolDirectory
 from services.task_router.router import RouterDeps, TaskRouter
 from services.task_router.servicer import TaskRouterServiceServicer
+from services.task_router.settings import Settings
 from services.task_router.stats import EjectionPolicy
 
 SERVICE = known_service("task-router")
 
 
-def create_router(context: ServiceContext) -> tuple[TaskRouter, InstanceChannels]:
+def create_router(context: ServiceContext[Settings]) -> tuple[TaskRouter, InstanceChannels]:
     """The router of a server, on its discovery, registry client and reporter."""
     settings = context.settings
     registry: Any = context.channels.client(
@@ -48,7 +48,7 @@ def create_router(context: ServiceContext) -> tuple[TaskRouter, InstanceChannels
     return TaskRouter(deps), channels
 
 
-async def install(server: grpc.aio.Server, context: ServiceContext) -> None:
+async def install(server: grpc.aio.Server, context: ServiceContext[Settings]) -> None:
     """Adds the servicers of the task router service."""
     router, channels = create_router(context)
     task_router_service_pb2_grpc.add_TaskRouterServiceServicer_to_server(

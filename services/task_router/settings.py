@@ -3,6 +3,8 @@
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.runtime.settings import ServerSettings
+
 
 class RouterSettings(BaseSettings):
     """ENABLE_INTELLIGENT_ROUTING keeps its name from the operations notes."""
@@ -29,3 +31,7 @@ class RouterSettings(BaseSettings):
     router_tool_cache_ttl: float = Field(
         1.0, ge=0, description="Seconds the router reuses a tool's registry entry."
     )
+
+
+class Settings(RouterSettings, ServerSettings):
+    """Every setting the task router reads."""

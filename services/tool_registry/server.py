@@ -5,14 +5,14 @@ from tripmesh.v1 import tool_registry_service_pb2_grpc
 
 from registry import known_service
 from services.runtime.server import ServiceContext, ServiceServer, build_server
-from services.runtime.settings import Settings
 from services.tool_registry.catalog import ToolCatalog
 from services.tool_registry.servicer import ToolRegistryServiceServicer
+from services.tool_registry.settings import Settings
 
 SERVICE = known_service("tool-registry")
 
 
-async def install(server: grpc.aio.Server, context: ServiceContext) -> None:
+async def install(server: grpc.aio.Server, context: ServiceContext[Settings]) -> None:
     """Adds the servicers of the tool registry service."""
     catalog = ToolCatalog(ttl=context.settings.tool_ttl)
     tool_registry_service_pb2_grpc.add_ToolRegistryServiceServicer_to_server(

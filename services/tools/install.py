@@ -8,16 +8,20 @@ from tripmesh.v1 import tool_registry_service_pb2_grpc as registry_grpc
 from tripmesh.v1 import tool_service_pb2_grpc
 
 from services.runtime.server import ServiceContext, announced_host
+from services.runtime.settings import ServerSettings
 from services.tools.definition import ToolSpec
 from services.tools.registration import Provider, ToolRegistrar
 from services.tools.servicer import ToolServiceServicer
+from services.tools.settings import ToolProviderSettings
 from services.tools.toolbox import ToolBox
 
 TOOL_SERVICE = "tripmesh.v1.ToolService"
 
 
 def install_tools(
-    server: grpc.aio.Server, context: ServiceContext, tools: Sequence[ToolSpec]
+    server: grpc.aio.Server,
+    context: ServiceContext[ToolProviderSettings],
+    tools: Sequence[ToolSpec],
 ) -> ToolRegistrar:
     """Serves `tools` on ToolService and keeps them registered with the tool registry.
 
@@ -47,7 +51,7 @@ def install_tools(
     return registrar
 
 
-def provider_of(context: ServiceContext) -> Provider:
+def provider_of(context: ServiceContext[ServerSettings]) -> Provider:
     """This instance as a tool provider: its discovery name, instance id and address."""
     host = announced_host(context.settings.host)
     address = f"[{host}]:{context.port}" if ":" in host else f"{host}:{context.port}"

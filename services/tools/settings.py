@@ -3,6 +3,8 @@
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.runtime.settings import ServerSettings
+
 
 class ToolSettings(BaseSettings):
     """How long a tool registration lives, and how often providers renew it."""
@@ -18,3 +20,7 @@ class ToolSettings(BaseSettings):
     tool_registry_timeout: float = Field(
         2.0, gt=0, description="Deadline of a registration or heartbeat call."
     )
+
+
+class ToolProviderSettings(ToolSettings, ServerSettings):
+    """What a server that offers tools reads."""

@@ -7,7 +7,7 @@ from typing import Any
 import grpc
 
 from services.runtime.server import ServiceServer
-from services.runtime.settings import Settings, load_settings
+from tests.support.settings import Settings, load_settings
 
 CreateServer = Callable[[Settings], Awaitable[tuple[ServiceServer, int]]]
 

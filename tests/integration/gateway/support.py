@@ -22,9 +22,9 @@ from gateway.app import create_app
 from registry import KNOWN_SERVICES, known_service
 from services.runtime import errors
 from services.runtime.server import ServiceContext, ServiceServer, build_server
-from services.runtime.settings import Settings, load_settings
 from tests.support.inprocess import running_server
 from tests.support.ports import free_port
+from tests.support.settings import Settings, load_settings
 
 
 @dataclass

@@ -12,7 +12,7 @@ from gateway.deadline import parse_grpc_timeout, request_timeout
 from gateway.errors import HttpError
 from gateway.ratelimit import RateLimiter
 from gateway.server import bind_host
-from services.runtime.settings import load_settings
+from tests.support.settings import load_settings
 
 
 def receiver(*chunks: bytes) -> Any:

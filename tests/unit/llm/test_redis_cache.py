@@ -20,8 +20,8 @@ import redis
 
 from services.llm import LLMSettings, ModelChain, create_model_chain, redis_cache
 from services.llm.redis_cache import RedisCache
-from services.runtime.settings import SettingsError, load_settings
 from tests.fakes import FakeOpenAI
+from tests.support.settings import SettingsError, load_settings
 from tests.unit.llm.conftest import GOOD, OPENAI, plan_task
 
 REDIS_URL = "redis://127.0.0.1:6379/0"

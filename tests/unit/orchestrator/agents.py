@@ -43,7 +43,7 @@ from registry import known_service
 from services.orchestrator.server import create_server
 from services.runtime.errors import TripmeshError
 from services.runtime.server import ServiceContext, ServiceServer, build_server
-from services.runtime.settings import load_settings
+from tests.support.settings import load_settings
 
 Context = grpc.aio.ServicerContext[Any, Any]
 

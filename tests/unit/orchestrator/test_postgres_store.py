@@ -19,7 +19,7 @@ from services.orchestrator.postgres_schema import MIGRATIONS
 from services.orchestrator.postgres_store import PostgresTripStore
 from services.orchestrator.store import StoreError
 from services.orchestrator.store_factory import create_store
-from services.runtime.settings import Settings
+from tests.support.settings import Settings
 from tests.unit.orchestrator.test_sqlite_store import (  # noqa: F401 - collected here
     WINDOW_START,
     make_trip,

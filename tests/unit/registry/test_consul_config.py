@@ -5,9 +5,9 @@ import pytest
 from registry.backoff import Backoff
 from registry.consul import ConsulDiscovery
 from registry.consul_config import ConsulConfig, advertise_host, duration, parse_address
+from registry.errors import DiscoveryConfigError
 from registry.factory import DiscoveryOptions, create_discovery
 from registry.static import StaticDiscovery
-from services.runtime import errors
 
 
 @pytest.mark.parametrize(
@@ -30,12 +30,12 @@ def test_parse_address(text: str, url: str) -> None:
     "text", ["unix:///tmp/consul.sock", "http://:8500", "h:99999", "h:x", "http://h/v1"]
 )
 def test_bad_address_names_the_variable(text: str) -> None:
-    with pytest.raises(errors.InvalidArgument, match="CONSUL_HTTP_ADDR"):
+    with pytest.raises(DiscoveryConfigError, match="CONSUL_HTTP_ADDR"):
         parse_address(text)
 
 
 def test_bad_address_fails_when_the_backend_is_built() -> None:
-    with pytest.raises(errors.InvalidArgument, match="CONSUL_HTTP_ADDR"):
+    with pytest.raises(DiscoveryConfigError, match="CONSUL_HTTP_ADDR"):
         ConsulDiscovery(ConsulConfig(address="ftp://consul"))
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.runtime.settings import SettingsError, load_settings
+from tests.support.settings import SettingsError, load_settings
 
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,8 +12,8 @@ from tripmesh.v1 import tool_service_pb2, tool_service_pb2_grpc
 from registry import KnownService
 from services.runtime import deadlines, errors
 from services.runtime.server import ServiceContext, ServiceServer, build_server
-from services.runtime.settings import Settings
 from tests.support.inprocess import channel_to, running_server
+from tests.support.settings import Settings
 
 PROBE = KnownService("probe", "tripmesh-probe", 0, 0, "tripmesh.v1.ToolService")
 

@@ -12,12 +12,12 @@ from services.runtime.errors import (
     status_from_rpc_error,
 )
 from services.runtime.server import ServiceContext, ServiceServer, build_server
-from services.runtime.settings import Settings
 from services.tools.definition import ToolSpec
 from services.tools.servicer import ToolServiceServicer
 from services.tools.structs import to_dict, to_struct
 from services.tools.toolbox import ToolBox
 from tests.support.inprocess import channel_to, running_server
+from tests.support.settings import Settings
 
 INPUT = {
     "type": "object",
