@@ -7,7 +7,7 @@ import pytest
 
 from gateway.app import create_app
 from gateway.pages import STATIC_DIR
-from services.runtime.settings import load_settings
+from tests.support.settings import load_settings
 
 
 @pytest.fixture
