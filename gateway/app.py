@@ -20,6 +20,7 @@ from gateway.docs import render_docs
 from gateway.endpoint import CallPolicy, RpcEndpoint
 from gateway.guard import GuardMiddleware
 from gateway.health import Readiness, healthz
+from gateway.mesh import MeshView
 from gateway.observe import ObserveMiddleware
 from gateway.openapi import openapi_document
 from gateway.pages import Pages
@@ -30,7 +31,7 @@ from gateway.router import Router
 from gateway.rules import Route, load_routes
 from gateway.settings import Settings
 from gateway.upstream import Upstreams
-from registry import Discovery, Registration, known_service
+from registry import Discovery, Endpoint, Registration, known_service
 from registry.factory import create_discovery
 from services.runtime.channels import ChannelPool
 from services.runtime.server import discovery_options, package_version
@@ -48,6 +49,8 @@ class Gateway:
         self.keys = ApiKeys.from_settings(settings.api_keys, settings.api_key_file)
         self.endpoint = RpcEndpoint(self.routes, _policy(settings))
         self.readiness = Readiness(settings.gateway_readyz_timeout)
+        self.mesh = MeshView(settings.gateway_readyz_timeout, self._own_entry)
+        self.address = ""  # host:port, once the server has bound
         self.document = _document(self.routes, self.keys.enabled)
         self.dispatcher = Dispatcher(Router(self.routes), self.endpoint, self._fixed(), Pages())
         guarded = GuardMiddleware(
@@ -67,6 +70,7 @@ class Gateway:
         return {
             "/healthz": healthz,
             "/readyz": self.readiness.readyz,
+            "/v1/mesh": self.mesh.endpoint,
             "/metrics": _metrics,
             "/openapi.json": partial(_static, body=openapi, content_type=JSON),
             "/docs": partial(_static, body=render_docs(self.document), content_type=HTML),
@@ -91,11 +95,13 @@ class Gateway:
         )
         upstreams = Upstreams(self._pool, {r.rpc.upstream for r in self.routes})
         self.endpoint.upstreams = upstreams
+        self.mesh.discovery = self._discovery
         self.readiness.upstreams = upstreams
         logger.info("routing %d HTTP routes to %s", len(self.routes), ", ".join(upstreams.services))
 
     async def register(self, host: str, port: int) -> None:
         """Announces the gateway to discovery (Consul checks it on /readyz)."""
+        self.address = Endpoint(host, port).address
         if self._discovery is None:
             return
         self._registration = Registration(
@@ -117,7 +123,18 @@ class Gateway:
             except Exception:
                 logger.warning("deregistration failed", exc_info=True)
 
+    def _own_entry(self) -> dict[str, Any]:
+        status = "NOT_SERVING" if self.readiness.draining else "SERVING"
+        instance = {"address": self.address, "instanceId": "this gateway", "status": status}
+        return {
+            "name": SERVICE.name,
+            "discoveryName": SERVICE.discovery_name,
+            "status": status,
+            "instances": [instance],
+        }
+
     async def shutdown(self) -> None:
+        await self.mesh.close()
         if self._pool is not None:
             await self._pool.close()
         if self._discovery is not None:

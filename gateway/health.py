@@ -16,6 +16,21 @@ async def healthz(send: Send) -> None:
     await send_response(send, 200, b'{"status":"SERVING"}')
 
 
+async def health_status(channel: grpc.aio.Channel, service: str, timeout: float) -> str:
+    """The health status name of `service` on `channel`: "SERVING", "UNREACHABLE", ..."""
+    check = channel.unary_unary(
+        CHECK,
+        request_serializer=health_pb2.HealthCheckRequest.SerializeToString,
+        response_deserializer=health_pb2.HealthCheckResponse.FromString,
+    )
+    try:
+        reply = await check(health_pb2.HealthCheckRequest(service=service), timeout=timeout)
+    except grpc.aio.AioRpcError as exc:
+        code = exc.code()
+        return "UNREACHABLE" if code is grpc.StatusCode.UNAVAILABLE else str(code.name)
+    return str(health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status))
+
+
 class Readiness:
     """Asks each upstream's health service, in parallel, on the gateway's own channels."""
 
@@ -36,19 +51,7 @@ class Readiness:
         channel = self.upstreams.pool.channel(service) if self.upstreams else None
         if channel is None:
             return "NO_INSTANCE"
-        check = channel.unary_unary(
-            CHECK,
-            request_serializer=health_pb2.HealthCheckRequest.SerializeToString,
-            response_deserializer=health_pb2.HealthCheckResponse.FromString,
-        )
-        try:
-            reply = await check(
-                health_pb2.HealthCheckRequest(service=service), timeout=self._timeout
-            )
-        except grpc.aio.AioRpcError as exc:
-            code = exc.code()
-            return "UNREACHABLE" if code is grpc.StatusCode.UNAVAILABLE else str(code.name)
-        return str(health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status))
+        return await health_status(channel, service, self._timeout)
 
     async def readyz(self, send: Send) -> None:
         """200 when every upstream is SERVING, else 503 naming those that are not."""

@@ -47,11 +47,11 @@ async function statusOf(response) {
 }
 
 /** fetch() with the key; a 401 or 403 asks for a key once and tries again. */
-async function send(method, path, body, accept = "application/json") {
+async function send(method, path, body, accept = "application/json", extra = {}) {
   for (let attempt = 0; ; attempt++) {
     const response = await fetch(path, {
       method,
-      headers: headers({ accept, ...(body ? { "content-type": "application/json" } : {}) }),
+      headers: headers({ ...extra, accept, ...(body ? { "content-type": "application/json" } : {}) }),
       body: body ? JSON.stringify(body) : undefined,
     });
     if (response.ok) return response;
@@ -75,9 +75,11 @@ export async function post(path, body) {
 /**
  * Calls a streaming method with Accept: text/event-stream and calls `onMessage` with each
  * message; a stream that ends with `event: error` throws its Status as an ApiError.
+ * `timeout` (seconds) asks for a longer deadline than the gateway's default, for watches.
  */
-export async function stream(method, path, body, onMessage, signal) {
-  const response = await send(method, path, body, "text/event-stream");
+export async function stream(method, path, body, onMessage, { signal, timeout } = {}) {
+  const extra = timeout ? { "grpc-timeout": `${Math.round(timeout)}S` } : {};
+  const response = await send(method, path, body, "text/event-stream", extra);
   for await (const event of events(response.body, signal)) {
     const data = JSON.parse(event.data);
     if (event.type === "error") throw new ApiError(data, 200);

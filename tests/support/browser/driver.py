@@ -4,15 +4,15 @@
 fail when TRIPMESH_REQUIRE_INFRA=1.
 """
 
-import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+
+from tests.support.infra import missing
 
 FLAGS = (
     "--headless",
@@ -34,10 +34,7 @@ def browser_binaries() -> tuple[str, str]:
     driver = shutil.which("chromedriver")
     if browser and driver:
         return browser, driver
-    reason = "chromium and chromium-driver are not installed (`make chromium`)"
-    if os.environ.get("TRIPMESH_REQUIRE_INFRA") == "1":
-        pytest.fail(reason)
-    pytest.skip(reason)
+    missing("chromium and chromium-driver are not installed (`make chromium`)")
 
 
 @contextmanager
