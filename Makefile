@@ -47,16 +47,22 @@ buf-breaking: venv
 		$(BIN)/buf breaking --against '.git#branch=main'; \
 	else echo "buf breaking: no main branch to compare against, skipped"; fi
 
-## protos: regenerate tripmesh.v1 (messages, .pyi, gRPC stubs with types) beside the .proto files
+## protos: regenerate tripmesh.v1 (messages, .pyi, gRPC stubs with types) beside the .proto files,
+## and the descriptor set with the comments (source info) that reflection and the OpenAPI serve
+DESCRIPTORS := tripmesh/v1/descriptors.binpb
 protos: venv
 	$(PROTOC) --python_out=protos --pyi_out=protos --grpc_python_out=protos \
 		--mypy_grpc_out=protos $(PROTO_FILES) 2>/dev/null
+	$(PROTOC) --include_imports --include_source_info \
+		--descriptor_set_out=protos/$(DESCRIPTORS) $(PROTO_FILES)
 
 ## protos-check: fails when the committed generated code and the .proto files disagree
 protos-check: venv
 	@tmp=$$(mktemp -d) && \
 	$(PROTOC) --python_out=$$tmp --pyi_out=$$tmp --grpc_python_out=$$tmp \
 		--mypy_grpc_out=$$tmp $(PROTO_FILES) 2>/dev/null && \
+	$(PROTOC) --include_imports --include_source_info \
+		--descriptor_set_out=$$tmp/$(DESCRIPTORS) $(PROTO_FILES) && \
 	for f in $$tmp/tripmesh/v1/*; do \
 		cmp -s $$f protos/tripmesh/v1/$$(basename $$f) || \
 			{ echo "protos-check: $$(basename $$f) is stale: run 'make protos'"; rm -rf $$tmp; exit 1; }; \
