@@ -16,7 +16,6 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from gateway.auth import ApiKeys
 from gateway.cors import origins, with_cors
 from gateway.dispatch import Dispatcher, FixedEndpoint
-from gateway.docs import render_docs
 from gateway.endpoint import CallPolicy, RpcEndpoint
 from gateway.guard import GuardMiddleware
 from gateway.health import Readiness, healthz
@@ -26,7 +25,7 @@ from gateway.openapi import openapi_document
 from gateway.pages import Pages
 from gateway.propagation import forwardable
 from gateway.ratelimit import RateLimiter
-from gateway.responses import HTML, JSON, Receive, Scope, Send, send_response
+from gateway.responses import JSON, Receive, Scope, Send, send_response
 from gateway.router import Router
 from gateway.rules import Route, load_routes
 from gateway.settings import Settings
@@ -73,7 +72,6 @@ class Gateway:
             "/v1/mesh": self.mesh.endpoint,
             "/metrics": _metrics,
             "/openapi.json": partial(_static, body=openapi, content_type=JSON),
-            "/docs": partial(_static, body=render_docs(self.document), content_type=HTML),
         }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

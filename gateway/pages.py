@@ -1,5 +1,6 @@
-"""The web pages: the travellers' page (`/`, `/trips/{id}`), the operators' (`/mesh`) and their
-static files (`/static/...`), all shipped in the package and read once at start.
+"""The web pages: the travellers' page (`/`, `/trips/{id}`), the operators' (`/mesh`), the API's
+(`/docs`, from /openapi.json) and their static files (`/static/...`), all shipped in the
+package and read once at start.
 
 Nothing is fetched from elsewhere: the Content-Security-Policy allows this origin only,
 so that a page works offline and a trip's text can never run as script.
@@ -61,6 +62,7 @@ class Pages:
         self._pages = {
             "/": self._files[STATIC_PREFIX + "index.html"],
             "/mesh": self._files[STATIC_PREFIX + "mesh.html"],
+            "/docs": self._files[STATIC_PREFIX + "docs.html"],
         }
 
     def lookup(self, raw_path: str) -> tuple[str, PageEndpoint] | None:

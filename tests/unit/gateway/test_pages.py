@@ -20,7 +20,12 @@ async def client() -> httpx.AsyncClient:
 
 @pytest.mark.parametrize(
     ("path", "marker"),
-    [("/", "Plan a trip"), ("/trips/01abc-def", "Plan a trip"), ("/mesh", "Services")],
+    [
+        ("/", "Plan a trip"),
+        ("/trips/01abc-def", "Plan a trip"),
+        ("/mesh", "Services"),
+        ("/docs", "/openapi.json"),
+    ],
 )
 async def test_pages_are_html_with_a_same_origin_policy(
     client: httpx.AsyncClient, path: str, marker: str
