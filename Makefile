@@ -24,35 +24,42 @@ run: venv
 
 ## test: what CI runs: the checks, then the whole suite (with a real Consul when it can be had)
 test: venv
-	-@$(MAKE) --no-print-directory consul
-	-@$(MAKE) --no-print-directory chromium
+	@# A Consul that cannot be fetched skips its tests, but fails CI (TRIPMESH_REQUIRE_INFRA=1).
+	@$(MAKE) --no-print-directory consul || [ "$$TRIPMESH_REQUIRE_INFRA" != 1 ]
+	@# The same for the browser tests' Chromium.
+	@$(MAKE) --no-print-directory chromium || [ "$$TRIPMESH_REQUIRE_INFRA" != 1 ]
 	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory pytest
 
 pytest: venv
 	$(BIN)/pytest
 
-## check / lint: ruff, mypy, buf lint and breaking, generated code up to date, hadolint
+## check / lint: ruff, mypy, import layers, buf lint and breaking, generated code up to date, hadolint
 check lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/buf lint
 	$(MAKE) --no-print-directory buf-breaking
 	$(MAKE) --no-print-directory protos-check
 	$(BIN)/hadolint Dockerfile
 
 buf-breaking: venv
-	@if git rev-parse --verify --quiet main >/dev/null; then \
-		$(BIN)/buf breaking --against '.git#branch=main'; \
-	else echo "buf breaking: no main branch to compare against, skipped"; fi
+	@# Against the previous commit on main (BUF_AGAINST to choose another ref, e.g. a tag):
+	@# comparing main with itself could never fail.
+	@against="$${BUF_AGAINST:-HEAD~1}"; \
+	if git rev-parse --verify --quiet "$$against^{commit}" >/dev/null; then \
+		echo "buf breaking against $$against"; \
+		$(BIN)/buf breaking --against ".git#ref=$$(git rev-parse $$against)"; \
+	else echo "buf breaking: no commit $$against to compare against, skipped"; fi
 
 ## protos: regenerate tripmesh.v1 (messages, .pyi, gRPC stubs with types) beside the .proto files,
 ## and the descriptor set with the comments (source info) that reflection and the OpenAPI serve
 DESCRIPTORS := tripmesh/v1/descriptors.binpb
 protos: venv
 	$(PROTOC) --python_out=protos --pyi_out=protos --grpc_python_out=protos \
-		--mypy_grpc_out=protos $(PROTO_FILES) 2>/dev/null
+		--mypy_grpc_out=protos $(PROTO_FILES)
 	$(PROTOC) --include_imports --include_source_info \
 		--descriptor_set_out=protos/$(DESCRIPTORS) $(PROTO_FILES)
 
@@ -60,7 +67,7 @@ protos: venv
 protos-check: venv
 	@tmp=$$(mktemp -d) && \
 	$(PROTOC) --python_out=$$tmp --pyi_out=$$tmp --grpc_python_out=$$tmp \
-		--mypy_grpc_out=$$tmp $(PROTO_FILES) 2>/dev/null && \
+		--mypy_grpc_out=$$tmp $(PROTO_FILES) && \
 	$(PROTOC) --include_imports --include_source_info \
 		--descriptor_set_out=$$tmp/$(DESCRIPTORS) $(PROTO_FILES) && \
 	for f in $$tmp/tripmesh/v1/*; do \

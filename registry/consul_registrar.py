@@ -7,10 +7,10 @@ from typing import Any
 
 from registry.backoff import Backoff
 from registry.base import Registration
-from registry.catalog import known_service
 from registry.consul_api import ConsulApi
 from registry.consul_config import ConsulConfig, duration
 from registry.errors import ConsulRejected, ConsulTokenError, ConsulUnavailable
+from registry.known_services import known_service
 
 logger = logging.getLogger(__name__)
 

@@ -10,12 +10,12 @@ from types import FrameType
 
 from registry import KNOWN_SERVICES, known_service
 from registry.errors import DiscoveryError
-from services.catalog import server_module
 from services.plan_command import add_parser as add_plan_parser
 from services.runtime.errors import TripmeshError
 from services.runtime.logs import configure_logging
 from services.runtime.server import serve
 from services.runtime.settings import RuntimeSettings, SettingsError, load_settings
+from services.server_modules import server_module
 from services.supervisor import Child, Mesh, health_status, is_serving
 
 
@@ -52,6 +52,13 @@ def cmd_up(args: argparse.Namespace) -> int:
         nonlocal stopping
         stopping = True
 
+    if taken := mesh.ports_in_use():
+        names = ", ".join(f"{port} ({child.service.name})" for child, port in taken)
+        return fail(
+            f"ports already in use on {mesh.host}: {names}. Is another mesh running"
+            " (`tripmesh status`)? Stop it, or run beside it with --port-offset N.",
+            1,
+        )
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     mesh.start()

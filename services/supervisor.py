@@ -9,6 +9,7 @@ import contextlib
 import ctypes
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -73,6 +74,19 @@ class Mesh:
             for name in START_ORDER
         ]
 
+    def ports_in_use(self) -> list[tuple[Child, int]]:
+        """(child, port) for every port of the mesh something already listens on.
+
+        Checked before starting anything: a second `tripmesh up` on the same ports
+        would otherwise find the first mesh's services ready and write into its logs.
+        """
+        return [
+            (child, port)
+            for child in self.children
+            for port in (child.port, child.metrics_port)
+            if _in_use(self.host, port)
+        ]
+
     def start(self) -> None:
         env = dict(os.environ)
         env.setdefault("TRIPMESH_ENDPOINTS", endpoints_env(self.host, self.offset))
@@ -120,6 +134,19 @@ class Mesh:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def _in_use(host: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # As the servers bind: connections of a mesh just stopped (TIME_WAIT) are no
+        # listener, and must not make the port look taken.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
 
 
 def is_serving(service: KnownService, host: str, port: int, timeout: float = 1.0) -> bool:

@@ -129,14 +129,6 @@ def _fixed_items(
     ]  # fmt: skip
 
 
-def activities_per_person(draft: ItineraryDraft, currency: str) -> Decimal:
-    """What the activities cost one traveller, in `currency`, unrounded."""
-    rates = _Rates(currency)
-    return sum(
-        (rates.convert(a.cost, a.currency) for d in draft.days for a in d.activities), Decimal(0)
-    )
-
-
 def price_itinerary(request: TripRequest, place: Place, draft: ItineraryDraft) -> BudgetDraft:
     """The exact estimate of an itinerary (savings left empty: see offline_budget)."""
     currency = request.budget.currency

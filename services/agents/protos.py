@@ -13,7 +13,6 @@ from google.type import money_pb2
 from tripmesh.v1 import trip_pb2
 
 from services.agents.itinerary import PlannedItinerary
-from services.agents.positions import position_of
 from services.agents.request import Pace, TripRequest
 from services.agents.schemas import (
     ActivityDraft,
@@ -116,7 +115,7 @@ def place_from_proto(place: trip_pb2.Place, fallback: str) -> Place:
     )
 
 
-def activity_to_proto(activity: ActivityDraft, place: Place) -> trip_pb2.Activity:
+def activity_to_proto(activity: ActivityDraft) -> trip_pb2.Activity:
     return trip_pb2.Activity(
         title=activity.title,
         category=activity.category,
@@ -124,7 +123,6 @@ def activity_to_proto(activity: ActivityDraft, place: Place) -> trip_pb2.Activit
         duration=duration_pb2.Duration(seconds=activity.duration_minutes * 60),
         cost=money_to_proto(activity.cost, activity.currency),
         description=activity.description,
-        location=position_of(activity.title, place),
     )
 
 
@@ -133,7 +131,7 @@ def itinerary_to_proto(itinerary: PlannedItinerary) -> trip_pb2.Itinerary:
         days=[
             trip_pb2.ItineraryDay(
                 date=day.date.isoformat(),
-                activities=[activity_to_proto(a, itinerary.place) for a in day.activities],
+                activities=[activity_to_proto(a) for a in day.activities],
                 summary=day.summary,
             )
             for day in itinerary.draft.days

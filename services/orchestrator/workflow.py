@@ -38,8 +38,10 @@ from services.orchestrator.trips import (
     amount,
     cut_categories,
     describe_estimate,
-    snapshot,
+    progress,
 )
+from services.runtime.errors import AlreadyExists
+from services.runtime.reporting import current_trace_id
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +117,7 @@ class TripWorkflow:
         events: asyncio.Queue[PlanEvent | None] = asyncio.Queue()
 
         def emit(stage: PlanStage, message: str) -> None:
-            events.put_nowait(PlanEvent(stage, message, snapshot(run.trip)))
+            events.put_nowait(PlanEvent(stage, message, progress(run.trip, stage)))
 
         emit(PlanStage.PLAN_STAGE_VALIDATED, f"request_id {run.request.request_id}")
         work = asyncio.create_task(self._work(run, emit, lambda: events.put_nowait(None)))
@@ -131,6 +133,7 @@ class TripWorkflow:
         try:
             async with self._idempotency.claim(run.request.request_id) as stored:
                 if stored is not None:
+                    _same_request_or_conflict(run.request, stored)
                     run.trip.CopyFrom(stored)
                     emit(
                         PlanStage.PLAN_STAGE_COMPLETED,
@@ -248,8 +251,10 @@ class TripWorkflow:
 
     async def _store(self, run: _Run, emit: Emit) -> None:
         run.trip.create_time.GetCurrentTime()
+        run.trip.trace_id = current_trace_id()  # the monitor's executions of it, by this id
         stored = await self._idempotency.record(run.trip)
         if stored.name != run.trip.name:
+            _same_request_or_conflict(run.request, stored)
             logger.info("a concurrent request with the same request_id stored %s", stored.name)
         else:
             logger.info(
@@ -261,6 +266,18 @@ class TripWorkflow:
         run.trip.CopyFrom(stored)
         emit(PlanStage.PLAN_STAGE_STORED, stored.name)
         emit(PlanStage.PLAN_STAGE_COMPLETED, "trip ready")
+
+
+def _same_request_or_conflict(request: PlanTripRequest, stored: Trip) -> None:
+    """A request id names one request (AIP-155): reused for another, it is a conflict."""
+    if stored.request != request:
+        raise AlreadyExists(
+            f"request_id {request.request_id[:64]!r} was used for a different request"
+            f" ({stored.name}); send a new request_id",
+            reason="REQUEST_ID_REUSED",
+            field="request_id",
+            metadata={"trip": stored.name},
+        )
 
 
 def _normalized(request: PlanTripRequest) -> PlanTripRequest:

@@ -12,6 +12,7 @@ from services.performance_monitor.health import HealthWatcher
 from services.performance_monitor.rules import Rule
 from services.performance_monitor.series import Aggregate
 from services.performance_monitor.store import WINDOWS, StatsStore, Subject
+from services.performance_monitor.traces import TraceLog
 from services.runtime.reporting import Execution
 
 logger = logging.getLogger(__name__)
@@ -32,8 +33,10 @@ class PerformanceMonitor:
         alerts: AlertBook,
         health: HealthWatcher | None,
         clock: Callable[[], float] = time.time,
+        traces: TraceLog | None = None,
     ) -> None:
         self.store = store
+        self.traces = traces or TraceLog()
         self.rules = rules
         self.alerts = alerts
         self.health = health
@@ -41,6 +44,7 @@ class PerformanceMonitor:
 
     def record(self, executions: list[Execution], dropped: int = 0) -> int:
         self.store.add(self._clock(), executions, dropped)
+        self.traces.add(executions)
         return len(executions)
 
     def stats(self, query: StatsQuery) -> list[tuple[int, Subject, Aggregate]]:

@@ -22,6 +22,10 @@ from tripmesh.v1.trip_pb2 import PlanTripRequest
 from services.runtime.errors import error_info
 
 ERROR_INFO_TYPE = "type.googleapis.com/google.rpc.ErrorInfo"
+HINT = (
+    "Is the mesh running (`tripmesh up` or `make run`)? Beside another one, pass the same"
+    " --port-offset; elsewhere, --gateway URL (or --grpc HOST:PORT)."
+)
 
 
 @dataclass
@@ -57,7 +61,7 @@ def _grpc_error(exc: grpc.RpcError, address: str) -> Exception:
     status = rpc_status.from_call(exc)  # type: ignore[arg-type]
     info = error_info(status) if status is not None else None
     if code == grpc.StatusCode.UNAVAILABLE and info is None:
-        return Unreachable(f"cannot reach the orchestrator at {address}: {message}")
+        return Unreachable(f"cannot reach the orchestrator at {address}: {message}. {HINT}")
     return ServerError(code.name, message, info.reason if info else "")
 
 
@@ -87,7 +91,23 @@ def via_gateway(
                 if line.strip():
                     yield _event(_json(line))
     except httpx.TransportError as exc:
-        raise Unreachable(f"cannot reach the gateway at {url}: {exc}") from None
+        raise Unreachable(f"cannot reach the gateway at {url}: {exc}. {HINT}") from None
+
+
+def gateway_call(method: str, url: str, path: str, timeout: float, api_key: str = "") -> Any:
+    """One plain call to the gateway (GET /v1/trips, DELETE /v1/trips/x); its JSON answer."""
+    headers = {"Grpc-Timeout": f"{max(1, int(timeout * 1000))}m"}
+    if api_key:
+        headers["X-API-Key"] = api_key
+    try:
+        response = httpx.request(
+            method, f"{url.rstrip('/')}{path}", headers=headers, timeout=timeout + 5
+        )
+    except httpx.TransportError as exc:
+        raise Unreachable(f"cannot reach the gateway at {url}: {exc}. {HINT}") from None
+    if response.status_code >= 400:
+        raise _status_error(_json(response.text), response.status_code)
+    return _json(response.text)
 
 
 def _json(text: str) -> Any:

@@ -3,23 +3,23 @@
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
-from services.agents.changes import revision_notes
 from services.agents.checks import check_itinerary, check_revision
 from services.agents.itinerary import PlannedItinerary
-from services.agents.model import AgentResult, ModelRunner
-from services.agents.offline_itinerary import (
-    FREE_TIME,
-    choose_style,
-    draft_itinerary,
-    plan_interests,
-)
-from services.agents.offline_revision import revise_itinerary
+from services.agents.model_runner import AgentResult, ModelRunner
 from services.agents.pricing import activity_currency, describe, price_itinerary
 from services.agents.request import TripRequest
 from services.agents.schemas import ItineraryDraft
 from services.agents.variables import trip_variables
 from services.guardrails.output import enforce, reject_input
 from services.llm.chain import ModelTask
+from services.planner.changes import revision_notes
+from services.planner.offline_itinerary import (
+    FREE_TIME,
+    choose_style,
+    draft_itinerary,
+    plan_interests,
+)
+from services.planner.offline_revision import revise_itinerary
 from services.runtime.errors import InvalidArgument
 from services.travel import fx
 from services.travel.money import Money

@@ -53,11 +53,6 @@ class InstanceChannels:
             self._closing.add(task)
             task.add_done_callback(self._closing.discard)
 
-    def retain(self, endpoints: set[str]) -> None:
-        """Closes the channels of endpoints no longer among any tool's providers."""
-        for endpoint in [e for e in self._channels if e not in endpoints]:
-            self.reset(endpoint)
-
     async def close(self) -> None:
         channels = [channel for channel, _ in self._channels.values()]
         self._channels.clear()

@@ -74,12 +74,6 @@ def _resolve(text: str) -> Resolution:
     raise _unknown(index, text, name, qualifiers)
 
 
-def place_of_city(city_id: int) -> Place:
-    """The Place of a geonames city id."""
-    index = place_index()
-    return _place(index, index.cities[city_id])
-
-
 def place_named(name: str, country_code: str, latitude: float, longitude: float) -> Place | None:
     """The city whose geonames name is `name`, in that country, nearest those coordinates;
     None when there is none.

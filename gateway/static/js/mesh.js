@@ -5,6 +5,7 @@ import { get, stream } from "./api.js";
 import { h, replace } from "./dom.js";
 import { count, usd } from "./format.js";
 import { installKeyDialog } from "./keys.js";
+import { installWaterfall } from "./waterfall.js";
 
 const REFRESH_MS = 5000;
 const WATCH_SECONDS = 3600;
@@ -90,3 +91,4 @@ showStats();
 setInterval(showServices, REFRESH_MS);
 setInterval(showStats, REFRESH_MS);
 watchAlerts();
+installWaterfall(document.getElementById("waterfall-form"), document.getElementById("waterfall"));

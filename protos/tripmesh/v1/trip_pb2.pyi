@@ -176,7 +176,7 @@ class Usage(_message.Message):
     def __init__(self, model_calls: _Optional[int] = ..., input_tokens: _Optional[int] = ..., output_tokens: _Optional[int] = ..., cost_usd: _Optional[float] = ...) -> None: ...
 
 class Trip(_message.Message):
-    __slots__ = ("name", "request", "itinerary", "estimate", "guide", "warnings", "usage", "create_time", "revisions")
+    __slots__ = ("name", "request", "itinerary", "estimate", "guide", "warnings", "usage", "create_time", "revisions", "trace_id")
     NAME_FIELD_NUMBER: _ClassVar[int]
     REQUEST_FIELD_NUMBER: _ClassVar[int]
     ITINERARY_FIELD_NUMBER: _ClassVar[int]
@@ -186,6 +186,7 @@ class Trip(_message.Message):
     USAGE_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     REVISIONS_FIELD_NUMBER: _ClassVar[int]
+    TRACE_ID_FIELD_NUMBER: _ClassVar[int]
     name: str
     request: PlanTripRequest
     itinerary: Itinerary
@@ -195,4 +196,5 @@ class Trip(_message.Message):
     usage: Usage
     create_time: _timestamp_pb2.Timestamp
     revisions: int
-    def __init__(self, name: _Optional[str] = ..., request: _Optional[_Union[PlanTripRequest, _Mapping]] = ..., itinerary: _Optional[_Union[Itinerary, _Mapping]] = ..., estimate: _Optional[_Union[BudgetEstimate, _Mapping]] = ..., guide: _Optional[_Union[GuideAdvice, _Mapping]] = ..., warnings: _Optional[_Iterable[str]] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., revisions: _Optional[int] = ...) -> None: ...
+    trace_id: str
+    def __init__(self, name: _Optional[str] = ..., request: _Optional[_Union[PlanTripRequest, _Mapping]] = ..., itinerary: _Optional[_Union[Itinerary, _Mapping]] = ..., estimate: _Optional[_Union[BudgetEstimate, _Mapping]] = ..., guide: _Optional[_Union[GuideAdvice, _Mapping]] = ..., warnings: _Optional[_Iterable[str]] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., revisions: _Optional[int] = ..., trace_id: _Optional[str] = ...) -> None: ...

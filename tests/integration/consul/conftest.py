@@ -14,6 +14,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from registry.base import Endpoint, Registration
 from registry.consul import ConsulConfig, ConsulDiscovery
 from tests.support.consul.agent import ConsulAgent, ConsulMissing, find_consul
+from tests.support.infra import missing
 
 ACL_MASTER_TOKEN = "5c3a0a45-6f62-4a1c-9d4e-3a7c3e3f2b10"
 ACL_HCL = f"""
@@ -45,7 +46,7 @@ def consul_binary() -> str:
     try:
         return find_consul()
     except ConsulMissing as exc:
-        pytest.skip(f"no Consul for the tests: {exc}")
+        missing("Consul (make consul)", exc)
 
 
 def _running(binary: str, extra_hcl: str = "") -> Iterator[ConsulAgent]:

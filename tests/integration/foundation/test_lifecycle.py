@@ -180,8 +180,7 @@ def test_a_child_that_dies_is_reported_and_the_mesh_stops_with_no_orphans(tmp_pa
     assert not [p for p in children if alive(p)]
 
 
-@pytest.mark.slow
-def test_up_names_the_service_that_could_not_start(tmp_path: Path) -> None:
+def test_up_on_busy_ports_names_them_and_starts_nothing(tmp_path: Path) -> None:
     offset = free_port_offset()
     with socket.socket() as taken:  # the planner's port, held by someone else
         taken.bind(("127.0.0.1", 50052 + offset))
@@ -190,8 +189,21 @@ def test_up_names_the_service_that_could_not_start(tmp_path: Path) -> None:
             "up", "--port-offset", str(offset), "--timeout", "30", env=base_env(tmp_path)
         )
     assert result.returncode == 1
-    assert "planner exited with code 1 during start" in result.stderr
-    assert "cannot bind" in result.stderr
+    assert f"{50052 + offset} (planner)" in result.stderr
+    assert "--port-offset" in result.stderr
+    assert "tripmesh is up" not in result.stdout
+    assert not list((tmp_path / "logs").glob("*.log")), "no service was started"
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("serve", "planner", env=base_env(tmp_path, TRIPMESH_PORT=str(port)))
+    assert result.returncode == 1
+    assert f"cannot bind 127.0.0.1:{port}" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -15,23 +15,19 @@ SCREENSHOTS = ROOT / ".cache" / "screenshots"
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Any:
+    """On a failed test, a screenshot while the page and the mesh behind it still run."""
     report = yield
-    if report.when == "call":
-        item.stash[FAILED] = report.failed
+    session = getattr(item, "funcargs", {}).get("browser")
+    if report.when == "call" and report.failed and session is not None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shot = SCREENSHOTS / f"{item.name}.png"
+        session.save_screenshot(str(shot))
+        report.sections.append(("screenshot", f"screenshot of the failure: {shot}"))
     return report
 
 
-FAILED = pytest.StashKey[bool]()
-
-
 @pytest.fixture
-def browser(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[webdriver.Chrome]:
+def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
     browser_binaries()  # skip (or fail under TRIPMESH_REQUIRE_INFRA=1) before any mesh starts
     with chromium(tmp_path / "profile") as session:
-        session.implicitly_wait(0)
         yield session
-        if request.node.stash.get(FAILED, False):
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            shot = SCREENSHOTS / f"{request.node.name}.png"
-            session.save_screenshot(str(shot))
-            print(f"screenshot of the failure: {shot}")

@@ -4,11 +4,14 @@ import datetime as dt
 from typing import Any
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
 WAIT = 60.0  # seconds: a trip on a busy two-core machine
+# A page that redraws replaces elements between finding and reading them: look again.
+REDRAWN = (StaleElementReferenceException,)
 
 
 def shown(browser: webdriver.Chrome, css: str, timeout: float = WAIT) -> list[WebElement]:
@@ -18,7 +21,7 @@ def shown(browser: webdriver.Chrome, css: str, timeout: float = WAIT) -> list[We
         found = [e for e in driver.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()]
         return found or False
 
-    found: list[WebElement] = WebDriverWait(browser, timeout).until(
+    found: list[WebElement] = WebDriverWait(browser, timeout, ignored_exceptions=REDRAWN).until(
         displayed, f"nothing shown for {css!r}"
     )
     return found
@@ -33,7 +36,9 @@ def text_of(browser: webdriver.Chrome, css: str, timeout: float = WAIT) -> str:
                 return str(element.text.strip())
         return False
 
-    text: str = WebDriverWait(browser, timeout).until(has_text, f"no text in {css!r}")
+    text: str = WebDriverWait(browser, timeout, ignored_exceptions=REDRAWN).until(
+        has_text, f"no text in {css!r}"
+    )
     return text
 
 

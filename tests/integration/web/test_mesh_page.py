@@ -8,10 +8,11 @@ import httpx
 import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from registry import KNOWN_SERVICES
 from tests.fakes import FakeOpenAI
-from tests.integration.web.support import shown, trip_request
+from tests.integration.web.support import REDRAWN, WAIT, shown, trip_request
 from tests.support.processes import MeshProcess, base_env
 
 pytestmark = pytest.mark.slow
@@ -44,6 +45,21 @@ def plan_a_trip(gateway_url: str) -> None:
     assert response.status_code == 200, response.text  # the chain fell back to offline
 
 
+def waterfall_rows(browser: webdriver.Chrome, until: str) -> list[str]:
+    """The waterfall's rows once one starts with `until`: asked again while the services'
+    last records (sent in batches, once a second) reach the monitor."""
+
+    def rows(driver: webdriver.Chrome) -> list[str] | bool:
+        driver.find_element(By.CSS_SELECTOR, "#waterfall-form button").click()
+        texts = [row.text for row in shown(driver, "svg.waterfall .waterfall-row")]
+        return texts if any(text.startswith(until) for text in texts) else False
+
+    found: list[str] = WebDriverWait(
+        browser, WAIT, poll_frequency=1, ignored_exceptions=REDRAWN
+    ).until(rows, until)
+    return found
+
+
 def test_eight_services_serving_then_an_alert_when_the_provider_fails(
     browser: webdriver.Chrome, openai_mesh: MeshProcess, fake_openai: FakeOpenAI
 ) -> None:
@@ -60,3 +76,15 @@ def test_eight_services_serving_then_an_alert_when_the_provider_fails(
     alert = shown(browser, ".alert[data-alert='alerts/model_failure_rate']")[0]
     assert alert.get_attribute("data-state") == "ALERT_STATE_FIRING"
     assert "model calls failed" in alert.text
+
+    # the trip's waterfall: its RPCs and model calls from every service, the failed one marked
+    browser.refresh()
+    chooser = Select(shown(browser, "#waterfall-form select")[0])
+    chooser.select_by_index(1)  # the newest trip
+    rows = waterfall_rows(browser, until="orchestrator · PlanTrip")
+    assert any(row.startswith("planner · DraftItinerary") for row in rows)
+    failed = browser.find_elements(By.CSS_SELECTOR, "svg.waterfall .waterfall-row rect.failed")
+    assert failed, rows
+    model_rows = [row for row in rows if "model openai:gpt-4.1-mini" in row]
+    assert model_rows, rows
+    assert "tok" in model_rows[0]

@@ -34,7 +34,7 @@ def browser_binaries() -> tuple[str, str]:
     driver = shutil.which("chromedriver")
     if browser and driver:
         return browser, driver
-    missing("chromium and chromium-driver are not installed (`make chromium`)")
+    missing("Chromium", "chromium and chromium-driver are not installed (`make chromium`)")
 
 
 @contextmanager

@@ -2,8 +2,8 @@
 
 import math
 
-from services.agents.activities import half_day_trip_towns
-from services.agents.positions import city_radius_km, position_of
+from services.planner.activities import half_day_trip_towns
+from services.planner.positions import city_radius_km, position_of
 from services.travel.places import resolve_place
 
 

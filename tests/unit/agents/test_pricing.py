@@ -7,9 +7,9 @@ import pytest
 from currency_converter import CurrencyConverter
 
 from services.agents.checks import check_budget
-from services.agents.offline_itinerary import draft_itinerary
 from services.agents.pricing import price_itinerary, rooms_for
 from services.agents.schemas import BudgetDraft, ItineraryDraft
+from services.planner.offline_itinerary import draft_itinerary
 from services.travel import fx
 from services.travel.money import Money, round_money
 from services.travel.places import Place, resolve_place

@@ -5,7 +5,7 @@ from collections.abc import Callable
 import kubernetes_validate
 import pytest
 
-from registry.catalog import KNOWN_SERVICES, KnownService
+from registry.known_services import KNOWN_SERVICES, KnownService
 from tests.unit.k8s.manifests import OVERLAYS, Doc, by_kind, container
 
 Render = Callable[[str], tuple[Doc, ...]]

@@ -8,12 +8,12 @@ from datetime import date
 from decimal import Decimal
 
 from services.agents import pacing
-from services.agents.activities import activity, pick, pool_for, preference
 from services.agents.pricing import activity_currency, costs_for, fixed_costs
 from services.agents.request import TripRequest
 from services.agents.schemas import ActivityDraft, DayDraft, ItineraryDraft, TravelStyle
+from services.planner.activities import activity, pick, pool_for, preference
 from services.travel import fx
-from services.travel.catalogue import GENERAL, canonical_interest
+from services.travel.activity_templates import GENERAL, canonical_interest
 from services.travel.money import round_money
 from services.travel.places import Place
 

@@ -10,8 +10,9 @@ import math
 import re
 
 from google.type import latlng_pb2
+from tripmesh.v1 import trip_pb2
 
-from services.agents.activities import half_day_trip_towns
+from services.planner.activities import half_day_trip_towns
 from services.travel.places import Place
 from services.travel.text import stable_hash
 
@@ -41,3 +42,11 @@ def position_of(title: str, place: Place) -> latlng_pb2.LatLng:
         latitude=round(place.latitude + north / _KM_PER_DEGREE, 5),
         longitude=round(place.longitude + east / (_KM_PER_DEGREE * cos_lat), 5),
     )
+
+
+def place_activities(itinerary: trip_pb2.Itinerary, place: Place) -> trip_pb2.Itinerary:
+    """The itinerary with every activity's approximate location set."""
+    for day in itinerary.days:
+        for activity in day.activities:
+            activity.location.CopyFrom(position_of(activity.title, place))
+    return itinerary

@@ -12,7 +12,7 @@ from services.agents.pricing import activity_currency, costs_for
 from services.agents.request import TripRequest
 from services.agents.schemas import ActivityDraft
 from services.travel import fx
-from services.travel.catalogue import GENERAL, TIER_FACTOR, Template, catalogue, interests
+from services.travel.activity_templates import GENERAL, TIER_FACTOR, Template, catalogue, interests
 from services.travel.money import round_nicely
 from services.travel.place_index import place_index
 from services.travel.places import Place
