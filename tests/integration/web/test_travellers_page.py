@@ -1,12 +1,15 @@
 """The travellers' page in a real Chromium against a whole offline mesh."""
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import httpx
 import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 
 from tests.integration.web.support import shown, text_of, trip_request
-from tests.support.processes import MeshProcess
+from tests.support.processes import MeshProcess, ServiceProcess, base_env
 
 pytestmark = pytest.mark.slow
 
@@ -64,3 +67,28 @@ def test_an_invalid_form_shows_the_apis_message_beside_the_field(
     reply = httpx.post(mesh.gateway_url + "/v1/trips:plan", json=request).json()
     violations = [d for d in reply["details"] if d["@type"].endswith("BadRequest")]
     assert violations[0]["fieldViolations"][0]["description"] == message
+
+
+@pytest.fixture
+def gateway_with_keys(mesh: MeshProcess, tmp_path: Path) -> Iterator[str]:
+    env = base_env(tmp_path, TRIPMESH_ENDPOINTS=mesh.endpoints(), TRIPMESH_API_KEYS="k1")
+    gateway = ServiceProcess("gateway", env).start(tmp_path).wait_serving()
+    yield f"http://{gateway.address}"
+    gateway.stop()
+
+
+def test_with_api_keys_the_key_is_asked_once_per_session(
+    browser: webdriver.Chrome, gateway_with_keys: str
+) -> None:
+    browser.get(gateway_with_keys + "/")
+    dialog = shown(browser, "dialog#key-dialog")[0]  # the trips list needs a key
+    dialog.find_element(By.NAME, "key").send_keys("k1")
+    dialog.find_element(By.CSS_SELECTOR, "button").click()
+    text_of(browser, "#trip-list li")
+    assert "could not be listed" not in browser.find_element(By.ID, "trip-list").text
+    assert browser.execute_script("return sessionStorage.getItem('tripmesh.apiKey')") == "k1"
+
+    browser.refresh()  # the same session: no second question
+    text_of(browser, "#trip-list li")
+    assert "could not be listed" not in browser.find_element(By.ID, "trip-list").text
+    assert not browser.find_elements(By.CSS_SELECTOR, "dialog#key-dialog[open]")
