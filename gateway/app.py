@@ -5,6 +5,7 @@ span, errors) → guard (keys, rate limit) → overload (adaptive limit) → dis
 endpoints or the transcoding endpoint). Channels are opened in the lifespan startup.
 """
 
+import contextlib
 import json
 import logging
 import uuid
@@ -13,24 +14,30 @@ from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from gateway.a2a_routes import a2a_routes
+from gateway.agent_cards import AgentCards
 from gateway.auth import ApiKeys
 from gateway.cors import origins, with_cors
 from gateway.dispatch import Dispatcher, FixedEndpoint
-from gateway.docs import render_docs
 from gateway.endpoint import CallPolicy, RpcEndpoint
 from gateway.guard import GuardMiddleware
 from gateway.health import Readiness, healthz
+from gateway.mcp.build import tools_server
+from gateway.mcp.http import PATH as MCP_PATH
+from gateway.mcp.http import McpEndpoint
+from gateway.mesh import MeshView
 from gateway.observe import ObserveMiddleware
 from gateway.openapi import openapi_document
 from gateway.overload import OverloadMiddleware
+from gateway.pages import Pages
 from gateway.propagation import forwardable
 from gateway.ratelimit import build_admission
-from gateway.responses import HTML, JSON, Receive, Scope, Send, send_response
+from gateway.responses import JSON, Receive, Scope, Send, send_response
 from gateway.router import Router
 from gateway.rules import Route, load_routes
 from gateway.settings import Settings
 from gateway.upstream import Upstreams
-from registry import Discovery, Registration, known_service
+from registry import Discovery, Endpoint, Registration, known_service
 from registry.factory import create_discovery
 from services.runtime import tls
 from services.runtime.channels import ChannelPool
@@ -47,12 +54,20 @@ class Gateway:
 
     def __init__(self, settings: Settings, routes: list[Route] | None = None) -> None:
         self.settings = settings
-        self.routes = routes if routes is not None else load_routes()
+        api = routes if routes is not None else load_routes()
+        # A2A is described by its own spec and the agent cards, not by /openapi.json.
+        self.routes = [*api, *a2a_routes()]
         self.keys = ApiKeys.from_settings(settings.api_keys, settings.api_key_file)
         self.endpoint = RpcEndpoint(self.routes, _policy(settings))
         self.readiness = Readiness(settings.gateway_readyz_timeout)
-        self.document = _document(self.routes, self.keys.enabled)
-        self.dispatcher = Dispatcher(Router(self.routes), self.endpoint, self._fixed())
+        self.mesh = MeshView(settings.gateway_readyz_timeout, self._own_entry)
+        self.address = ""  # host:port, once the server has bound
+        self.document = _document(api, self.keys.enabled)
+        self.cards = AgentCards(self.keys.enabled)
+        mounts = {MCP_PATH: self._mcp_request, **self.cards.mounts()}
+        self.dispatcher = Dispatcher(
+            Router(self.routes), self.endpoint, self._fixed(), mounts, Pages()
+        )
         self.state = SharedState.from_settings(settings)
         self.overload = OverloadMiddleware(
             self.dispatcher,
@@ -71,15 +86,17 @@ class Gateway:
         self._discovery: Discovery | None = None
         self._pool: ChannelPool | None = None
         self._registration: Registration | None = None
+        self._mcp: McpEndpoint | None = None
+        self._running = contextlib.AsyncExitStack()
 
     def _fixed(self) -> dict[str, FixedEndpoint]:
         openapi = json.dumps(self.document, separators=(",", ":")).encode()
         return {
             "/healthz": healthz,
             "/readyz": self.readiness.readyz,
+            "/v1/mesh": self.mesh.endpoint,
             "/metrics": _metrics,
             "/openapi.json": partial(_static, body=openapi, content_type=JSON),
-            "/docs": partial(_static, body=render_docs(self.document), content_type=HTML),
         }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -103,11 +120,22 @@ class Gateway:
         )
         upstreams = Upstreams(self._pool, {r.rpc.upstream for r in self.routes})
         self.endpoint.upstreams = upstreams
+        self.cards.upstreams = upstreams
+        self.mesh.discovery = self._discovery
         self.readiness.upstreams = upstreams
         logger.info("routing %d HTTP routes to %s", len(self.routes), ", ".join(upstreams.services))
+        tools = tools_server(self._pool, settings)
+        self._mcp = McpEndpoint(tools, origins(settings.cors_origins), settings.max_body_bytes)
+        await self._running.enter_async_context(self._mcp.running())
+
+    async def _mcp_request(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self._mcp is None:
+            raise RuntimeError("the gateway has not started")
+        await self._mcp(scope, receive, send)
 
     async def register(self, host: str, port: int) -> None:
         """Announces the gateway to discovery (Consul checks it on /readyz)."""
+        self.address = Endpoint(host, port).address
         if self._discovery is None:
             return
         self._registration = Registration(
@@ -129,7 +157,19 @@ class Gateway:
             except Exception:
                 logger.warning("deregistration failed", exc_info=True)
 
+    def _own_entry(self) -> dict[str, Any]:
+        status = "NOT_SERVING" if self.readiness.draining else "SERVING"
+        instance = {"address": self.address, "instanceId": "this gateway", "status": status}
+        return {
+            "name": SERVICE.name,
+            "discoveryName": SERVICE.discovery_name,
+            "status": status,
+            "instances": [instance],
+        }
+
     async def shutdown(self) -> None:
+        await self._running.aclose()  # MCP sessions end before their channels close
+        await self.mesh.close()
         if self._pool is not None:
             await self._pool.close()
         if self._discovery is not None:

@@ -11,6 +11,7 @@ from types import FrameType
 from registry import KNOWN_SERVICES, known_service
 from registry.errors import DiscoveryError
 from services import certs
+from services.llm.settings import LLMSettings
 from services.plan_command import add_parser as add_plan_parser
 from services.runtime.errors import TripmeshError
 from services.runtime.logs import configure_logging
@@ -18,7 +19,7 @@ from services.runtime.server import serve
 from services.runtime.settings import RuntimeSettings, SettingsError, load_settings
 from services.runtime.tls import TlsFiles
 from services.server_modules import server_module
-from services.supervisor import Child, Mesh, health_status, is_serving
+from services.supervisor import Child, Mesh, endpoints_env, health_status, is_serving
 
 
 def fail(message: str, code: int = 2) -> int:
@@ -62,6 +63,8 @@ def cmd_up(args: argparse.Namespace) -> int:
     if settings.tls is not None and not args.tls:
         # Every child would share that one certificate, and so one identity.
         return fail("TRIPMESH_TLS_* are set: `tripmesh up --tls` gives each service its own")
+    if missing := load_settings(LLMSettings).missing_key():
+        return fail(missing)  # every agent would stop at start on it: say it once, start none
     tls_dir = certs_dir(settings) if args.tls else None
     if tls_dir is not None and certs.ensure(tls_dir):
         print(f"tripmesh: generated development certificates in {tls_dir}", flush=True)
@@ -163,6 +166,19 @@ def _print_endpoints(mesh: Mesh) -> None:
     print("\nCtrl-C drains and stops every service.", flush=True)
 
 
+def cmd_mcp(args: argparse.Namespace) -> int:
+    from gateway.mcp.stdio import serve_stdio  # the MCP SDK loads only for this command
+    from gateway.settings import Settings
+
+    settings = load_settings(Settings)
+    if args.port_offset and not settings.endpoints:
+        settings.endpoints = endpoints_env(args.host, args.port_offset)
+    if settings.tls is None and (files := client_tls(args, settings)) is not None:
+        settings.tls_cert, settings.tls_key, settings.tls_ca = files.cert, files.key, files.ca
+    asyncio.run(serve_stdio(settings))
+    return 0
+
+
 def _grpcurl_flags(operator: TlsFiles | None) -> str:
     """grpcurl's flags for the mesh: plaintext, or the operator's certificate with mTLS
     (the servers' certificates name them by discovery name and 127.0.0.1)."""
@@ -224,6 +240,7 @@ def parser() -> argparse.ArgumentParser:
     for name, func, help_text in (
         ("up", cmd_up, "start every service and the gateway, until Ctrl-C"),
         ("status", cmd_status, "print each service's health"),
+        ("mcp", cmd_mcp, "serve the mesh's tools to an MCP client over stdio"),
     ):
         command = commands.add_parser(name, help=help_text)
         command.add_argument("--host", default="127.0.0.1")

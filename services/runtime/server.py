@@ -29,7 +29,9 @@ from services.runtime.interceptors import (
     RequestContextInterceptor,
 )
 from services.runtime.metrics import serve_metrics
+from services.runtime.otel_metrics import configure_otel_metrics
 from services.runtime.overload import Admission
+from services.runtime.reflection import DocumentedPool
 from services.runtime.reporting import ExecutionReporter, ReportingInterceptor
 from services.runtime.settings import RuntimeSettings, ServerSettings
 from services.runtime.state.connection import SharedState
@@ -49,7 +51,8 @@ class ServiceContext(Generic[SettingsT]):
     """What a service's `install` gets: its settings and the shared clients.
 
     Services add their servicers to the server and may add start and stop hooks
-    (background tasks, stores) and registration tags (the tools they offer).
+    (background tasks, stores), registration tags (the tools they offer) and metadata
+    (their A2A skills).
     """
 
     service: KnownService
@@ -60,6 +63,7 @@ class ServiceContext(Generic[SettingsT]):
     health: health.aio.HealthServicer
     proto_services: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)  # more Consul service metadata
     on_start: list[Hook] = field(default_factory=list)
     on_drain: list[Hook] = field(default_factory=list)  # after NOT_SERVING, before stopping
     on_stop: list[Hook] = field(default_factory=list)
@@ -120,7 +124,11 @@ class ServiceServer:
             host=announced_host(ctx.settings.host),
             port=ctx.port,
             tags=("grpc", "v1", *ctx.tags),
-            meta={"version": package_version(), "proto_services": ",".join(ctx.proto_services)},
+            meta={
+                **ctx.meta,
+                "version": package_version(),
+                "proto_services": ",".join(ctx.proto_services),
+            },
         )
         await ctx.discovery.register(self._registration)
         logger.info("serving %s on %s:%d", ctx.service.discovery_name, ctx.settings.host, ctx.port)
@@ -256,7 +264,9 @@ async def build_server(
     if service.proto_service and service.proto_service not in context.proto_services:
         context.proto_services.insert(0, service.proto_service)
     reflection.enable_server_reflection(
-        [*context.proto_services, health.SERVICE_NAME, reflection.SERVICE_NAME], server
+        [*context.proto_services, health.SERVICE_NAME, reflection.SERVICE_NAME],
+        server,
+        pool=DocumentedPool(),  # type: ignore[arg-type]  # duck-typed: the calls reflection makes
     )
     port = settings.port if settings.port is not None else service.port
     try:
@@ -283,6 +293,9 @@ def _bind_address(host: str, port: int) -> str:
 async def serve(service: KnownService, settings: S, install: Install[S]) -> int:
     """Runs a service until SIGTERM or SIGINT, then drains it; returns the exit code."""
     configure_tracing(
+        service.discovery_name, settings.tracing, settings.otel_exporter_otlp_endpoint
+    )
+    configure_otel_metrics(
         service.discovery_name, settings.tracing, settings.otel_exporter_otlp_endpoint
     )
     server, _port = await build_server(service, settings, install)
