@@ -280,13 +280,15 @@ async def failing_backend(fleet: Fleet, data_dir: Path) -> None:
         client = Client(orchestrator.port)
         load = await client.closed(10, 10)
         await client.close()
-        first = counter(orchestrator, "tripmesh_client_attempts_total", service="tripmesh-planner")
+        attempts = counter(
+            orchestrator, "tripmesh_client_attempts_total", service="tripmesh-planner"
+        )
         calls = counter(
             orchestrator, "tripmesh_client_attempts_total", service="tripmesh-planner", kind="first"
         )
         row(
             "planners failing every call (UNAVAILABLE, 10 s)",
-            f"{load.total} trips, {calls:.0f} planner calls, {first / calls:.3f} attempts"
+            f"{load.total} trips, {calls:.0f} planner calls, {attempts / calls:.3f} attempts"
             f" per call (budget: 1.1, plus a reserve of 10); trips failed {load.failures}",
         )
     finally:
