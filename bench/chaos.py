@@ -40,6 +40,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from tripmesh.v1 import orchestrator_service_pb2_grpc
 
 from registry import KNOWN_SERVICES
+from services.runtime import errors
 from services.supervisor import START_ORDER, endpoints_env, is_serving
 
 SECOND_REPLICA = 200  # port shift of the second planner and budget
@@ -156,7 +157,8 @@ class Client:
             if exc.code() is grpc.StatusCode.RESOURCE_EXHAUSTED:
                 outcomes.refused.append(took)
             else:
-                outcomes.failures[exc.code().name] = outcomes.failures.get(exc.code().name, 0) + 1
+                key = failure_name(exc)
+                outcomes.failures[key] = outcomes.failures.get(key, 0) + 1
             return
         outcomes.latencies.append(time.perf_counter() - started)
 
@@ -188,6 +190,12 @@ class Client:
 
     async def close(self) -> None:
         await self.channel.close()
+
+
+def failure_name(error: grpc.aio.AioRpcError) -> str:
+    """ "UNAVAILABLE NO_HEALTHY_INSTANCE": the code and the ErrorInfo reason, when there is one."""
+    info = errors.error_info(errors.status_from_rpc_error(error))
+    return f"{error.code().name} {info.reason}" if info else error.code().name
 
 
 def row(scenario: str, figures: str) -> None:

@@ -247,6 +247,12 @@ class UnaryMethod(_Method):
         b.replicas.succeeded(replica, b.latency(self._method).observe(time.monotonic() - started))
         return response
 
+    def _retry_target(self, tried: list[Replica]) -> Replica:
+        """Another admitted replica, else an ejected one (it may have recovered), else the
+        best admitted one again."""
+        replicas = self._balanced.replicas
+        return replicas.pick(tried) or replicas.pick_ejected(tried) or self._pick([])
+
     def _may_retry(self, error: grpc.aio.AioRpcError, deadline: float, repeatable: bool) -> bool:
         return (
             repeatable
@@ -263,7 +269,7 @@ class UnaryMethod(_Method):
         repeatable = self._balanced.repeatable(self._method, request)
         tried: list[Replica] = []
         while True:
-            replica = self._balanced.replicas.pick(tried) or self._pick([])
+            replica = self._retry_target(tried) if tried else self._pick([])
             if replica in tried:  # the only one left: give it a moment to reconnect
                 await asyncio.sleep(self._balanced.hedging.retry_backoff * random.random())
             kind = "retry" if tried else "first"
@@ -324,7 +330,7 @@ class UnaryMethod(_Method):
                 if not running and failure is not None and not call.cancelled:
                     if not self._may_retry(failure, deadline, repeatable=True):
                         raise failure
-                    launch(b.replicas.pick(tried) or self._pick([]), "retry")
+                    launch(self._retry_target(tried), "retry")
             raise asyncio.CancelledError
         finally:
             for task in running:

@@ -95,6 +95,12 @@ class ReplicaSet:
         first, second = random.sample(candidates, 2)
         return first if first.score() <= second.score() else second
 
+    def pick_ejected(self, exclude: Collection[Replica] = ()) -> Replica | None:
+        """The best replica not in `exclude`, ejected or not: the last resort of a retry
+        when every admitted one has failed (an ejected replica may have recovered)."""
+        candidates = [r for r in self.replicas if r not in exclude]
+        return min(candidates, key=lambda r: (r.ejected_until, r.score()), default=None)
+
     def succeeded(self, replica: Replica, slowness: float) -> None:
         """A call answered; `slowness` is its latency over the method's usual latency."""
         replica.strikes = 0
@@ -127,8 +133,12 @@ class ReplicaSet:
         return bool(peers) and replica.slowness > self.options.slow_factor * min(peers)
 
     def _eject(self, replica: Replica, cause: str) -> None:
-        others = [r for r in self.replicas if r is not replica and self.admitted(r)]
-        if not others or not self.admitted(replica):
+        # Only while a proven replica stays in: one just back from an ejection may be
+        # the dead one, and must not be left alone to serve.
+        proven = [
+            r for r in self.replicas if r is not replica and self.admitted(r) and not r.ejections
+        ]
+        if not proven or not self.admitted(replica):
             return  # never the last one; an ejected one stays as it is
         replica.ejections += 1
         seconds = min(self.options.max_ejection, self.options.base_ejection * replica.ejections)

@@ -89,3 +89,23 @@ def test_the_retry_budget_allows_a_tenth_of_the_calls_after_its_reserve() -> Non
         budget.deposit()
         retries += budget.withdraw()
     assert 100 <= retries <= 110
+
+
+def test_a_replica_is_not_ejected_while_its_peer_is_only_back_on_probation() -> None:
+    clock = Clock()
+    replicas, dead, alive = two_replicas(clock)
+    for _ in range(3):
+        replicas.failed(dead, "unavailable")
+    clock.now += 2.1  # the dead one is readmitted, unproven
+    for _ in range(3):
+        replicas.failed(alive, "stalled")  # late on a crowded machine
+    assert replicas.admitted(alive)
+
+
+def test_a_retry_may_fall_back_on_an_ejected_replica() -> None:
+    clock = Clock()
+    replicas, a, b = two_replicas(clock)
+    for _ in range(3):
+        replicas.failed(a, "unavailable")
+    assert replicas.pick(exclude=[b]) is None
+    assert replicas.pick_ejected(exclude=[b]) is a
