@@ -108,6 +108,10 @@ def test_trips_plan_over_mtls_directly_and_through_the_https_gateway(
     assert direct.returncode == 0, direct.stderr
     assert "Porto" in direct.stdout
 
+    listed = run_cli("trips", "list", "--port-offset", str(tls_mesh.offset), env=env)
+    assert listed.returncode == 0, listed.stderr  # the gateway over https, by default
+    assert "Porto" in listed.stdout
+
     assert tls_mesh.gateway_url.startswith("https://")
     with httpx.Client(verify=tls.client_ssl_context(operator), timeout=60) as client:
         reply = client.post(f"{tls_mesh.gateway_url}/v1/trips:plan", json=TRIP)
