@@ -8,7 +8,7 @@ PROTO_FILES := $(wildcard protos/tripmesh/v1/*.proto)
 PROTOC := $(BIN)/python -m grpc_tools.protoc -Iprotos -Ithird_party \
 	--plugin=protoc-gen-mypy_grpc=$(BIN)/protoc-gen-mypy_grpc
 
-.PHONY: venv run test pytest check lint protos protos-check buf-breaking consul bench k8s clean
+.PHONY: venv run test pytest check lint protos protos-check buf-breaking consul bench bench-mtls k8s clean
 
 ## venv: the virtual environment with tripmesh and its tools (pinned by constraints.txt)
 $(STAMP): pyproject.toml constraints.txt
@@ -74,6 +74,10 @@ consul:
 ## bench: figures for the gateway, the critical path and memory (prints, asserts nothing)
 bench: venv
 	$(BIN)/python bench/gateway_bench.py
+
+## bench-mtls: what mTLS and the identity checks cost a trip (prints, asserts nothing)
+bench-mtls: venv
+	$(BIN)/python bench/mtls_bench.py
 
 ## k8s: render every overlay
 k8s:
