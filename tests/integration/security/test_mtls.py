@@ -18,9 +18,14 @@ import pytest
 from cryptography import x509
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_status import rpc_status
+from tripmesh.v1 import (
+    orchestrator_service_pb2_grpc,
+    planner_service_pb2,
+    planner_service_pb2_grpc,
+    trip_pb2,
+)
 from tripmesh.v1 import performance_monitor_service_pb2 as pm_pb2
 from tripmesh.v1 import performance_monitor_service_pb2_grpc as pm_grpc
-from tripmesh.v1 import planner_service_pb2, planner_service_pb2_grpc
 
 from registry import known_service
 from services import certs
@@ -226,3 +231,19 @@ def test_metrics_ports_stay_plain_http_and_tell_probes_the_health(tls_mesh: Mesh
     assert httpx.get(f"{base}/readyz", timeout=5).text == "SERVING\n"
     assert httpx.get(f"{base}/healthz", timeout=5).status_code == 200
     assert "grpc_server_handled_total" in httpx.get(f"{base}/metrics", timeout=5).text
+
+
+def test_a_stream_is_refused_before_its_first_message(
+    tls_mesh: MeshProcess, data_dir: Path
+) -> None:
+    """The agents reach the orchestrator's public API only through the gateway either."""
+    address = f"127.0.0.1:{tls_mesh.port('orchestrator')}"
+    planner = identity(data_dir, "planner")
+    with tls.sync_channel(address, planner, service="tripmesh-orchestrator") as channel:
+        stream = orchestrator_service_pb2_grpc.OrchestratorServiceStub(channel).StreamPlanTrip(
+            trip_pb2.PlanTripRequest(destination="Lisbon"), timeout=10
+        )
+        with pytest.raises(grpc.RpcError) as refused:
+            next(iter(stream))
+    assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED  # type: ignore[attr-defined]
+    assert "spiffe://tripmesh/planner" in (refused.value.details() or "")  # type: ignore[attr-defined]
