@@ -1,7 +1,7 @@
 """The gateway's ASGI application: everything built once from the settings and descriptors.
 
-Pure ASGI layers, outermost first: observe (request id, route, metrics, logs,
-span, errors) → CORS → guard (keys, rate limit) → dispatch (fixed endpoints or
+Pure ASGI layers, outermost first: CORS → observe (request id, route, metrics, logs,
+span, errors) → guard (keys, rate limit) → dispatch (fixed endpoints or
 the transcoding endpoint). Channels are opened in the lifespan startup.
 """
 
@@ -56,8 +56,10 @@ class Gateway:
             RateLimiter(settings.rate_limit, settings.rate_limit_burst),
         )
         methods = sorted({r.http_method for r in self.routes})
-        cors = with_cors(guarded, origins(settings.cors_origins), methods)
-        self._http = ObserveMiddleware(cors, self.dispatcher.resolve)
+        observed = ObserveMiddleware(guarded, self.dispatcher.resolve)
+        # Outermost, so that errors answered by observe (401, 403, 404, 429, ...) carry the
+        # CORS headers too: a page can read the error and its Retry-After.
+        self._http = with_cors(observed, origins(settings.cors_origins), methods)
         self._discovery: Discovery | None = None
         self._pool: ChannelPool | None = None
         self._registration: Registration | None = None

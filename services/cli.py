@@ -146,7 +146,8 @@ def _print_endpoints(mesh: Mesh) -> None:
     print("\ntry:")
     print(
         f"  curl{f' --cacert {operator.ca}' if operator else ''}"
-        f" -X POST {scheme}://{mesh.host}:{gateway.port}/v1/trips:plan -d "
+        f" -X POST -H 'Content-Type: application/json'"
+        f" {scheme}://{mesh.host}:{gateway.port}/v1/trips:plan -d "
         """'{"destination":"Lisbon","startDate":"2027-05-01","days":4,"travelers":2,"""
         """"budget":{"currencyCode":"EUR","units":2000},"interests":["food","history"]}'"""
     )

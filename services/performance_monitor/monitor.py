@@ -39,8 +39,9 @@ class PerformanceMonitor:
         self.health = health
         self._clock = clock
 
-    def record(self, executions: list[Execution], dropped: int = 0) -> int:
+    def record(self, executions: list[Execution], dropped: int = 0, rejected: int = 0) -> int:
         self.store.add(self._clock(), executions, dropped)
+        self.store.rejected_count += rejected
         return len(executions)
 
     def stats(self, query: StatsQuery) -> list[tuple[int, Subject, Aggregate]]:

@@ -33,6 +33,7 @@ class StatsStore:
         self._series: dict[Subject, SlicedSeries] = {}
         self.dropped_count = 0  # as the senders reported
         self.accepted_count = 0
+        self.rejected_count = 0  # refused by RecordExecutions, never in the windows
 
     def add(self, now: float, executions: list[Execution], dropped: int = 0) -> None:
         for execution in executions:

@@ -17,7 +17,7 @@ import grpc
 from registry import Discovery, Endpoint, discovery_name
 from services.runtime import deadlines, errors, tls
 from services.runtime.interceptors import REQUEST_ID_HEADER
-from services.runtime.logs import request_id_var
+from services.runtime.logs import correlation_id_var
 from services.runtime.tracing import inject_trace_context
 
 logger = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ class OutgoingInterceptor(
                 f"no time left to call {details.method!r}", reason="DEADLINE_EXCEEDED"
             )
         metadata = grpc.aio.Metadata(*(details.metadata or ()))
-        if (request_id := request_id_var.get()) and not metadata.get(REQUEST_ID_HEADER):
+        if (request_id := correlation_id_var.get()) and not metadata.get(REQUEST_ID_HEADER):
             metadata.add(REQUEST_ID_HEADER, request_id)
         inject_trace_context(metadata)
         return grpc.aio.ClientCallDetails(

@@ -20,6 +20,7 @@ from registry.factory import DiscoveryOptions, create_discovery
 from services.runtime import tls
 from services.runtime.authorization import AuthorizationInterceptor
 from services.runtime.channels import ChannelPool
+from services.runtime.door import DoorInterceptor
 from services.runtime.interceptors import (
     ErrorInterceptor,
     FaultDelayInterceptor,
@@ -194,8 +195,9 @@ def _interceptors(
         prefixes = tuple(p.strip() for p in settings.fault_delay_methods.split(",") if p.strip())
         interceptors.append(FaultDelayInterceptor(settings.fault_delay_ms, prefixes))
     interceptors.append(ErrorInterceptor(service.discovery_name))
-    if settings.tls is not None:  # innermost: refused calls still count in metrics and reports
+    if settings.tls is not None:  # inside errors: refused calls still count in metrics and reports
         interceptors.append(AuthorizationInterceptor(service.discovery_name))
+    interceptors.append(DoorInterceptor())  # innermost, after the caller is known: bounds
     return interceptors
 
 

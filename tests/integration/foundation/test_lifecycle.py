@@ -211,7 +211,7 @@ def test_every_log_line_of_a_call_carries_service_method_request_and_trace_ids(
     assert service.log_path is not None
     text = service.log_path.read_text()
     lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
-    handled = [line for line in lines if line.get("request_id") == "req-42"]
+    handled = [line for line in lines if line.get("correlation_id") == "req-42"]
     assert handled, lines
     for line in handled:
         assert line["service"] == "tripmesh-tool-registry"
