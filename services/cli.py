@@ -222,6 +222,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             down.append(service.name)
         print(f"{service.name:<20} {args.host}:{port:<6} {status}")
     required = [name for name in down if name not in OPTIONAL]
+    if len(down) == len(KNOWN_SERVICES) and files is None and certs.usable(certs_dir(settings)):
+        print("tripmesh: nothing answers in plaintext; a mesh of `up --tls`? add --tls")
     if required:
         print(f"mesh: DOWN ({', '.join(required)} not serving)")
     elif down:
