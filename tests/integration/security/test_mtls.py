@@ -27,7 +27,7 @@ from tripmesh.v1 import (
 from tripmesh.v1 import performance_monitor_service_pb2 as pm_pb2
 from tripmesh.v1 import performance_monitor_service_pb2_grpc as pm_grpc
 
-from registry import known_service
+from registry import KNOWN_SERVICES, known_service
 from services import certs
 from services.runtime import tls
 from services.runtime.errors import error_info
@@ -247,3 +247,13 @@ def test_a_stream_is_refused_before_its_first_message(
             next(iter(stream))
     assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED  # type: ignore[attr-defined]
     assert "spiffe://tripmesh/planner" in (refused.value.details() or "")  # type: ignore[attr-defined]
+
+
+def test_the_gateway_checks_every_instance_over_mtls(tls_mesh: MeshProcess, data_dir: Path) -> None:
+    """/v1/mesh (the operators' page) asks each instance's health on its own channel."""
+    operator = identity(data_dir, certs.OPERATOR)
+    with httpx.Client(verify=tls.client_ssl_context(operator), timeout=30) as client:
+        services = client.get(f"{tls_mesh.gateway_url}/v1/mesh").json()["services"]
+    assert {s["name"]: s["status"] for s in services} == {
+        name: "SERVING" for name in KNOWN_SERVICES
+    }
