@@ -2,6 +2,8 @@
 
 import logging
 import random
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from services.llm.breaker import CircuitBreaker
@@ -32,7 +34,10 @@ class Lineup:
 
 
 def build_lineup(
-    settings: LLMSettings, hook: CallHook | None, state: SharedState | None = None
+    settings: LLMSettings,
+    hook: CallHook | None,
+    state: SharedState | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> Lineup:
     """The chain's slots; FailedPrecondition when a provider it names lacks its key, so
     that the service stops at start rather than fail every call."""
@@ -49,7 +54,7 @@ def build_lineup(
         if spec.kind != "offline":
             guard = GuardedProvider(
                 build_provider(spec, settings),
-                CircuitBreaker(settings.llm_breaker_failures, settings.llm_breaker_cooldown),
+                CircuitBreaker(settings.llm_breaker_failures, settings.llm_breaker_cooldown, clock),
                 limiters.get(spec.kind),
                 _policy(spec, settings),
                 prices,
