@@ -29,6 +29,7 @@ from services.llm.telemetry import record_call, record_fallback
 from services.llm.usage import Usage
 from services.runtime import deadlines
 from services.runtime.errors import DeadlineExceeded, Internal, InvalidArgument, Unavailable
+from services.runtime.state.connection import SharedState
 
 logger = logging.getLogger(__name__)
 
@@ -280,6 +281,7 @@ def create_model_chain(
     *,
     on_call: CallHook | None = None,
     cache: ResponseCache | None = None,
+    state: SharedState | None = None,
 ) -> ModelChain:
     """The chain `TRIPMESH_MODELS` describes (or the keys, when it is unset); SDKs are
     imported only for the providers in it.
@@ -287,7 +289,7 @@ def create_model_chain(
     A `cache` passed in stays the caller's to close; one built from settings is the chain's.
     """
     return ModelChain(
-        build_lineup(settings, on_call),
+        build_lineup(settings, on_call, state),
         FailSoftCache(cache, owned=False)
         if cache is not None
         else FailSoftCache(_build_cache(settings), owned=True),
