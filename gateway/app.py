@@ -1,8 +1,8 @@
 """The gateway's ASGI application: everything built once from the settings and descriptors.
 
 Pure ASGI layers, outermost first: CORS → observe (request id, route, metrics, logs,
-span, errors) → guard (keys, rate limit) → dispatch (fixed endpoints or
-the transcoding endpoint). Channels are opened in the lifespan startup.
+span, errors) → guard (keys, rate limit) → overload (adaptive limit) → dispatch (fixed
+endpoints or the transcoding endpoint). Channels are opened in the lifespan startup.
 """
 
 import contextlib
@@ -28,6 +28,7 @@ from gateway.mcp.http import PATH as MCP_PATH
 from gateway.mcp.http import McpEndpoint
 from gateway.observe import ObserveMiddleware
 from gateway.openapi import openapi_document
+from gateway.overload import OverloadMiddleware
 from gateway.propagation import forwardable
 from gateway.ratelimit import build_admission
 from gateway.responses import HTML, JSON, Receive, Scope, Send, send_response
@@ -39,6 +40,7 @@ from registry import Discovery, Registration, known_service
 from registry.factory import create_discovery
 from services.runtime import tls
 from services.runtime.channels import ChannelPool
+from services.runtime.overload import Admission
 from services.runtime.server import discovery_options, package_version
 from services.runtime.state.connection import SharedState
 
@@ -62,8 +64,12 @@ class Gateway:
         mounts = {MCP_PATH: self._mcp_request, **self.cards.mounts()}
         self.dispatcher = Dispatcher(Router(self.routes), self.endpoint, self._fixed(), mounts)
         self.state = SharedState.from_settings(settings)
-        guarded = GuardMiddleware(
+        self.overload = OverloadMiddleware(
             self.dispatcher,
+            Admission(settings.limit_options()) if settings.overload_control else None,
+        )
+        guarded = GuardMiddleware(
+            self.overload,
             self.keys,
             build_admission(settings.rate_limit, settings.rate_limit_burst, self.state),
         )
@@ -105,6 +111,7 @@ class Gateway:
             margin=0.0,  # the gateway is the first hop: the client's timeout passes on whole
             max_message_bytes=settings.max_message_bytes,
             credentials=tls.client_credentials(settings.tls),  # its own certificate, as a client
+            resilience=settings.resilience(),
         )
         upstreams = Upstreams(self._pool, {r.rpc.upstream for r in self.routes})
         self.endpoint.upstreams = upstreams

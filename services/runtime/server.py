@@ -18,6 +18,7 @@ from grpc_reflection.v1alpha import reflection
 from registry import Discovery, KnownService, Registration
 from registry.factory import DiscoveryOptions, create_discovery
 from services.runtime import tls
+from services.runtime.admission import OverloadInterceptor
 from services.runtime.authorization import AuthorizationInterceptor
 from services.runtime.channels import ChannelPool
 from services.runtime.door import DoorInterceptor
@@ -29,6 +30,7 @@ from services.runtime.interceptors import (
 )
 from services.runtime.metrics import serve_metrics
 from services.runtime.otel_metrics import configure_otel_metrics
+from services.runtime.overload import Admission
 from services.runtime.reporting import ExecutionReporter, ReportingInterceptor
 from services.runtime.settings import RuntimeSettings, ServerSettings
 from services.runtime.state.connection import SharedState
@@ -204,6 +206,9 @@ def _interceptors(
     ]
     if reporter.enabled:  # outside fault delay and errors: sees the time and code clients see
         interceptors.insert(2, ReportingInterceptor(reporter))
+    if settings.overload_control:  # outermost: a refused call costs no span, metric or report
+        admission = Admission(settings.limit_options())
+        interceptors.insert(0, OverloadInterceptor(admission, service.discovery_name))
     if settings.fault_delay_ms:
         prefixes = tuple(p.strip() for p in settings.fault_delay_methods.split(",") if p.strip())
         interceptors.append(FaultDelayInterceptor(settings.fault_delay_ms, prefixes))
@@ -228,6 +233,7 @@ async def build_server(
         margin=settings.deadline_margin,
         max_message_bytes=settings.max_message_bytes,
         credentials=tls.client_credentials(settings.tls),
+        resilience=settings.resilience(),
     )
     reporter = ExecutionReporter.from_settings(service.discovery_name, settings)
     server = grpc.aio.server(
