@@ -89,7 +89,11 @@ class ReplicaSet:
     def pick(self, exclude: Collection[Replica] = ()) -> Replica | None:
         """A replica to call: admitted, not in `exclude`, the better of two at random."""
         now = self._clock()
-        candidates = [r for r in self.replicas if r.ejected_until <= now and r not in exclude]
+        candidates = [
+            r
+            for r in self.replicas
+            if r.ejected_until <= now and r not in exclude and not (r.ejections and r.inflight)
+        ]  # a replica back from an ejection takes one probe call at a time, until one answers
         if len(candidates) <= 2:
             return min(candidates, key=Replica.score, default=None)
         first, second = random.sample(candidates, 2)
@@ -145,8 +149,7 @@ class ReplicaSet:
         replica.ejected_until = self._clock() + seconds
         # On probation when it comes back: one more strike ejects it again, for longer.
         replica.strikes = self.options.failures_to_eject - 1
-        replica.slowness = 1.0
-        replica.samples = 0
+        replica.samples = 0  # its slowness stays: back in, it gets calls again slowly
         EJECTIONS.labels(self.service, replica.address, cause).inc()
         logger.warning(
             "%s at %s ejected for %.1f s (%s)", self.service, replica.address, seconds, cause

@@ -109,3 +109,19 @@ def test_a_retry_may_fall_back_on_an_ejected_replica() -> None:
         replicas.failed(a, "unavailable")
     assert replicas.pick(exclude=[b]) is None
     assert replicas.pick_ejected(exclude=[b]) is a
+
+
+def test_a_replica_back_from_an_ejection_takes_one_probe_call_at_a_time() -> None:
+    clock = Clock()
+    replicas, back, other = two_replicas(clock)
+    for _ in range(3):
+        replicas.failed(back, "unavailable")
+    clock.now += 2.1
+    other.inflight = 50
+    assert replicas.pick() is back
+    back.inflight = 1  # its probe is out
+    assert replicas.pick() is other
+    back.inflight = 0
+    replicas.succeeded(back, 1.0)
+    back.inflight = 1
+    assert replicas.pick() is back  # proven again: an ordinary replica
