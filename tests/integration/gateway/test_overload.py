@@ -23,7 +23,9 @@ async def test_beyond_the_gateways_limit_requests_get_503_with_retry_after() -> 
         running_gateway(endpoints=endpoints(tool_registry=port), **LIMIT_OF_TWO) as client,
     ):
         responses = await asyncio.gather(*(client.get("/v1/tools") for _ in range(6)))
-    assert Counter(r.status_code for r in responses) == {200: 2, 503: 4}
+    codes = Counter(r.status_code for r in responses)
+    assert set(codes) == {200, 503}
+    assert codes[200] <= 2
     refused = next(r for r in responses if r.status_code == 503)
     assert_status(refused, 503, 8, "OVERLOADED")
     assert int(refused.headers["retry-after"]) >= 1
@@ -35,7 +37,9 @@ async def test_an_overloaded_upstream_is_429_with_retry_after() -> None:
         running_gateway(endpoints=endpoints(tool_registry=port)) as client,
     ):
         responses = await asyncio.gather(*(client.get("/v1/tools") for _ in range(6)))
-    assert Counter(r.status_code for r in responses) == {200: 2, 429: 4}
+    codes = Counter(r.status_code for r in responses)
+    assert set(codes) == {200, 429}
+    assert codes[200] <= 2  # the gateway's own calls (tools for /mcp) may hold a slot too
     refused = next(r for r in responses if r.status_code == 429)
     assert_status(refused, 429, 8, "OVERLOADED")
     assert int(refused.headers["retry-after"]) >= 1
