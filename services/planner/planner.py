@@ -13,8 +13,8 @@ from services.agents.variables import trip_variables
 from services.guardrails.output import enforce, reject_input
 from services.llm.chain import ModelTask
 from services.planner.changes import revision_notes
+from services.planner.day_plan import FREE_TIME
 from services.planner.offline_itinerary import (
-    FREE_TIME,
     choose_style,
     draft_itinerary,
     plan_interests,

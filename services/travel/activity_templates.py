@@ -18,6 +18,9 @@ from services.travel.text import fold
 # A tier's price as a multiple of the country's typical activity price.
 TIER_FACTOR = {"free": Decimal(0), "low": Decimal("0.5"), "mid": Decimal(1), "high": Decimal("2.5")}
 GENERAL = "sightseeing"
+# Typical distances from the centre of what the templates describe, for travel times.
+IN_TOWN_KM = 2.0
+OUT_OF_TOWN_KM = 15.0
 
 # Words travellers use for an interest, folded, mapped to the catalogue's interest.
 _SYNONYMS = {
@@ -50,9 +53,18 @@ class Template:
     parts: frozenset[str]  # subset of {"m", "a", "e"}
     light: str = ""  # "day", "sunset", "sunrise", or "" for any time
     needs: frozenset[str] = frozenset()  # subset of {"sea", "water", "warm"}
+    km: float = 0.0  # distance from the centre when known (a half-day trip's town)
 
     def title_for(self, city: str) -> str:
         return self.title.format(city=city)
+
+    @property
+    def distance_km(self) -> float:
+        """How far from the centre it takes place: the known distance, else a typical one
+        (a template has no coordinates): out of town for "near {city}", else in town."""
+        if self.km:
+            return self.km
+        return OUT_OF_TOWN_KM if "near {city}" in self.title else IN_TOWN_KM
 
 
 @cache

@@ -9,13 +9,18 @@ from decimal import Decimal
 
 import pytest
 
+from services.agents import pacing
 from services.agents.meals import meals_share, paid_meals
 from services.agents.pricing import fixed_costs
 from services.agents.request import Pace, TripRequest
 from services.agents.schemas import BudgetDraft, GuideDraft, ItineraryDraft
 from services.budget.estimator import BudgetEstimator
 from services.guide.advisor import Advisor
+from services.planner.activities import half_day_trips
+from services.planner.day_plan import DAY_END, between
 from services.planner.planner import Planner
+from services.travel.activity_templates import Template, catalogue
+from services.travel.daylight import daylight
 from services.travel.money import Money
 from services.travel.places import Place
 from tests.unit.agents.support import ScriptedChain, trip
@@ -147,3 +152,85 @@ async def test_southern_hemisphere_seasons(case: Case, season: str) -> None:
     ]
     if season == "winter":
         assert swims == []
+
+
+def _templates(place: Place) -> dict[str, Template]:
+    """Title in this place -> the template it came from."""
+    every = [t for found in catalogue().values() for t in found] + list(half_day_trips(place))
+    return {t.title_for(place.name): t for t in every}
+
+
+@pytest.mark.parametrize("case", CASES, ids=_id)
+async def test_outdoor_activities_lie_in_daylight_and_sunsets_at_sunset(case: Case) -> None:
+    planned = await _planned(case)
+    templates, place = _templates(planned.place), planned.place
+    for day in planned.draft.days:
+        light = daylight(place.latitude, place.longitude, place.time_zone, day.date)
+        for activity in day.activities:
+            template = templates.get(activity.title)
+            start = pacing.minutes(activity.start_time)
+            end = start + activity.duration_minutes
+            where = f"{day.date} {activity.start_time} {activity.title} ({light})"
+            if template is None or template.light == "":
+                continue
+            if template.light == "day":
+                assert light.covers(start, end), where
+            elif template.light == "sunset":
+                assert start <= light.sunset <= end, where
+            else:
+                assert start == pytest.approx(light.sunrise, abs=10), where
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.destination in ("Reykjavik", "Tromso")])
+async def test_high_latitude_winter_keeps_outdoor_plans_to_the_short_day(case: Case) -> None:
+    planned = await _planned(case)
+    templates = _templates(planned.place)
+    outdoor = [
+        (d.date, a.start_time)
+        for d in planned.draft.days
+        for a in d.activities
+        if (t := templates.get(a.title)) is not None and t.light in ("day", "sunrise")
+    ]
+    if case.destination == "Tromso":  # polar night: nothing that needs the sun
+        assert outdoor == []
+    else:
+        assert outdoor
+        assert all(start >= "11:00" for _, start in outdoor)
+
+
+@pytest.mark.parametrize("case", CASES, ids=_id)
+async def test_activities_leave_time_to_get_from_one_to_the_next(case: Case) -> None:
+    planned = await _planned(case)
+    templates = _templates(planned.place)
+    for day in planned.draft.days:
+        previous = None
+        for activity in day.activities:
+            template = templates.get(activity.title)
+            start = pacing.minutes(activity.start_time)
+            if previous is not None and template is not None:
+                (end, before) = previous
+                assert start >= end + between(before, template), f"{day.date} {activity.title}"
+            assert start + activity.duration_minutes <= DAY_END
+            previous = (start + activity.duration_minutes, template) if template else None
+
+
+@pytest.mark.parametrize("case", CASES, ids=_id)
+async def test_activities_keep_their_usual_length(case: Case) -> None:
+    planned = await _planned(case)
+    templates = _templates(planned.place)
+    for day in planned.draft.days:
+        for activity in day.activities:
+            template = templates.get(activity.title)
+            if template is not None:
+                assert activity.duration_minutes == template.minutes, activity.title
+
+
+async def test_meals_at_local_hours() -> None:
+    madrid = await _planned(CASES[2])
+    dinners = [
+        a.start_time
+        for d in madrid.draft.days
+        for a in d.activities
+        if re.search(r"\bdinner\b", a.title, re.I)
+    ]
+    assert all(start >= "20:30" for start in dinners)  # Spain dines late, not at 19:30
