@@ -11,7 +11,14 @@ from services.agents.pricing import activity_currency, costs_for
 from services.agents.request import TripRequest
 from services.agents.schemas import ActivityDraft
 from services.travel import fx
-from services.travel.activity_templates import GENERAL, TIER_FACTOR, Template, catalogue, interests
+from services.travel.activity_templates import (
+    GENERAL,
+    TIER_FACTOR,
+    Template,
+    catalogue,
+    focused_templates,
+    interests,
+)
 from services.travel.geography import surroundings
 from services.travel.money import round_nicely
 from services.travel.place_index import place_index
@@ -106,7 +113,7 @@ def pool_for(place: Place, request: TripRequest) -> Pool:
     """Every template usable at `place` on the request's dates, each interest's in the
     order the request's seed gives."""
     offered = what_the_place_offers(place, request)
-    templates = dict(catalogue())
+    templates = {**catalogue(), **focused_templates()}
     templates[GENERAL] = templates.get(GENERAL, ()) + half_day_trips(place)
     usable = {
         interest: tuple(t for t in found if t.needs <= offered)
@@ -129,6 +136,8 @@ _RELATED = {
     "adventure": ("nature", "beach"),
     "architecture": ("history", "art"),
     "wellness": ("nature", "food"),
+    "wildlife": ("nature", "family"),
+    "hiking": ("nature", "adventure"),
 }
 
 

@@ -14,6 +14,7 @@ from services.guardrails.output import enforce, reject_input
 from services.llm.chain import ModelTask
 from services.planner.changes import revision_notes
 from services.planner.day_plan import FREE_TIME
+from services.planner.interests import interest_notes
 from services.planner.offline_itinerary import (
     choose_style,
     draft_itinerary,
@@ -58,6 +59,7 @@ class Planner:
         enforce(check(result.value), "itinerary", provider=result.provider)
         warnings = [*resolution.warnings, *result.warnings]
         warnings.append(style_note(request, place, result.value))
+        warnings += interest_notes(request, place, result.value)
         if result.provider == "offline":
             warnings += plan_interests(request)[1] + _offline_notes(request, place, result.value)
         itinerary = PlannedItinerary(place=place, draft=result.value)

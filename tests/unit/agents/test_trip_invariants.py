@@ -19,7 +19,13 @@ from services.guide.advisor import Advisor
 from services.planner.activities import half_day_trips
 from services.planner.day_plan import DAY_END, between
 from services.planner.planner import Planner
-from services.travel.activity_templates import Template, catalogue
+from services.travel.activity_templates import (
+    FOCUSED,
+    Template,
+    canonical_interest,
+    catalogue,
+    focused_templates,
+)
 from services.travel.daylight import daylight
 from services.travel.money import Money
 from services.travel.places import Place
@@ -234,3 +240,28 @@ async def test_meals_at_local_hours() -> None:
         if re.search(r"\bdinner\b", a.title, re.I)
     ]
     assert all(start >= "20:30" for start in dinners)  # Spain dines late, not at 19:30
+
+
+@pytest.mark.parametrize("case", CASES, ids=_id)
+async def test_every_interest_is_served_or_warned_about(case: Case) -> None:
+    planned = await _planned(case)
+    categories = {canonical_interest(a.category) for d in planned.draft.days for a in d.activities}
+    for text in case.interests:
+        interest = canonical_interest(text)
+        served = interest in categories or (
+            interest in FOCUSED
+            and any(
+                a.title in {t.title_for(planned.place.name) for t in focused_templates()[interest]}
+                for d in planned.draft.days
+                for a in d.activities
+            )
+        )
+        warned = any(f'"{text}"' in w for w in planned.warnings)
+        assert served != warned, (text, planned.warnings)
+
+
+async def test_wildlife_is_reserves_zoos_and_birds_not_generic_nature() -> None:
+    nairobi = await _planned(CASES[0])
+    titles = [a.title for d in nairobi.draft.days for a in d.activities]
+    assert any(re.search(r"reserve|zoo|bird", t, re.I) for t in titles)
+    assert any('"beach"' in w and "neither the sea" in w for w in nairobi.warnings)
