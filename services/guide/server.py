@@ -1,5 +1,7 @@
 """The guide server: its servicers on the shared runtime."""
 
+import asyncio
+
 import grpc
 from tripmesh.v1 import guide_service_pb2_grpc
 
@@ -12,6 +14,7 @@ from services.guide.servicer import GuideServiceServicer
 from services.guide.tools import guide_tools
 from services.runtime.server import ServiceContext, ServiceServer, build_server
 from services.tools.install import install_tools
+from services.travel import public_holidays
 
 SERVICE = known_service("guide")
 Settings = AgentSettings
@@ -20,6 +23,11 @@ Settings = AgentSettings
 async def install(server: grpc.aio.Server, context: ServiceContext[Settings]) -> None:
     """Adds the servicers of the guide service."""
     install_warm_up(context)  # its tools resolve places typed by people
+
+    async def warm_holidays() -> None:
+        await asyncio.to_thread(public_holidays.warm_up)
+
+    context.on_start.insert(0, warm_holidays)
     guide_service_pb2_grpc.add_GuideServiceServicer_to_server(
         GuideServiceServicer(Advisor(install_model_chain(context), tool_client(context))), server
     )

@@ -29,6 +29,7 @@ from services.travel.activity_templates import (
 from services.travel.daylight import daylight
 from services.travel.money import Money
 from services.travel.places import Place
+from services.travel.public_holidays import holidays_between
 from tests.unit.agents.support import ScriptedChain, trip
 
 EUROS = Money(Decimal(3000), "EUR")
@@ -265,3 +266,37 @@ async def test_wildlife_is_reserves_zoos_and_birds_not_generic_nature() -> None:
     titles = [a.title for d in nairobi.draft.days for a in d.activities]
     assert any(re.search(r"reserve|zoo|bird", t, re.I) for t in titles)
     assert any('"beach"' in w and "neither the sea" in w for w in nairobi.warnings)
+
+
+@pytest.mark.parametrize("case", CASES, ids=_id)
+async def test_public_holidays_during_the_trip_are_mentioned(case: Case) -> None:
+    planned = await _planned(case)
+    place = planned.place
+    expected = holidays_between(place.country_code, case.start, case.request().end_date)
+    tips = [t.text for t in planned.guide.tips if t.category == "holidays"]
+    if not expected:
+        assert tips == []
+        return
+    (tip,) = tips
+    for _, name in expected[:5]:
+        assert name in tip
+
+
+@pytest.mark.parametrize(
+    ("case", "holiday"),
+    [(CASES[10], "Christmas Day"), (CASES[11], "Independence Day"), (CASES[12], "Songkran")],
+    ids=lambda x: _id(x) if isinstance(x, Case) else x,
+)
+async def test_known_holidays_are_named(case: Case, holiday: str) -> None:
+    planned = await _planned(case)
+    assert any(holiday in t.text for t in planned.guide.tips if t.category == "holidays")
+
+
+@pytest.mark.parametrize("case", CASES, ids=_id)
+async def test_tips_follow_the_region_not_european_defaults(case: Case) -> None:
+    planned = await _planned(case)
+    text = " ".join(t.text for t in planned.guide.tips)
+    if planned.place.continent != "EU":
+        assert "menus of the day" not in text.lower()
+    if planned.place.continent == "AF":
+        assert "multi-day pass" not in text
