@@ -166,8 +166,15 @@ def _target(target_total: Money, request: TripRequest) -> Decimal:
     return amount
 
 
+GENERIC_NOTE = (
+    "Without a model, activities are kinds of things to do in {city} rather than named "
+    "sights: the offline engine ships no dataset of landmarks (half-day trips name real "
+    "towns). Look up the best-known ones before you go."
+)
+
+
 def _offline_notes(request: TripRequest, place: Place, draft: ItineraryDraft) -> list[str]:
-    notes = []
+    notes = [GENERIC_NOTE.format(city=place.name)]
     if place.currency_code and activity_currency(place, request) != place.currency_code:
         notes.append(
             f"Activity prices are in {request.budget.currency}: there is no ECB exchange rate "

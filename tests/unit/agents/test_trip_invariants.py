@@ -300,3 +300,8 @@ async def test_tips_follow_the_region_not_european_defaults(case: Case) -> None:
         assert "menus of the day" not in text.lower()
     if planned.place.continent == "AF":
         assert "multi-day pass" not in text
+
+
+async def test_the_trip_says_its_activities_are_generic() -> None:
+    lisbon = await _planned(CASES[7])
+    assert any("rather than named sights" in w for w in lisbon.warnings)
