@@ -176,8 +176,12 @@ def pick(
 
 def price(template: Template, place: Place, request: TripRequest, style: str) -> Decimal:
     """Per-traveller price of a template, in the itinerary's currency, as posted prices look."""
-    currency = activity_currency(place, request)
-    usd = costs_for(place, style).activity_unit * TIER_FACTOR[template.tier]
+    return _tier_price(template.tier, place, style, activity_currency(place, request))
+
+
+@lru_cache(maxsize=4096)  # a handful of tiers per place and style, asked for every activity
+def _tier_price(tier: str, place: Place, style: str, currency: str) -> Decimal:
+    usd = costs_for(place, style).activity_unit * TIER_FACTOR[tier]
     return round_nicely(fx.convert(usd, "USD", currency).amount, currency)
 
 

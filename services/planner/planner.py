@@ -21,6 +21,7 @@ from services.planner.offline_itinerary import (
     plan_interests,
 )
 from services.planner.offline_revision import revise_itinerary
+from services.planner.place_checks import check_place
 from services.planner.styles import style_note
 from services.runtime.errors import InvalidArgument
 from services.travel import fx
@@ -41,7 +42,8 @@ class Planner:
         allowed = _currencies(request, place)
 
         def check(draft: ItineraryDraft) -> list[str]:
-            return check_itinerary(draft, request, currencies=allowed)
+            problems = check_itinerary(draft, request, currencies=allowed)
+            return problems or check_place(draft, request, place)
 
         variables = {
             **trip_variables(request, place),

@@ -18,6 +18,7 @@ from services.budget.estimator import BudgetEstimator
 from services.guide.advisor import Advisor
 from services.planner.activities import half_day_trips
 from services.planner.day_plan import DAY_END, between
+from services.planner.place_checks import check_place
 from services.planner.planner import Planner
 from services.travel.activity_templates import (
     FOCUSED,
@@ -305,3 +306,9 @@ async def test_tips_follow_the_region_not_european_defaults(case: Case) -> None:
 async def test_the_trip_says_its_activities_are_generic() -> None:
     lisbon = await _planned(CASES[7])
     assert any("rather than named sights" in w for w in lisbon.warnings)
+
+
+@pytest.mark.parametrize("case", CASES, ids=_id)
+async def test_offline_plans_pass_the_checks_model_answers_must_pass(case: Case) -> None:
+    planned = await _planned(case)
+    assert check_place(planned.draft, case.request(), planned.place) == []
