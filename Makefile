@@ -8,7 +8,7 @@ PROTO_FILES := $(wildcard protos/tripmesh/v1/*.proto)
 PROTOC := $(BIN)/python -m grpc_tools.protoc -Iprotos -Ithird_party \
 	--plugin=protoc-gen-mypy_grpc=$(BIN)/protoc-gen-mypy_grpc
 
-.PHONY: venv run test pytest check lint protos protos-check buf-breaking consul bench k8s clean
+.PHONY: venv run test pytest check lint protos protos-check buf-breaking consul bench chaos k8s clean
 
 ## venv: the virtual environment with tripmesh and its tools (pinned by constraints.txt)
 $(STAMP): pyproject.toml constraints.txt
@@ -71,10 +71,17 @@ protos-check: venv
 consul:
 	bash tests/support/consul/fetch.sh
 
-## bench: figures for the offline engine, the gateway, the critical path and memory (prints, asserts nothing)
+## bench: figures for the offline engine, the gateway, the critical path, memory and shared state (prints, asserts nothing)
 bench: venv
 	$(BIN)/python bench/offline_bench.py
 	$(BIN)/python bench/gateway_bench.py
+	$(BIN)/python bench/state_bench.py
+
+## chaos: fault scenarios on real processes (overload, frozen and killed replicas, a failing
+## backend, a soak of MINUTES, default 5); prints a table, asserts nothing
+MINUTES ?= 5
+chaos: venv
+	$(BIN)/python bench/chaos.py --minutes $(MINUTES)
 
 ## k8s: render every overlay
 k8s:

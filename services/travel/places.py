@@ -7,6 +7,7 @@ the others); a country alone stands for its capital.
 """
 
 import difflib
+import math
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -88,9 +89,9 @@ def place_named(name: str, country_code: str, latitude: float, longitude: float)
     candidates = [city for city in candidates if city.country_code == country_code]
     if not candidates:
         return None
+    here = (latitude, longitude)  # math.dist: no OverflowError on absurd coordinates
     nearest = min(
-        candidates,
-        key=lambda c: ((c.latitude - latitude) ** 2 + (c.longitude - longitude) ** 2, c.geoname_id),
+        candidates, key=lambda c: (math.dist((c.latitude, c.longitude), here), c.geoname_id)
     )
     return _place(index, nearest)
 

@@ -253,6 +253,14 @@ async def test_stream_reports_each_step_and_ends_with_the_stored_trip() -> None:
     assert events[1].trip.itinerary.days
     assert not events[1].trip.HasField("estimate")
     assert all(e.message and e.event_time.seconds for e in events)
+    # Each event carries what its step changed; the name only once the trip is stored.
+    by_stage = {PlanStage.Name(e.stage).removeprefix("PLAN_STAGE_"): e.trip for e in events}
+    assert by_stage["VALIDATED"].request.destination
+    assert not by_stage["VALIDATED"].HasField("itinerary")
+    assert not by_stage["ITINERARY_DRAFTED"].HasField("request")
+    assert [e.trip.name for e in events[:-2]] == [""] * (len(events) - 2)
+    assert by_stage["STORED"].name == stored.name
+    assert not by_stage["STORED"].HasField("itinerary")
 
 
 async def test_a_client_that_goes_away_cancels_every_hop() -> None:
