@@ -41,6 +41,7 @@ from services.orchestrator.trips import (
     progress,
 )
 from services.runtime.errors import AlreadyExists
+from services.runtime.reporting import current_trace_id
 
 logger = logging.getLogger(__name__)
 
@@ -258,6 +259,7 @@ class TripWorkflow:
 
     async def _store(self, run: _Run, emit: Emit) -> None:
         run.trip.create_time.GetCurrentTime()
+        run.trip.trace_id = current_trace_id()  # the monitor's executions of it, by this id
         stored = await self._idempotency.record(run.trip)
         if stored.name != run.trip.name:
             _same_request_or_conflict(run.request, stored)

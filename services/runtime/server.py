@@ -31,6 +31,7 @@ from services.runtime.interceptors import (
 from services.runtime.metrics import serve_metrics
 from services.runtime.otel_metrics import configure_otel_metrics
 from services.runtime.overload import Admission
+from services.runtime.reflection import DocumentedPool
 from services.runtime.reporting import ExecutionReporter, ReportingInterceptor
 from services.runtime.settings import RuntimeSettings, ServerSettings
 from services.runtime.state.connection import SharedState
@@ -263,7 +264,9 @@ async def build_server(
     if service.proto_service and service.proto_service not in context.proto_services:
         context.proto_services.insert(0, service.proto_service)
     reflection.enable_server_reflection(
-        [*context.proto_services, health.SERVICE_NAME, reflection.SERVICE_NAME], server
+        [*context.proto_services, health.SERVICE_NAME, reflection.SERVICE_NAME],
+        server,
+        pool=DocumentedPool(),  # type: ignore[arg-type]  # duck-typed: the calls reflection makes
     )
     port = settings.port if settings.port is not None else service.port
     try:
