@@ -66,6 +66,11 @@ def parse_trip_request(
     days = _in_range(request.days, "days", 1, MAX_DAYS, "INVALID_DAYS")
     travelers = _in_range(request.travelers, "travelers", 1, MAX_TRAVELERS, "INVALID_TRAVELERS")
     budget = _budget(request, days, travelers)
+    nights = (
+        _in_range(request.nights, "nights", 0, days, "INVALID_NIGHTS")
+        if request.HasField("nights")
+        else None
+    )
     if len(request.request_id) > MAX_REQUEST_ID:
         raise _invalid(
             f"request_id must be at most {MAX_REQUEST_ID} characters",
@@ -82,6 +87,7 @@ def parse_trip_request(
         interests=interests,
         pace=pace,
         request_id=request.request_id,
+        nights=nights,
     )
     return trip, warnings
 
