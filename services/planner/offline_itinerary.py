@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from services.agents import pacing
-from services.agents.pricing import costs_for, fixed_costs
+from services.agents.pricing import costs_for, fixed_costs, price_itinerary
 from services.agents.request import TripRequest
 from services.agents.schemas import ActivityDraft, DayDraft, ItineraryDraft, TravelStyle
 from services.planner.activities import pool_for, preference
@@ -20,6 +20,7 @@ from services.travel.places import Place
 _DEFAULT_INTERESTS = ("culture", "food", "history")
 _ALL_TIERS = frozenset({"free", "low", "mid", "high"})
 _THRIFTY_TIERS = frozenset({"free", "low", "mid"})
+HIGHER_STYLE: dict[str, TravelStyle] = {"budget": "mid-range", "mid-range": "comfort"}
 # Plan for a style only when it leaves this share of the budget unspent, for surprises.
 _HEADROOM = Decimal("0.9")
 # Average price of an activity relative to the typical paid one (a mix of free and paid).
@@ -70,8 +71,24 @@ def choose_style(request: TripRequest, place: Place) -> TravelStyle:
 
 def draft_itinerary(request: TripRequest, place: Place) -> ItineraryDraft:
     """The offline draft: one dated day per requested day, its slots filled by the pace,
-    each activity at a time that suits it on that day (see day_plan)."""
+    each activity at a time that suits it on that day (see day_plan).
+
+    The style is the one the estimate affords; when the next one up was only just out of
+    reach (its estimate within the budget but not its headroom), the plan is drafted at
+    that style too and kept if its exact price leaves the headroom: a budget used sensibly
+    rather than half of it left unspent.
+    """
     style = choose_style(request, place)
+    draft = _draft_at(request, place, style)
+    higher = HIGHER_STYLE.get(style)
+    if higher is not None and estimated_total(request, place, higher) <= request.budget.amount:
+        upgraded = _draft_at(request, place, higher)
+        if price_itinerary(request, place, upgraded).total <= request.budget.amount * _HEADROOM:
+            return upgraded
+    return draft
+
+
+def _draft_at(request: TripRequest, place: Place, style: TravelStyle) -> ItineraryDraft:
     wanted, _ = plan_interests(request)
     tiers = [_THRIFTY_TIERS, _ALL_TIERS] if style == "budget" else [_ALL_TIERS]
     filler = DayFiller(place, request, style, pool_for(place, request), set())
