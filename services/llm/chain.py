@@ -282,14 +282,16 @@ def create_model_chain(
     on_call: CallHook | None = None,
     cache: ResponseCache | None = None,
     state: SharedState | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> ModelChain:
     """The chain `TRIPMESH_MODELS` describes (or the keys, when it is unset); SDKs are
     imported only for the providers in it.
 
     A `cache` passed in stays the caller's to close; one built from settings is the chain's.
+    `clock` times the breakers' cooldowns (tests pass their own instead of sleeping).
     """
     return ModelChain(
-        build_lineup(settings, on_call, state),
+        build_lineup(settings, on_call, state, clock),
         FailSoftCache(cache, owned=False)
         if cache is not None
         else FailSoftCache(_build_cache(settings), owned=True),

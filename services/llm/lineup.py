@@ -2,18 +2,21 @@
 
 import logging
 import random
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from services.llm.breaker import CircuitBreaker
 from services.llm.caller import GuardedProvider, RetryPolicy
 from services.llm.pricing import PriceTable
 from services.llm.providers import build_provider
-from services.llm.ratelimit import SharedThrottle, Throttle, TokenBucket
+from services.llm.ratelimit import LocalThrottle, SharedThrottle, Throttle
 from services.llm.records import CallHook
 from services.llm.settings import LLMSettings
 from services.llm.specs import KEY_VARIABLES, ProviderSpec, with_fallback_model
 from services.runtime.errors import FailedPrecondition
 from services.runtime.state.connection import SharedState
+from services.runtime.token_bucket import TokenBucket
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +35,10 @@ class Lineup:
 
 
 def build_lineup(
-    settings: LLMSettings, hook: CallHook | None, state: SharedState | None = None
+    settings: LLMSettings,
+    hook: CallHook | None,
+    state: SharedState | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> Lineup:
     """The chain's slots; FailedPrecondition when a provider it names lacks its key, so
     that the service stops at start rather than fail every call."""
@@ -49,7 +55,7 @@ def build_lineup(
         if spec.kind != "offline":
             guard = GuardedProvider(
                 build_provider(spec, settings),
-                CircuitBreaker(settings.llm_breaker_failures, settings.llm_breaker_cooldown),
+                CircuitBreaker(settings.llm_breaker_failures, settings.llm_breaker_cooldown, clock),
                 limiters.get(spec.kind),
                 _policy(spec, settings),
                 prices,
@@ -78,7 +84,7 @@ def _limiters(settings: LLMSettings, state: SharedState | None) -> dict[str, Thr
             if per_minute > 0
         }
     return {
-        kind: TokenBucket(per_minute, settings.llm_rate_burst)
+        kind: LocalThrottle(TokenBucket(per_minute, settings.llm_rate_burst))
         for kind, per_minute in limits.items()
         if per_minute > 0
     }

@@ -1,5 +1,6 @@
 """Fake OpenAI and Gemini servers (one per module, reset per test) and chain factories."""
 
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -155,8 +156,11 @@ async def make_chain(
 ) -> AsyncIterator[Callable[..., ModelChain]]:
     chains: list[ModelChain] = []
 
-    def make(models: str = BOTH, **overrides: Any) -> ModelChain:
-        chain = create_model_chain(make_settings(models, **overrides), on_call=calls.append)
+    def make(
+        models: str = BOTH, clock: Callable[[], float] = time.monotonic, **overrides: Any
+    ) -> ModelChain:
+        settings = make_settings(models, **overrides)
+        chain = create_model_chain(settings, on_call=calls.append, clock=clock)
         chains.append(chain)
         return chain
 
