@@ -9,7 +9,7 @@ from services.travel.customs import drives_on_left, emergency_number, etiquette,
 from services.travel.money import format_amount
 from services.travel.phrases import language_name, phrase_language, phrases
 from services.travel.places import Place
-from services.travel.seasons import season_info, utc_offset
+from services.travel.seasons import season_info, swimming_weather, utc_offset
 
 _BIG_CITY = 1_000_000
 
@@ -44,7 +44,9 @@ def advise(request: TripRequest, place: Place, itinerary: PlannedItinerary | Non
     if holidays is not None:
         tips.insert(3, TipDraft(category="holidays", text=holidays))
     for interest in _trip_interests(request, itinerary):
-        text = food_tip(place) if interest == "food" else _INTEREST_TIPS[interest]
+        text = {"food": food_tip(place), "beach": _beach(request, place)}.get(
+            interest, _INTEREST_TIPS[interest]
+        )
         tips.append(TipDraft(category=interest, text=text))
     found = phrases(place.languages, place.country_code)
     return GuideDraft(
@@ -52,6 +54,15 @@ def advise(request: TripRequest, place: Place, itinerary: PlannedItinerary | Non
         time_zone=place.time_zone,
         tips=tips,
         phrases=[PhraseDraft(english=p.english, local=p.local, language=p.language) for p in found],
+    )
+
+
+def _beach(request: TripRequest, place: Place) -> str:
+    if swimming_weather(place.latitude, request.start_date.month):
+        return _INTEREST_TIPS["beach"]
+    return (
+        "It is not swimming weather: on the coast, dress for wind and cold, and keep well "
+        "back from the waterline, where waves can reach further than they seem."
     )
 
 

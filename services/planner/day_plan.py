@@ -109,8 +109,10 @@ def start_at(
             return None
         start = _round_up(light.sunrise)
     else:
-        meal = _meal_time(template, max(ready, nominal - MEAL_PULL), latest, day)
-        start = max(ready, nominal) if meal is None else meal
+        meal = _meal_start(template, ready, nominal, latest, day)
+        if meal is None:
+            return None
+        start = meal
     if template.light == "day":
         start = max(start, _round_up(light.sunrise + DAYLIGHT_MARGIN))
         if start + minutes > light.sunset - DAYLIGHT_MARGIN:
@@ -120,20 +122,35 @@ def start_at(
     return start
 
 
-def _meal_time(template: Template, ready: int, latest: int, day: DayContext) -> int | None:
-    """The usual local hour of the lunch or dinner an activity is, when the slot reaches it
-    (a breakfast keeps its morning slot; a food tour may be either meal)."""
-    if template.interest != "food" or not is_meal(template.title, template.description):
-        return None
+# When a named meal may start at all, whatever the country (a lunch at 16:35 is not one).
+_MEAL_WINDOWS = {
+    "breakfast": (6 * 60 + 30, 10 * 60 + 30),
+    "lunch": (11 * 60, 15 * 60),
+    "dinner": (17 * 60 + 30, 22 * 60 + 30),
+}
+
+
+def _meal_start(
+    template: Template, ready: int, nominal: int, latest: int, day: DayContext
+) -> int | None:
+    """When an activity starts in its slot: at the usual local hour when it is a lunch or
+    a dinner the slot reaches, never outside its meal's window; None when it cannot."""
+    plain = max(ready, nominal)
+    if not is_meal(template.title, template.description):
+        return plain
     words = f"{template.title} {template.description}".lower()
-    if "breakfast" in words or "brunch" in words:
-        return None
-    hours = [day.lunch, day.dinner]
-    if "lunch" in words:
-        hours = [day.lunch]
-    elif "dinner" in words or "supper" in words:
-        hours = [day.dinner]
-    return next((hour for hour in hours if ready <= hour <= latest), None)
+    named = next((meal for meal in ("breakfast", "lunch", "dinner") if meal in words), None)
+    hours = {"lunch": [day.lunch], "dinner": [day.dinner], "breakfast": []}.get(
+        named or "", [day.lunch, day.dinner]
+    )
+    earliest = max(ready, nominal - MEAL_PULL)
+    usual = next((hour for hour in hours if earliest <= hour <= latest), None)
+    if usual is not None:
+        return usual
+    if named is None:
+        return plain
+    first, last = _MEAL_WINDOWS[named]
+    return plain if first <= plain <= last else None
 
 
 def _round_up(minutes: float) -> int:

@@ -21,6 +21,8 @@ _DEFAULT_INTERESTS = ("culture", "food", "history")
 _ALL_TIERS = frozenset({"free", "low", "mid", "high"})
 _THRIFTY_TIERS = frozenset({"free", "low", "mid"})
 HIGHER_STYLE: dict[str, TravelStyle] = {"budget": "mid-range", "mid-range": "comfort"}
+# Draft the next style up too when its estimate is at most this share of the budget.
+_TRY_ABOVE = Decimal("1.1")
 # Plan for a style only when it leaves this share of the budget unspent, for surprises.
 _HEADROOM = Decimal("0.9")
 # Average price of an activity relative to the typical paid one (a mix of free and paid).
@@ -74,14 +76,15 @@ def draft_itinerary(request: TripRequest, place: Place) -> ItineraryDraft:
     each activity at a time that suits it on that day (see day_plan).
 
     The style is the one the estimate affords; when the next one up was only just out of
-    reach (its estimate within the budget but not its headroom), the plan is drafted at
-    that style too and kept if its exact price leaves the headroom: a budget used sensibly
-    rather than half of it left unspent.
+    reach (its estimate at most _TRY_ABOVE times the budget: estimates run up to a fifth
+    over the exact price), the plan is drafted at that style too and kept if its exact
+    price leaves the headroom: a budget used sensibly rather than half of it unspent.
     """
     style = choose_style(request, place)
     draft = _draft_at(request, place, style)
     higher = HIGHER_STYLE.get(style)
-    if higher is not None and estimated_total(request, place, higher) <= request.budget.amount:
+    reach = request.budget.amount * _TRY_ABOVE
+    if higher is not None and estimated_total(request, place, higher) <= reach:
         upgraded = _draft_at(request, place, higher)
         if price_itinerary(request, place, upgraded).total <= request.budget.amount * _HEADROOM:
             return upgraded

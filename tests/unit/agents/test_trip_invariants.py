@@ -312,3 +312,21 @@ async def test_the_trip_says_its_activities_are_generic() -> None:
 async def test_offline_plans_pass_the_checks_model_answers_must_pass(case: Case) -> None:
     planned = await _planned(case)
     assert check_place(planned.draft, case.request(), planned.place) == []
+
+
+@pytest.mark.parametrize("case", CASES, ids=_id)
+async def test_named_meals_at_meal_times(case: Case) -> None:
+    windows = {"breakfast": ("06:30", "10:30"), "lunch": ("11:00", "15:00")}
+    windows["dinner"] = ("17:30", "22:30")
+    planned = await _planned(case)
+    for day in planned.draft.days:
+        for activity in day.activities:
+            for meal, (first, last) in windows.items():
+                if re.search(rf"\b{meal}\b", activity.title, re.I):
+                    assert first <= activity.start_time <= last, (day.date, activity.title)
+
+
+async def test_no_swimming_advice_out_of_swimming_weather() -> None:
+    reykjavik = await _planned(CASES[5])
+    beach = [t.text for t in reykjavik.guide.tips if t.category == "beach"]
+    assert all("not swimming weather" in text for text in beach)
