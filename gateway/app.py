@@ -20,6 +20,8 @@ from gateway.docs import render_docs
 from gateway.endpoint import CallPolicy, RpcEndpoint
 from gateway.guard import GuardMiddleware
 from gateway.health import Readiness, healthz
+from gateway.keys import PATH as KEYS_PATH
+from gateway.keys import KeysEndpoint
 from gateway.observe import ObserveMiddleware
 from gateway.openapi import openapi_document
 from gateway.propagation import forwardable
@@ -34,6 +36,7 @@ from registry.factory import create_discovery
 from services.runtime.channels import ChannelPool
 from services.runtime.server import discovery_options, package_version
 from services.runtime.state.connection import SharedState
+from services.runtime.state.spend import SharedLedger
 
 SERVICE = known_service("gateway")
 logger = logging.getLogger(__name__)
@@ -49,12 +52,18 @@ class Gateway:
         self.endpoint = RpcEndpoint(self.routes, _policy(settings))
         self.readiness = Readiness(settings.gateway_readyz_timeout)
         self.document = _document(self.routes, self.keys.enabled)
-        self.dispatcher = Dispatcher(Router(self.routes), self.endpoint, self._fixed())
         self.state = SharedState.from_settings(settings)
+        keys_endpoint = KeysEndpoint(
+            SharedLedger(self.state) if self.state is not None else None, settings.rate_limit
+        )
+        self.dispatcher = Dispatcher(
+            Router(self.routes), self.endpoint, self._fixed(), {KEYS_PATH: keys_endpoint.me}
+        )
         guarded = GuardMiddleware(
             self.dispatcher,
             self.keys,
             build_admission(settings.rate_limit, settings.rate_limit_burst, self.state),
+            {rpm: build_admission(rpm, 0, self.state) for rpm in self.keys.rates},
         )
         methods = sorted({r.http_method for r in self.routes})
         cors = with_cors(guarded, origins(settings.cors_origins), methods)

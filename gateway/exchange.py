@@ -6,6 +6,7 @@ from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from gateway.auth import ApiKey
 from gateway.router import RouteMatch
 
 SCOPE_KEY = "tripmesh.exchange"
@@ -26,6 +27,7 @@ class Exchange:
     label: str = UNMATCHED
     match: RouteMatch | None = None
     client: str = ""  # API key id, or client IP without keys
+    key: ApiKey | None = None  # the key presented, once checked
     status: int = 0  # HTTP status sent (499: the client went away first)
     extra: dict[str, Any] = field(default_factory=dict)
 

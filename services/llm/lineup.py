@@ -12,7 +12,9 @@ from services.llm.ratelimit import SharedThrottle, Throttle, TokenBucket
 from services.llm.records import CallHook
 from services.llm.settings import LLMSettings
 from services.llm.specs import ProviderSpec, parse_models, with_fallback_model
+from services.llm.spending import SpendGuard
 from services.runtime.state.connection import SharedState
+from services.runtime.state.spend import create_ledger
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +41,7 @@ def build_lineup(
     specs = with_fallback_model(parse_models(settings.models), settings.gemini_fallback_model)
     prices = PriceTable(settings.llm_prices)
     limiters = _limiters(settings, state)
+    spending = SpendGuard(create_ledger(state), prices)
     rng = random.Random()
     slots: list[Slot] = []
     skipped: list[str] = []
@@ -59,6 +62,7 @@ def build_lineup(
                 prices,
                 hook,
                 rng,
+                spending,
             )
         slots.append(Slot(spec, guard))
     _log_order(slots)

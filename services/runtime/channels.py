@@ -16,6 +16,7 @@ import grpc
 
 from registry import Discovery, Endpoint, discovery_name
 from services.runtime import deadlines, errors
+from services.runtime.caller import KEY_HEADER, caller_var
 from services.runtime.interceptors import REQUEST_ID_HEADER
 from services.runtime.logs import request_id_var
 from services.runtime.tracing import inject_trace_context
@@ -67,7 +68,8 @@ def _is_ip(host: str, version: int) -> bool:
 class OutgoingInterceptor(
     grpc.aio.UnaryUnaryClientInterceptor, grpc.aio.UnaryStreamClientInterceptor
 ):
-    """Gives every call the remaining deadline (minus a margin), the request id and the trace."""
+    """Gives every call the remaining deadline (minus a margin), the request id, the caller's
+    key and the trace."""
 
     def __init__(self, default_deadline: float, margin: float) -> None:
         self._default = default_deadline
@@ -84,6 +86,9 @@ class OutgoingInterceptor(
         metadata = grpc.aio.Metadata(*(details.metadata or ()))
         if (request_id := request_id_var.get()) and not metadata.get(REQUEST_ID_HEADER):
             metadata.add(REQUEST_ID_HEADER, request_id)
+        if (caller := caller_var.get()) is not None and not metadata.get(KEY_HEADER):
+            for name, value in caller.metadata():
+                metadata.add(name, value)
         inject_trace_context(metadata)
         return grpc.aio.ClientCallDetails(
             details.method, timeout, metadata, details.credentials, details.wait_for_ready
