@@ -3,6 +3,7 @@
 # Read-only friendly: nothing is written outside /tmp and TRIPMESH_DATA_DIR, which
 # Kubernetes mounts as emptyDir volumes (k8s/base/patches/pod-defaults.yaml).
 
+# Pin by digest for reproducible builds: --build-arg PYTHON_IMAGE=python:3.11-slim-bookworm@sha256:...
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 
 # --- builder: the project and its dependencies, installed into a virtualenv ---
@@ -12,13 +13,19 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONDONTWRITEBYTECODE=1
 RUN python -m venv /opt/tripmesh
 WORKDIR /src
-# Metadata first, so that a code change alone does not reinstall everything.
-COPY pyproject.toml README.md ./
+# Dependencies first, at the versions CI tested (constraints.txt), in a layer of their
+# own: a change to the code alone reuses it.
+COPY pyproject.toml constraints.txt ./
+RUN python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies'], sep='\n')" \
+        > requirements.txt \
+    && /opt/tripmesh/bin/pip install --no-cache-dir --constraint constraints.txt --requirement requirements.txt
+# Then the project itself, without touching the dependencies.
+COPY README.md ./
 COPY protos/ protos/
 COPY registry/ registry/
 COPY services/ services/
 COPY gateway/ gateway/
-RUN /opt/tripmesh/bin/pip install --no-cache-dir . \
+RUN /opt/tripmesh/bin/pip install --no-cache-dir --no-deps --constraint constraints.txt . \
     && /opt/tripmesh/bin/python -m compileall -q /opt/tripmesh/lib
 
 # --- runtime: the virtualenv on a slim Python, as an unprivileged user ---

@@ -1,7 +1,7 @@
 """The gateway's ASGI application: everything built once from the settings and descriptors.
 
-Pure ASGI layers, outermost first: observe (request id, route, metrics, logs,
-span, errors) → CORS → guard (keys, rate limit) → dispatch (fixed endpoints or
+Pure ASGI layers, outermost first: CORS → observe (request id, route, metrics, logs,
+span, errors) → guard (keys, rate limit) → dispatch (fixed endpoints or
 the transcoding endpoint). Channels are opened in the lifespan startup.
 """
 
@@ -33,6 +33,7 @@ from gateway.settings import Settings
 from gateway.upstream import Upstreams
 from registry import Discovery, Registration, known_service
 from registry.factory import create_discovery
+from services.runtime import tls
 from services.runtime.channels import ChannelPool
 from services.runtime.server import discovery_options, package_version
 from services.runtime.state.connection import SharedState
@@ -66,8 +67,10 @@ class Gateway:
             {rpm: build_admission(rpm, 0, self.state) for rpm in self.keys.rates},
         )
         methods = sorted({r.http_method for r in self.routes})
-        cors = with_cors(guarded, origins(settings.cors_origins), methods)
-        self._http = ObserveMiddleware(cors, self.dispatcher.resolve)
+        observed = ObserveMiddleware(guarded, self.dispatcher.resolve)
+        # Outermost, so that errors answered by observe (401, 403, 404, 429, ...) carry the
+        # CORS headers too: a page can read the error and its Retry-After.
+        self._http = with_cors(observed, origins(settings.cors_origins), methods)
         self._discovery: Discovery | None = None
         self._pool: ChannelPool | None = None
         self._registration: Registration | None = None
@@ -98,6 +101,7 @@ class Gateway:
             default_deadline=max(settings.gateway_max_deadline, settings.default_deadline),
             margin=0.0,  # the gateway is the first hop: the client's timeout passes on whole
             max_message_bytes=settings.max_message_bytes,
+            credentials=tls.client_credentials(settings.tls),  # its own certificate, as a client
         )
         upstreams = Upstreams(self._pool, {r.rpc.upstream for r in self.routes})
         self.endpoint.upstreams = upstreams

@@ -19,6 +19,7 @@ from services.runtime import errors
 
 DOMAIN = "tripmesh-gateway"
 JSON_TYPE = b"application/json"
+DEFAULT_RETRY_AFTER = 1  # seconds, for a 429 or 503 whose status has no RetryInfo
 
 
 class HttpError(Exception):
@@ -36,6 +37,8 @@ class HttpError(Exception):
         self.headers = dict(headers or {})
         if (delay := retry_after(status)) is not None:
             self.headers.setdefault("retry-after", str(delay))
+        elif self.http in (429, 503):  # retryable: always say when, even if upstream did not
+            self.headers.setdefault("retry-after", str(DEFAULT_RETRY_AFTER))
 
 
 def gateway_error(

@@ -7,15 +7,16 @@ Path variables win over the same field in the body.
 """
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from google.protobuf import json_format
-from google.protobuf.descriptor import FieldDescriptor
+from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.message import Message
 
 from gateway.errors import HttpError, gateway_error
 from gateway.jsonout import JsonWriter
+from gateway.parse_errors import describe_parse_error
 from gateway.query import QueryError, QueryTable, parse_query, query_table
 from gateway.rules import Route
 from gateway.wkt import NOT_AN_OBJECT
@@ -101,12 +102,14 @@ def _parse(data: Any, message_type: type[Message], where: str) -> Message:
     message = message_type()
     try:
         json_format.ParseDict(data, message, ignore_unknown_fields=False)
-    except json_format.ParseError as exc:
-        text = str(exc).replace("\n", " ")
-        reason = "UNKNOWN_FIELD" if "has no field named" in text else "INVALID_FIELD_VALUE"
-        raise _invalid(f"{where}: {text}", reason) from None
-    except (TypeError, AttributeError, ValueError) as exc:
-        raise _invalid(f"{where}: {exc}", "INVALID_FIELD_VALUE") from None
+    except (json_format.ParseError, TypeError, AttributeError, ValueError) as exc:
+        problem = describe_parse_error(str(exc), cast(Descriptor, message.DESCRIPTOR))
+        reason = "UNKNOWN_FIELD" if problem.unknown else "INVALID_FIELD_VALUE"
+        field = problem.field or None
+        named = f"{problem.field}: " if problem.field else ""
+        raise gateway_error(
+            InvalidArgument, f"{where}: {named}{problem.description}", reason=reason, field=field
+        ) from None
     return message
 
 

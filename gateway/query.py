@@ -8,11 +8,12 @@ well-known types that have a string form. The table of accepted names is built
 once per route; a request only looks names up.
 """
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import product
 
-from google.protobuf.descriptor import Descriptor, FieldDescriptor
+from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
 
 from gateway.wkt import STRING_FORM, WRAPPERS
 
@@ -103,7 +104,41 @@ def _converter(field: FieldDescriptor) -> Callable[[str], object]:
         kind = field.message_type.fields_by_name["value"].type
     if kind == FieldDescriptor.TYPE_BOOL:
         return _boolean
+    if field.enum_type is not None:
+        return _enum_reader(field.enum_type)
     return str  # json_format reads numbers, enums, bytes and well-known types from strings
+
+
+# Short forms people type in a URL (`/v1/stats?window=1m`); the proto names stay canonical.
+ENUM_ALIASES: dict[str, dict[str, str]] = {
+    "tripmesh.v1.StatsWindow": {
+        "1m": "STATS_WINDOW_ONE_MINUTE",
+        "5m": "STATS_WINDOW_FIVE_MINUTES",
+        "1h": "STATS_WINDOW_ONE_HOUR",
+    },
+}
+
+
+def _enum_reader(enum: EnumDescriptor) -> Callable[[str], object]:
+    """Reads an enum value by its name, in any case, with or without the type's prefix
+    (`STATS_WINDOW_ONE_MINUTE`, `one_minute`), or by a short form of ENUM_ALIASES."""
+    names = [value.name for value in enum.values]
+    prefix = re.sub(r"(?<!^)(?=[A-Z])", "_", enum.name).upper() + "_"
+    aliases = ENUM_ALIASES.get(enum.full_name, {})
+
+    def read(text: str) -> str | int:
+        if text.strip().lstrip("-").isdigit():
+            return int(text)  # a number, as proto JSON allows
+        upper = text.strip().upper()
+        for candidate in (upper, prefix + upper):
+            if candidate in names:
+                return candidate
+        if alias := aliases.get(text.strip().lower()):
+            return alias
+        shown = [*names, *aliases]
+        raise ValueError(f"expected one of {', '.join(shown)}")
+
+    return read
 
 
 _TRUE = {"true", "1", "t", "yes"}

@@ -1,7 +1,7 @@
 """Service discovery: one interface, a static backend and a Consul backend."""
 
 from registry.base import Discovery, Endpoint, Registration
-from registry.catalog import KNOWN_SERVICES, KnownService, discovery_name, known_service
+from registry.known_services import KNOWN_SERVICES, KnownService, discovery_name, known_service
 
 __all__ = [
     "KNOWN_SERVICES",

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from registry.base import Discovery, Endpoint, EndpointsListener, Registration
-from registry.catalog import discovery_name
 from registry.consul_api import ConsulApi
 from registry.consul_config import ConsulConfig, advertise_host, parse_address
 from registry.consul_registrar import RegistrationKeeper
 from registry.consul_watch import ServiceWatch
 from registry.errors import ConsulRejected, ConsulTokenError, ConsulUnavailable
+from registry.known_services import discovery_name
 
 __all__ = [
     "ConsulConfig",

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 from registry.base import Discovery, Endpoint, EndpointsListener, Registration
-from registry.catalog import KNOWN_SERVICES, discovery_name
+from registry.known_services import KNOWN_SERVICES, discovery_name
 
 
 class EndpointsSyntaxError(ValueError):

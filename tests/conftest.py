@@ -7,6 +7,9 @@ import pytest
 
 from tests.support.processes import MeshProcess, base_env
 
+# Variables a developer's shell may hold that would change what the tests see.
+OWN_PREFIXES = ("TRIPMESH_", "CONSUL_", "OPENAI_", "GEMINI_", "ANTHROPIC_", "GOOGLE_", "OTEL_")
+
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -14,7 +17,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     import os
 
     for name in list(os.environ):
-        if name.startswith(("TRIPMESH_", "CONSUL_", "OPENAI_", "GEMINI_", "GOOGLE_", "OTEL_")):
+        if name.startswith(OWN_PREFIXES) and name != "TRIPMESH_REQUIRE_INFRA":
             monkeypatch.delenv(name)
     monkeypatch.setenv("TRIPMESH_DATA_DIR", str(tmp_path / "data"))
 

@@ -8,14 +8,14 @@ model chain is asked only for the savings text, and only when the trip is over b
 
 from services.agents.checks import check_budget, check_itinerary, check_savings
 from services.agents.itinerary import PlannedItinerary
-from services.agents.model import AgentResult, ModelRunner
-from services.agents.offline_budget import savings_suggestions
+from services.agents.model_runner import AgentResult, ModelRunner
 from services.agents.pricing import Pair, Rate, currency_pairs, price_itinerary, rates_from
-from services.agents.rate_sources import LocalRates, RatesFactory, local_rates
 from services.agents.request import TripRequest
 from services.agents.routed import routed_or_local
 from services.agents.schemas import BudgetDraft, SavingsDraft
 from services.agents.variables import trip_variables
+from services.budget.offline_estimate import savings_suggestions
+from services.budget.rate_sources import LocalRates, RatesFactory, local_rates
 from services.guardrails.output import enforce, reject_input
 from services.llm.chain import ModelTask
 from services.travel import fx

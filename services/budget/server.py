@@ -8,11 +8,11 @@ from services.agents.routed import tool_client
 from services.agents.serving import install_model_chain, install_warm_up
 from services.agents.settings import AgentSettings
 from services.budget.estimator import BudgetEstimator
+from services.budget.rate_sources import ToolRates
 from services.budget.servicer import BudgetServiceServicer
 from services.budget.tools import budget_tools
 from services.runtime.server import ServiceContext, ServiceServer, build_server
 from services.tools.install import install_tools
-from services.tools.rates import ToolRates
 
 SERVICE = known_service("budget")
 Settings = AgentSettings

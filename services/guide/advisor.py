@@ -6,15 +6,15 @@ or with a warning when the router is down); the tips from the model chain.
 """
 
 from services.agents.checks import check_guide
-from services.agents.guide_facts import GuideFacts, local_facts, routed_facts
 from services.agents.itinerary import PlannedItinerary
-from services.agents.model import AgentResult, ModelRunner
-from services.agents.offline_guide import advise
+from services.agents.model_runner import AgentResult, ModelRunner
 from services.agents.request import TripRequest
 from services.agents.routed import ToolCaller, routed_or_local
 from services.agents.schemas import GuideDraft
 from services.agents.variables import trip_variables
 from services.guardrails.output import enforce
+from services.guide.facts import GuideFacts, local_facts, routed_facts
+from services.guide.offline_advice import advise
 from services.llm.chain import ModelTask
 from services.travel.places import Place, resolve_place
 

@@ -3,7 +3,9 @@
 from collections.abc import Iterable
 from decimal import Decimal
 
+from google.protobuf.field_mask_pb2 import FieldMask
 from google.type.money_pb2 import Money
+from tripmesh.v1.orchestrator_service_pb2 import PlanStage
 from tripmesh.v1.trip_pb2 import BudgetEstimate, Trip, Usage
 
 from services.travel.money import to_decimal
@@ -45,8 +47,27 @@ def describe_estimate(estimate: BudgetEstimate, budget: Money) -> str:
     return f"{format_money(estimate.total)}, {verdict} the budget of {format_money(budget)}"
 
 
-def snapshot(trip: Trip) -> Trip:
-    """A copy of the trip as it is now, for a progress event."""
-    copy = Trip()
-    copy.CopyFrom(trip)
-    return copy
+# What a progress event carries: the parts of the trip its step changed, plus the
+# warnings and usage so far; the complete trip comes once, at PLAN_STAGE_COMPLETED.
+# (A whole Trip per event sent a long trip seven times over.) The name appears at
+# PLAN_STAGE_STORED: before that the trip may still fail and never exist.
+_CHANGED_BY: dict[int, tuple[str, ...]] = {
+    PlanStage.PLAN_STAGE_VALIDATED: ("request",),
+    PlanStage.PLAN_STAGE_ITINERARY_DRAFTED: ("itinerary",),
+    PlanStage.PLAN_STAGE_BUDGET_ESTIMATED: ("estimate",),
+    PlanStage.PLAN_STAGE_GUIDE_READY: ("guide",),
+    PlanStage.PLAN_STAGE_REVISED: ("itinerary", "estimate", "revisions"),
+    PlanStage.PLAN_STAGE_STORED: ("name", "create_time"),
+}
+_ALWAYS = ("warnings", "usage")
+
+
+def progress(trip: Trip, stage: int) -> Trip:
+    """What the progress event of `stage` carries of `trip` (see _CHANGED_BY)."""
+    part = Trip()
+    changed = _CHANGED_BY.get(stage)
+    if changed is None:  # PLAN_STAGE_COMPLETED: the whole trip
+        part.CopyFrom(trip)
+    else:
+        FieldMask(paths=[*changed, *_ALWAYS]).MergeMessage(trip, part)
+    return part

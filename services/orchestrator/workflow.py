@@ -38,8 +38,9 @@ from services.orchestrator.trips import (
     amount,
     cut_categories,
     describe_estimate,
-    snapshot,
+    progress,
 )
+from services.runtime.errors import AlreadyExists
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +116,7 @@ class TripWorkflow:
         events: asyncio.Queue[PlanEvent | None] = asyncio.Queue()
 
         def emit(stage: PlanStage, message: str) -> None:
-            events.put_nowait(PlanEvent(stage, message, snapshot(run.trip)))
+            events.put_nowait(PlanEvent(stage, message, progress(run.trip, stage)))
 
         emit(PlanStage.PLAN_STAGE_VALIDATED, f"request_id {run.request.request_id}")
         work = asyncio.create_task(self._work(run, emit, lambda: events.put_nowait(None)))
@@ -131,6 +132,7 @@ class TripWorkflow:
         try:
             async with self._idempotency.claim(run.request.request_id) as stored:
                 if stored is not None:
+                    _same_request_or_conflict(run.request, stored)
                     run.trip.CopyFrom(stored)
                     emit(
                         PlanStage.PLAN_STAGE_COMPLETED,
@@ -250,6 +252,7 @@ class TripWorkflow:
         run.trip.create_time.GetCurrentTime()
         stored = await self._idempotency.record(run.trip)
         if stored.name != run.trip.name:
+            _same_request_or_conflict(run.request, stored)
             logger.info("a concurrent request with the same request_id stored %s", stored.name)
         else:
             logger.info(
@@ -257,10 +260,23 @@ class TripWorkflow:
                 stored.name,
                 stored.revisions,
                 len(stored.warnings),
+                extra={"request_id": run.request.request_id, "trip": stored.name},
             )
         run.trip.CopyFrom(stored)
         emit(PlanStage.PLAN_STAGE_STORED, stored.name)
         emit(PlanStage.PLAN_STAGE_COMPLETED, "trip ready")
+
+
+def _same_request_or_conflict(request: PlanTripRequest, stored: Trip) -> None:
+    """A request id names one request (AIP-155): reused for another, it is a conflict."""
+    if stored.request != request:
+        raise AlreadyExists(
+            f"request_id {request.request_id[:64]!r} was used for a different request"
+            f" ({stored.name}); send a new request_id",
+            reason="REQUEST_ID_REUSED",
+            field="request_id",
+            metadata={"trip": stored.name},
+        )
 
 
 def _normalized(request: PlanTripRequest) -> PlanTripRequest:

@@ -56,16 +56,17 @@ class PerformanceMonitor:
         self.replicas = replicas
         self._clock = clock
 
-    def record(self, executions: list[Execution], dropped: int = 0) -> int:
+    def record(self, executions: list[Execution], dropped: int = 0, rejected: int = 0) -> int:
         assert isinstance(self.store, StatsStore), "replicas record with accept()"
         self.store.add(self._clock(), executions, dropped)
+        self.store.rejected_count += rejected
         return len(executions)
 
-    async def accept(self, executions: list[Execution], dropped: int = 0) -> int:
+    async def accept(self, executions: list[Execution], dropped: int = 0, rejected: int = 0) -> int:
         """Records a batch here or in the shared state; never fails for an outage."""
         if self.replicas is None:
-            return self.record(executions, dropped)
-        await self.replicas.stats.record(self._clock(), executions, dropped)
+            return self.record(executions, dropped, rejected)
+        await self.replicas.stats.record(self._clock(), executions, dropped, rejected)
         return len(executions)
 
     async def refresh(self) -> None:

@@ -59,7 +59,7 @@ def shared_replicas(context: ServiceContext[Settings]) -> Replicas:
 
 async def install(server: grpc.aio.Server, context: ServiceContext[Settings]) -> None:
     """Adds the servicers of the performance monitor service."""
-    probe = GrpcProbe(timeout=context.settings.consul_check_timeout)
+    probe = GrpcProbe(timeout=context.settings.consul_check_timeout, files=context.settings.tls)
     monitor = create_monitor(context, probe)
     performance_monitor_service_pb2_grpc.add_PerformanceMonitorServiceServicer_to_server(
         PerformanceMonitorServiceServicer(monitor), server

@@ -5,7 +5,7 @@ import random
 from collections.abc import Sequence
 from typing import Protocol
 
-from services.task_router.model import Candidate
+from services.task_router.routes import Candidate
 from services.task_router.stats import InstanceStats
 
 

@@ -15,7 +15,7 @@ import grpc
 from tripmesh.v1 import tool_registry_service_pb2 as registry_pb2
 
 from services.runtime.errors import NotFound, TripmeshError, Unavailable
-from services.task_router.model import Candidate, ToolRoute
+from services.task_router.routes import Candidate, ToolRoute
 from services.tools.schemas import CompiledSchema
 from services.tools.structs import to_dict
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from services.runtime.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.tool_registry import paging
-from services.tool_registry.model import Provider, ToolDefinition, ToolEntry, ToolView
+from services.tool_registry.entries import Provider, ToolDefinition, ToolEntry, ToolView
 from services.tools.definition import tool_of
 from services.tools.schemas import schema_error
 

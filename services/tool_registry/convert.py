@@ -4,7 +4,7 @@ from tripmesh.v1 import tool_registry_service_pb2 as pb
 
 from services.runtime.wellknown import timestamp
 from services.tool_registry.catalog import ProviderInfo
-from services.tool_registry.model import Provider, ToolDefinition, ToolView
+from services.tool_registry.entries import Provider, ToolDefinition, ToolView
 from services.tools.structs import to_dict, to_struct
 
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 
 from services.runtime.errors import InvalidArgument
-from services.tool_registry.model import ToolView
+from services.tool_registry.entries import ToolView
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200

@@ -3,7 +3,7 @@
 from typing import Protocol
 
 from services.tool_registry.catalog import ProviderInfo, ToolCatalog
-from services.tool_registry.model import ToolDefinition, ToolView
+from services.tool_registry.entries import ToolDefinition, ToolView
 
 
 class Catalog(Protocol):

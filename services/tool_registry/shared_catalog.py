@@ -30,7 +30,7 @@ from services.tool_registry.catalog import (
     not_found,
     schema_conflict,
 )
-from services.tool_registry.model import Provider, ToolDefinition, ToolView
+from services.tool_registry.entries import Provider, ToolDefinition, ToolView
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis

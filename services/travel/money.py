@@ -64,9 +64,6 @@ class Money:
     def of(cls, units: int, nanos: int, currency: str) -> "Money":
         return cls(to_decimal(units, nanos), currency)
 
-    def units_nanos(self) -> tuple[int, int]:
-        return to_units_nanos(self.amount)
-
     def rounded(self) -> "Money":
         return Money(round_money(self.amount, self.currency), self.currency)
 

@@ -22,7 +22,7 @@ from tripmesh.v1 import (
 from tripmesh.v1 import performance_monitor_service_pb2 as monitor_pb2
 from tripmesh.v1 import performance_monitor_service_pb2_grpc as monitor_grpc
 
-from services.agents.model import OfflineRunner
+from services.agents.model_runner import OfflineRunner
 from services.agents.protos import budget_to_proto, itinerary_from_proto, itinerary_to_proto
 from services.budget.estimator import BudgetEstimator
 from services.guardrails import parse_trip_request

@@ -4,8 +4,6 @@ import json
 import os
 import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -16,7 +14,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from tripmesh.v1 import tool_registry_service_pb2, tool_registry_service_pb2_grpc
 
 from tests.support.ports import free_port_offset
-from tests.support.processes import ROOT, MeshProcess, ServiceProcess, base_env
+from tests.support.processes import MeshProcess, ServiceProcess, base_env, run_cli
 
 
 def watch_health(address: str, seen: list[str], stop: threading.Event) -> None:
@@ -124,18 +122,6 @@ def test_tripmesh_up_starts_eight_and_sigterm_leaves_no_process(tmp_path: Path) 
     assert not [p for p in children if alive(p)]
 
 
-def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "services.cli", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-
-
 @pytest.mark.parametrize(
     ("variable", "value"),
     [
@@ -180,8 +166,7 @@ def test_a_child_that_dies_is_reported_and_the_mesh_stops_with_no_orphans(tmp_pa
     assert not [p for p in children if alive(p)]
 
 
-@pytest.mark.slow
-def test_up_names_the_service_that_could_not_start(tmp_path: Path) -> None:
+def test_up_on_busy_ports_names_them_and_starts_nothing(tmp_path: Path) -> None:
     offset = free_port_offset()
     with socket.socket() as taken:  # the planner's port, held by someone else
         taken.bind(("127.0.0.1", 50052 + offset))
@@ -190,8 +175,21 @@ def test_up_names_the_service_that_could_not_start(tmp_path: Path) -> None:
             "up", "--port-offset", str(offset), "--timeout", "30", env=base_env(tmp_path)
         )
     assert result.returncode == 1
-    assert "planner exited with code 1 during start" in result.stderr
-    assert "cannot bind" in result.stderr
+    assert f"{50052 + offset} (planner)" in result.stderr
+    assert "--port-offset" in result.stderr
+    assert "tripmesh is up" not in result.stdout
+    assert not list((tmp_path / "logs").glob("*.log")), "no service was started"
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("serve", "planner", env=base_env(tmp_path, TRIPMESH_PORT=str(port)))
+    assert result.returncode == 1
+    assert f"cannot bind 127.0.0.1:{port}" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -213,7 +211,7 @@ def test_every_log_line_of_a_call_carries_service_method_request_and_trace_ids(
     assert service.log_path is not None
     text = service.log_path.read_text()
     lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
-    handled = [line for line in lines if line.get("request_id") == "req-42"]
+    handled = [line for line in lines if line.get("correlation_id") == "req-42"]
     assert handled, lines
     for line in handled:
         assert line["service"] == "tripmesh-tool-registry"

@@ -23,6 +23,7 @@ from tripmesh.v1.orchestrator_service_pb2_grpc import OrchestratorServiceStub
 from tripmesh.v1.trip_pb2 import Trip
 
 from tests.integration.orchestrator.conftest import trip_request
+from tests.support.infra import missing
 from tests.support.inprocess import channel_to
 from tests.support.ports import free_port
 from tests.support.processes import ROOT, ServiceProcess, base_env
@@ -55,7 +56,7 @@ def database_url() -> Iterator[str]:
     try:
         asyncio.run(_admin(f"CREATE DATABASE {name}"))
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-        pytest.skip(f"PostgreSQL not reachable at {ADMIN_URL}: {exc}")
+        missing("PostgreSQL", f"not reachable at {ADMIN_URL}: {exc}")
     try:
         yield urlunsplit(urlsplit(ADMIN_URL)._replace(path=f"/{name}"))
     finally:

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from services.agents.offline_itinerary import draft_itinerary
 from services.llm import LLMSettings, ModelChain, create_model_chain
+from services.planner.offline_itinerary import draft_itinerary
 from services.planner.planner import Planner
 from services.travel.places import resolve_place
 from tests.fakes import FakeOpenAI

@@ -4,9 +4,9 @@ from datetime import timedelta
 from decimal import Decimal
 
 from services.agents.checks import check_guide, check_itinerary, check_savings
-from services.agents.offline_guide import advise
-from services.agents.offline_itinerary import draft_itinerary
 from services.agents.schemas import ActivityDraft, DayDraft, ItineraryDraft
+from services.guide.offline_advice import advise
+from services.planner.offline_itinerary import draft_itinerary
 from services.travel.places import resolve_place
 from tests.unit.agents.support import trip
 

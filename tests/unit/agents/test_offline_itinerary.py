@@ -11,11 +11,11 @@ import pytest
 from services.agents import pacing
 from services.agents.checks import check_itinerary
 from services.agents.itinerary import PlannedItinerary
-from services.agents.offline_itinerary import draft_itinerary
 from services.agents.protos import itinerary_to_proto
 from services.agents.request import Pace
 from services.agents.schemas import ItineraryDraft
-from services.travel.catalogue import GENERAL
+from services.planner.offline_itinerary import draft_itinerary
+from services.travel.activity_templates import GENERAL
 from services.travel.places import resolve_place
 from tests.unit.agents.support import START, trip
 
@@ -38,7 +38,7 @@ def test_same_request_same_bytes() -> None:
 
 def test_same_bytes_in_another_process_with_another_hash_seed() -> None:
     script = (
-        "from services.agents.offline_itinerary import draft_itinerary;"
+        "from services.planner.offline_itinerary import draft_itinerary;"
         "from services.travel.places import resolve_place;"
         "from tests.unit.agents.support import trip;"
         "r = trip(); print(draft_itinerary(r, resolve_place(r.destination).place)"

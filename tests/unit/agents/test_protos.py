@@ -7,10 +7,10 @@ from google.protobuf import duration_pb2
 
 from services.agents import protos
 from services.agents.itinerary import PlannedItinerary
-from services.agents.offline_guide import advise
-from services.agents.offline_itinerary import draft_itinerary
 from services.agents.pricing import price_itinerary
 from services.guardrails import parse_trip_request
+from services.guide.offline_advice import advise
+from services.planner.offline_itinerary import draft_itinerary
 from services.runtime.errors import InvalidArgument
 from services.travel.money import to_decimal
 from services.travel.places import resolve_place

@@ -4,13 +4,13 @@ from decimal import Decimal
 
 import pytest
 
-from services.agents.changes import revision_notes
 from services.agents.checks import check_itinerary
-from services.agents.offline_itinerary import draft_itinerary
-from services.agents.offline_revision import revise_itinerary
 from services.agents.pricing import price_itinerary
 from services.agents.request import Pace
 from services.agents.schemas import ItineraryDraft
+from services.planner.changes import revision_notes
+from services.planner.offline_itinerary import draft_itinerary
+from services.planner.offline_revision import revise_itinerary
 from services.travel.money import Money
 from services.travel.places import Place, resolve_place
 from tests.unit.agents.support import trip

@@ -45,6 +45,51 @@ def test_query_scalars_enums_bools_in_either_casing() -> None:
     assert alerts.include_resolved is False  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize(
+    ("text", "window"),
+    [
+        ("1m", "STATS_WINDOW_ONE_MINUTE"),
+        ("5M", "STATS_WINDOW_FIVE_MINUTES"),
+        ("one_hour", "STATS_WINDOW_ONE_HOUR"),
+        ("stats_window_one_minute", "STATS_WINDOW_ONE_MINUTE"),
+    ],
+)
+def test_query_enums_take_short_forms(text: str, window: str) -> None:
+    stats = codec("GetStats").request({}, [("window", text)], b"")
+    assert performance_monitor_service_pb2.StatsWindow.Name(stats.window) == window  # type: ignore[attr-defined]
+
+
+def test_a_bad_enum_in_the_query_lists_the_accepted_values() -> None:
+    with pytest.raises(HttpError) as caught:
+        codec("GetStats").request({}, [("window", "2 weeks")], b"")
+    assert "STATS_WINDOW_ONE_HOUR" in caught.value.status.message
+    assert "1m" in caught.value.status.message
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "says"),
+    [
+        (b'{"destination":"Lisbon","days":"four"}', "days", "expected a 32-bit integer"),
+        (b'{"budget":{"units":"x"}}', "budget.units", "expected a 64-bit integer"),
+        (b'{"pace":"FAST"}', "pace", "PACE_BALANCED"),
+        (b'{"interests":"food"}', "interests", "expected a list"),
+        (b'{"destinaton":"Lisbon"}', "destinaton", "unknown field"),
+    ],
+)
+def test_body_errors_name_the_field_and_never_python_internals(
+    body: bytes, field: str, says: str
+) -> None:
+    with pytest.raises(HttpError) as caught:
+        codec("PlanTrip").request({}, [], body)
+    message = caught.value.status.message
+    assert says in message
+    assert "int()" not in message
+    assert "Available Fields" not in message
+    violations = error_details_pb2.BadRequest()
+    assert caught.value.status.details[1].Unpack(violations)
+    assert [v.field for v in violations.field_violations] == [field]
+
+
 def test_query_repeated_and_nested_fields() -> None:
     table = query_table(orchestrator_service_pb2.ListTripsRequest.DESCRIPTOR)
     assert set(table) == {"pageSize", "page_size", "pageToken", "page_token"}

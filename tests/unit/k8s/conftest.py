@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 import pytest
 
+from tests.support.infra import missing
 from tests.unit.k8s.manifests import Doc, RendererMissing, render, renderer
 
 
@@ -12,5 +13,5 @@ def rendered() -> Callable[[str], tuple[Doc, ...]]:
     try:
         renderer()
     except RendererMissing as exc:
-        pytest.skip(str(exc))
+        missing("kubectl or kustomize", exc)
     return render

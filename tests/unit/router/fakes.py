@@ -13,8 +13,8 @@ from registry import Endpoint
 from registry.static import StaticDiscovery
 from services.runtime.reporting import Execution
 from services.task_router.choice import PowerOfTwoChoices, RoundRobin
-from services.task_router.model import Candidate, ToolRoute
 from services.task_router.router import RouterDeps, TaskRouter
+from services.task_router.routes import Candidate, ToolRoute
 from services.task_router.stats import EjectionPolicy
 from services.tools.schemas import CompiledSchema
 from services.tools.structs import to_struct
@@ -57,7 +57,7 @@ class Network:
     calls: list[str] = field(default_factory=list)
     resets: list[str] = field(default_factory=list)
 
-    def stub(self, endpoint: str) -> ScriptedStub:
+    def stub(self, endpoint: str, service: str) -> ScriptedStub:
         return ScriptedStub(endpoint, self)
 
     def reset(self, endpoint: str) -> None:

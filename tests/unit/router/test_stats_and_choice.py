@@ -5,7 +5,7 @@ import random
 import pytest
 
 from services.task_router.choice import PowerOfTwoChoices, RoundRobin
-from services.task_router.model import Candidate
+from services.task_router.routes import Candidate
 from services.task_router.stats import EjectionPolicy, InstanceStats
 
 POLICY = EjectionPolicy(failures=5, base=10.0, maximum=25.0)

@@ -6,7 +6,7 @@ import pytest
 
 from services.runtime.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.tool_registry.catalog import Clock, ProviderInfo, ToolCatalog
-from services.tool_registry.model import ToolDefinition
+from services.tool_registry.entries import ToolDefinition
 
 SCHEMA = {"type": "object", "properties": {"n": {"type": "integer"}}}
 

@@ -2,9 +2,9 @@
 
 from decimal import Decimal
 
+from services.budget.rate_sources import ToolRates
 from services.budget.tools import convert_currency
 from services.tools.definition import JsonObject
-from services.tools.rates import ToolRates
 from services.tools.structs import to_dict, to_struct
 from services.travel import fx
 

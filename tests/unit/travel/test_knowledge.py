@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from services.travel.catalogue import GENERAL, TIER_FACTOR, canonical_interest, catalogue
+from services.travel.activity_templates import GENERAL, TIER_FACTOR, canonical_interest, catalogue
 from services.travel.costs import STYLES, daily_costs, price_level
 from services.travel.customs import drives_on_left, emergency_number, tipping
 from services.travel.phrases import english, phrase_language, phrases

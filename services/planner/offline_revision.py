@@ -12,11 +12,11 @@ from datetime import date
 from decimal import Decimal
 
 from services.agents import pacing
-from services.agents.activities import Pool, activity, fits, pool_for, preference
 from services.agents.pricing import activity_cost, price_itinerary
 from services.agents.request import TripRequest
 from services.agents.schemas import ActivityDraft, DayDraft, ItineraryDraft, TravelStyle
-from services.travel.catalogue import GENERAL, Template, canonical_interest
+from services.planner.activities import Pool, activity, fits, pool_for, preference
+from services.travel.activity_templates import GENERAL, Template, canonical_interest
 from services.travel.places import Place
 from services.travel.text import fold
 
@@ -77,7 +77,7 @@ class _Reviser:
         return [(d, i) for _, _, d, i in sorted(found)]
 
     def swap_paid(self, cuts: set[str]) -> None:
-        pool = pool_for(self.place, self.request.seed())
+        pool = pool_for(self.place, self.request)
         for d, i in self.paid(cuts):
             if not self.over():
                 return
