@@ -4,7 +4,7 @@ evaluates the alert rules on a timer."""
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
 from services.performance_monitor.alerts import Alert, AlertBook
@@ -55,6 +55,7 @@ class PerformanceMonitor:
         self.health = health
         self.replicas = replicas
         self._clock = clock
+        self.rule_windows: list[int] = list(WINDOWS)  # the windows the rules read
 
     def record(self, executions: list[Execution], dropped: int = 0, rejected: int = 0) -> int:
         assert isinstance(self.store, StatsStore), "replicas record with accept()"
@@ -69,11 +70,12 @@ class PerformanceMonitor:
         await self.replicas.stats.record(self._clock(), executions, dropped, rejected)
         return len(executions)
 
-    async def refresh(self) -> None:
-        """Brings the statistics and alerts up to the shared state's (no-op alone)."""
+    async def refresh(self, window_ids: Iterable[int] = WINDOWS) -> None:
+        """Brings the statistics (of the windows asked for) and the alerts up to the shared
+        state's; a no-op alone."""
         if self.replicas is not None:
             now = self._clock()
-            await self.replicas.stats.refresh(now)
+            await self.replicas.stats.refresh(now, window_ids)
             await self.replicas.alerts.load(now)
 
     def stats(self, query: StatsQuery) -> list[tuple[int, Subject, Aggregate]]:
@@ -107,8 +109,9 @@ class PerformanceMonitor:
             self.evaluate()
             return
         await self.replicas.stats.flush()
-        await self.refresh()
+        # Only the lease holder reads for the rules; the others read when asked (GetStats).
         if await self.replicas.alerts.lease.hold():
+            await self.refresh(self.rule_windows)
             await self.replicas.alerts.commit(self.evaluate())
 
 
