@@ -5,6 +5,7 @@ span, errors) → guard (keys, rate limit) → dispatch (fixed endpoints or
 the transcoding endpoint). Channels are opened in the lifespan startup.
 """
 
+import contextlib
 import json
 import logging
 import uuid
@@ -13,15 +14,20 @@ from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from gateway.a2a_routes import a2a_routes
+from gateway.agent_cards import AgentCards
 from gateway.auth import ApiKeys
 from gateway.cors import origins, with_cors
-from gateway.dispatch import Dispatcher, FixedEndpoint
+from gateway.dispatch import Dispatcher, FixedEndpoint, MountedApp
 from gateway.docs import render_docs
 from gateway.endpoint import CallPolicy, RpcEndpoint
 from gateway.guard import GuardMiddleware
 from gateway.health import Readiness, healthz
 from gateway.keys import PATH as KEYS_PATH
 from gateway.keys import KeysEndpoint
+from gateway.mcp.build import tools_server
+from gateway.mcp.http import PATH as MCP_PATH
+from gateway.mcp.http import McpEndpoint
 from gateway.observe import ObserveMiddleware
 from gateway.openapi import openapi_document
 from gateway.propagation import forwardable
@@ -48,18 +54,24 @@ class Gateway:
 
     def __init__(self, settings: Settings, routes: list[Route] | None = None) -> None:
         self.settings = settings
-        self.routes = routes if routes is not None else load_routes()
+        api = routes if routes is not None else load_routes()
+        # A2A is described by its own spec and the agent cards, not by /openapi.json.
+        self.routes = [*api, *a2a_routes()]
         self.keys = ApiKeys.from_settings(settings.api_keys, settings.api_key_file)
         self.endpoint = RpcEndpoint(self.routes, _policy(settings))
         self.readiness = Readiness(settings.gateway_readyz_timeout)
-        self.document = _document(self.routes, self.keys.enabled)
+        self.document = _document(api, self.keys.enabled)
+        self.cards = AgentCards(self.keys.enabled)
         self.state = SharedState.from_settings(settings)
         keys_endpoint = KeysEndpoint(
             SharedLedger(self.state) if self.state is not None else None, settings.rate_limit
         )
-        self.dispatcher = Dispatcher(
-            Router(self.routes), self.endpoint, self._fixed(), {KEYS_PATH: keys_endpoint.me}
-        )
+        mounts: dict[str, MountedApp] = {
+            MCP_PATH: self._mcp_request,
+            **self.cards.mounts(),
+            KEYS_PATH: keys_endpoint,
+        }
+        self.dispatcher = Dispatcher(Router(self.routes), self.endpoint, self._fixed(), mounts)
         guarded = GuardMiddleware(
             self.dispatcher,
             self.keys,
@@ -74,6 +86,8 @@ class Gateway:
         self._discovery: Discovery | None = None
         self._pool: ChannelPool | None = None
         self._registration: Registration | None = None
+        self._mcp: McpEndpoint | None = None
+        self._running = contextlib.AsyncExitStack()
 
     def _fixed(self) -> dict[str, FixedEndpoint]:
         openapi = json.dumps(self.document, separators=(",", ":")).encode()
@@ -105,8 +119,17 @@ class Gateway:
         )
         upstreams = Upstreams(self._pool, {r.rpc.upstream for r in self.routes})
         self.endpoint.upstreams = upstreams
+        self.cards.upstreams = upstreams
         self.readiness.upstreams = upstreams
         logger.info("routing %d HTTP routes to %s", len(self.routes), ", ".join(upstreams.services))
+        tools = tools_server(self._pool, settings)
+        self._mcp = McpEndpoint(tools, origins(settings.cors_origins), settings.max_body_bytes)
+        await self._running.enter_async_context(self._mcp.running())
+
+    async def _mcp_request(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self._mcp is None:
+            raise RuntimeError("the gateway has not started")
+        await self._mcp(scope, receive, send)
 
     async def register(self, host: str, port: int) -> None:
         """Announces the gateway to discovery (Consul checks it on /readyz)."""
@@ -132,6 +155,7 @@ class Gateway:
                 logger.warning("deregistration failed", exc_info=True)
 
     async def shutdown(self) -> None:
+        await self._running.aclose()  # MCP sessions end before their channels close
         if self._pool is not None:
             await self._pool.close()
         if self._discovery is not None:

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from gateway.errors import gateway_error
-from gateway.exchange import Exchange
-from gateway.responses import Send, send_response
-from services.runtime.errors import NotFound
+from gateway.exchange import exchange_of
+from gateway.responses import Receive, Scope, Send, send_response
+from services.runtime.errors import NotFound, Unimplemented
 from services.runtime.state.spend import SpendLedger, reset_time
 
 PATH = "/v1/keys/me"
@@ -28,7 +28,16 @@ class KeysEndpoint:
         self._default_rpm = default_rpm
         self._clock = clock
 
-    async def me(self, exchange: Exchange, send: Send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        exchange = exchange_of(scope)
+        if exchange.method not in ("GET", "HEAD"):
+            raise gateway_error(
+                Unimplemented,
+                f"{exchange.method} is not allowed on {PATH}; allowed: GET",
+                reason="METHOD_NOT_ALLOWED",
+                http=405,
+                headers={"allow": "GET"},
+            )
         key = exchange.key
         if key is None:
             raise gateway_error(

@@ -40,6 +40,9 @@ class GatewaySettings(BaseSettings):
     gateway_forward_headers: str = Field(
         "", description="Comma-separated extra request headers passed on as gRPC metadata."
     )
+    mcp_poll_interval: float = Field(
+        2.0, gt=0, description="Seconds between looks at the tool registry for MCP list changes."
+    )
     gateway_readyz_timeout: float = Field(
         1.0, gt=0, description="Seconds /readyz waits for each upstream's health check."
     )

@@ -56,18 +56,22 @@ class PerformanceMonitor:
         self.replicas = replicas
         self._clock = clock
         self.rule_windows: list[int] = list(WINDOWS)  # the windows the rules read
+        self.rejected_count = 0  # records RecordExecutions refused, never in the windows
 
-    def record(self, executions: list[Execution], dropped: int = 0, rejected: int = 0) -> int:
+    def record(self, executions: list[Execution], dropped: int = 0) -> int:
         assert isinstance(self.store, StatsStore), "replicas record with accept()"
         self.store.add(self._clock(), executions, dropped)
-        self.store.rejected_count += rejected
         return len(executions)
 
     async def accept(self, executions: list[Execution], dropped: int = 0, rejected: int = 0) -> int:
-        """Records a batch here or in the shared state; never fails for an outage."""
+        """Records a batch here or in the shared state; never fails for an outage.
+
+        `rejected`: records refused at this replica's door, counted here (per replica).
+        """
+        self.rejected_count += rejected
         if self.replicas is None:
-            return self.record(executions, dropped, rejected)
-        await self.replicas.stats.record(self._clock(), executions, dropped, rejected)
+            return self.record(executions, dropped)
+        await self.replicas.stats.record(self._clock(), executions, dropped)
         return len(executions)
 
     async def refresh(self, window_ids: Iterable[int] = WINDOWS) -> None:

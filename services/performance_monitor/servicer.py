@@ -34,7 +34,7 @@ class PerformanceMonitorServiceServicer(
         return pb.GetStatsResponse(
             stats=[stats_proto(*entry) for entry in self._monitor.stats(query)],
             dropped_count=self._monitor.store.dropped_count,
-            rejected_count=self._monitor.store.rejected_count,
+            rejected_count=self._monitor.rejected_count,
         )
 
     async def ListAlerts(

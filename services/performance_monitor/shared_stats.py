@@ -52,7 +52,6 @@ class Batch:
     arrived: float
     executions: list[Execution]
     dropped: int  # by the sender
-    rejected: int  # by RecordExecutions
 
 
 class SharedStats:
@@ -65,15 +64,12 @@ class SharedStats:
         self._buffer_size = buffer_size
         self._windows: dict[int, dict[Subject, Aggregate]] = {w: {} for w in WINDOWS}
         self.dropped_count = 0
-        self.rejected_count = 0
 
     # -- recording ---------------------------------------------------------------
 
-    async def record(
-        self, now: float, executions: list[Execution], dropped: int, rejected: int = 0
-    ) -> None:
+    async def record(self, now: float, executions: list[Execution], dropped: int) -> None:
         """Writes a batch, or buffers it while the state is down; never raises for an outage."""
-        batch = Batch(now, executions, max(0, dropped), max(0, rejected))
+        batch = Batch(now, executions, max(0, dropped))
         if not self._buffer and await self._write(batch):
             return
         self._keep(batch)
@@ -110,9 +106,8 @@ class SharedStats:
                     else:
                         pipe.hincrbyfloat(full, field, value)
                 pipe.expire(full, ttl)
-            for name, count in (("dropped", batch.dropped), ("rejected", batch.rejected)):
-                if count:
-                    pipe.incrby(self._state.key("monitor", name), count)
+            if batch.dropped:
+                pipe.incrby(self._state.key("monitor", "dropped"), batch.dropped)
             await pipe.execute()
 
         try:
@@ -136,7 +131,6 @@ class SharedStats:
             for key in keys:
                 pipe.hgetall(self._state.key("monitor", key))
             pipe.get(self._state.key("monitor", "dropped"))
-            pipe.get(self._state.key("monitor", "rejected"))
             return list(await pipe.execute())
 
         try:
@@ -144,8 +138,8 @@ class SharedStats:
         except StateDown:
             return
         fine_slices = [_parse(h) for h in answers[: len(fine)]]
-        coarse_slices = [_parse(h) for h in answers[len(fine) : -2]]
-        self.dropped_count, self.rejected_count = (int(n or 0) for n in answers[-2:])
+        coarse_slices = [_parse(h) for h in answers[len(fine) : -1]]
+        self.dropped_count = int(answers[-1] or 0)
         per_minute = len(_starts(now, FINE, 60))
         loaded = {
             1: lambda: _merge(fine_slices[-per_minute:]),

@@ -33,7 +33,6 @@ class StatsView(Protocol):
     """What the rules and GetStats read: this process's store, or the shared one."""
 
     dropped_count: int
-    rejected_count: int
 
     def windows(
         self, now: float, window_ids: list[int], match: Callable[[Subject], bool]
@@ -49,7 +48,6 @@ class StatsStore:
         self._series: dict[Subject, SlicedSeries] = {}
         self.dropped_count = 0  # as the senders reported
         self.accepted_count = 0
-        self.rejected_count = 0  # refused by RecordExecutions, never in the windows
 
     def add(self, now: float, executions: list[Execution], dropped: int = 0) -> None:
         for execution in executions:

@@ -47,7 +47,8 @@ class ServiceContext(Generic[SettingsT]):
     """What a service's `install` gets: its settings and the shared clients.
 
     Services add their servicers to the server and may add start and stop hooks
-    (background tasks, stores) and registration tags (the tools they offer).
+    (background tasks, stores), registration tags (the tools they offer) and metadata
+    (their A2A skills).
     """
 
     service: KnownService
@@ -58,6 +59,7 @@ class ServiceContext(Generic[SettingsT]):
     health: health.aio.HealthServicer
     proto_services: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)  # more Consul service metadata
     on_start: list[Hook] = field(default_factory=list)
     on_drain: list[Hook] = field(default_factory=list)  # after NOT_SERVING, before stopping
     on_stop: list[Hook] = field(default_factory=list)
@@ -118,7 +120,11 @@ class ServiceServer:
             host=announced_host(ctx.settings.host),
             port=ctx.port,
             tags=("grpc", "v1", *ctx.tags),
-            meta={"version": package_version(), "proto_services": ",".join(ctx.proto_services)},
+            meta={
+                **ctx.meta,
+                "version": package_version(),
+                "proto_services": ",".join(ctx.proto_services),
+            },
         )
         await ctx.discovery.register(self._registration)
         logger.info("serving %s on %s:%d", ctx.service.discovery_name, ctx.settings.host, ctx.port)
