@@ -4,6 +4,8 @@ passes it on, and the agents' model chains charge one ledger in the shared state
 import concurrent.futures
 import hashlib
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,9 +13,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from registry import known_service
 from tests.fakes import FakeOpenAI
 from tests.integration.gateway.test_mesh_end_to_end import PLAN
-from tests.support.processes import ServiceProcess, base_env
+from tests.support.ports import free_port_offset
+from tests.support.processes import ROOT, ServiceProcess, base_env
 from tests.support.redis_state import StateSpace
 
 KEY = "budget-test-key-0123456789"
@@ -27,6 +31,7 @@ MEMBERS = ("planner", "budget", "guide", "orchestrator", "gateway")
 class BudgetMesh:
     gateway: ServiceProcess
     fake: FakeOpenAI
+    offset: int  # the well-known ports plus this: `tripmesh status --port-offset`
 
 
 def mesh_with(state: StateSpace, tmp_path: Path, **extra: str) -> Iterator[BudgetMesh]:
@@ -38,7 +43,11 @@ def mesh_with(state: StateSpace, tmp_path: Path, **extra: str) -> Iterator[Budge
     with FakeOpenAI() as fake:
         # Answers that are not what the task asks: billed, then the chain goes offline.
         fake.default = FakeOpenAI.answer("not json", prompt_tokens=1000, completion_tokens=200)
-        members = {name: ServiceProcess(name, {}) for name in MEMBERS}
+        offset = free_port_offset()
+        members = {
+            name: ServiceProcess(name, {}, port=known_service(name).port + offset)
+            for name in MEMBERS
+        }
         env = base_env(
             tmp_path,
             **state.env,
@@ -60,7 +69,7 @@ def mesh_with(state: StateSpace, tmp_path: Path, **extra: str) -> Iterator[Budge
         try:
             for process in running:
                 process.wait_serving(120)
-            yield BudgetMesh(running[-1], fake)
+            yield BudgetMesh(running[-1], fake, offset)
         finally:
             for process in running:
                 process.stop()
@@ -83,7 +92,7 @@ def spent_today(state: StateSpace) -> float:
 
 @pytest.mark.timeout(300)
 def test_twenty_concurrent_trips_never_overspend_and_the_rest_plan_offline(
-    offline_when_spent: BudgetMesh, state: StateSpace
+    offline_when_spent: BudgetMesh, state: StateSpace, tmp_path: Path
 ) -> None:
     mesh = offline_when_spent
     with concurrent.futures.ThreadPoolExecutor(20) as pool:
@@ -103,3 +112,24 @@ def test_twenty_concurrent_trips_never_overspend_and_the_rest_plan_offline(
     assert body["spentUsdToday"] == pytest.approx(spent)
     assert body["remainingUsdToday"] == pytest.approx(BUDGET_USD - spent)
     assert body["resetTime"].endswith("T00:00:00Z")
+
+    # This mesh runs no monitor, router or registry: trips are served, and status says so.
+    status = status_of(mesh, tmp_path)
+    assert status.returncode == 0, status.stdout + status.stderr
+    last = status.stdout.strip().splitlines()[-1]
+    assert last.startswith("mesh: DEGRADED, trips are served")
+    for name in ("performance-monitor", "task-router", "tool-registry"):
+        assert name in last
+
+
+def status_of(mesh: BudgetMesh, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    command = ["status", "--port-offset", str(mesh.offset)]
+    return subprocess.run(
+        [sys.executable, "-m", "services.cli", *command],
+        cwd=ROOT,
+        env=base_env(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
