@@ -11,6 +11,7 @@ from types import FrameType
 from registry import KNOWN_SERVICES, known_service
 from registry.errors import DiscoveryError
 from services import certs
+from services.llm.settings import LLMSettings
 from services.plan_command import add_parser as add_plan_parser
 from services.runtime.errors import TripmeshError
 from services.runtime.logs import configure_logging
@@ -62,6 +63,8 @@ def cmd_up(args: argparse.Namespace) -> int:
     if settings.tls is not None and not args.tls:
         # Every child would share that one certificate, and so one identity.
         return fail("TRIPMESH_TLS_* are set: `tripmesh up --tls` gives each service its own")
+    if missing := load_settings(LLMSettings).missing_key():
+        return fail(missing)  # every agent would stop at start on it: say it once, start none
     tls_dir = certs_dir(settings) if args.tls else None
     if tls_dir is not None and certs.ensure(tls_dir):
         print(f"tripmesh: generated development certificates in {tls_dir}", flush=True)
