@@ -169,6 +169,10 @@ def _print_endpoints(mesh: Mesh) -> None:
     print("\nCtrl-C drains and stops every service.", flush=True)
 
 
+# Trips go on without these: the mesh is degraded, not down (see gateway /readyz).
+OPTIONAL = frozenset({"performance-monitor", "task-router", "tool-registry"})
+
+
 def cmd_mcp(args: argparse.Namespace) -> int:
     from gateway.mcp.stdio import serve_stdio  # the MCP SDK loads only for this command
     from gateway.settings import Settings
