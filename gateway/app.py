@@ -9,10 +9,12 @@ import json
 import logging
 import uuid
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from gateway.audit import AuditLog, audit_log_path
 from gateway.auth import ApiKeys
 from gateway.cors import origins, with_cors
 from gateway.dispatch import Dispatcher, FixedEndpoint
@@ -55,7 +57,9 @@ class Gateway:
             RateLimiter(settings.rate_limit, settings.rate_limit_burst),
         )
         methods = sorted({r.http_method for r in self.routes})
-        observed = ObserveMiddleware(guarded, self.dispatcher.resolve)
+        path = audit_log_path(Path(settings.data_dir), settings.audit_log)
+        self.audit = AuditLog(path, self.keys.enabled) if path is not None else None
+        observed = ObserveMiddleware(guarded, self.dispatcher.resolve, self.audit)
         # Outermost, so that errors answered by observe (401, 403, 404, 429, ...) carry the
         # CORS headers too: a page can read the error and its Retry-After.
         self._http = with_cors(observed, origins(settings.cors_origins), methods)
@@ -119,6 +123,8 @@ class Gateway:
                 logger.warning("deregistration failed", exc_info=True)
 
     async def shutdown(self) -> None:
+        if self.audit is not None:
+            self.audit.close()
         if self._pool is not None:
             await self._pool.close()
         if self._discovery is not None:

@@ -39,6 +39,11 @@ class GatewaySettings(BaseSettings):
     gateway_forward_headers: str = Field(
         "", description="Comma-separated extra request headers passed on as gRPC metadata."
     )
+    audit_log: str = Field(
+        "audit.log",
+        description="JSON lines of every /v1 request (key id, route, status, request id,"
+        " duration), relative to TRIPMESH_DATA_DIR; empty: off.",
+    )
     gateway_readyz_timeout: float = Field(
         1.0, gt=0, description="Seconds /readyz waits for each upstream's health check."
     )

@@ -22,6 +22,7 @@ import httpx
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from registry import KNOWN_SERVICES, KnownService
+from services.runtime.private_files import make_private_dir, make_private_file
 
 START_ORDER = [
     "performance-monitor",
@@ -63,7 +64,7 @@ class Mesh:
         self.host = host
         self.offset = offset
         self.grace = grace
-        log_dir.mkdir(parents=True, exist_ok=True)
+        make_private_dir(log_dir)
         self.children = [
             Child(
                 KNOWN_SERVICES[name],
@@ -97,7 +98,7 @@ class Mesh:
                 "TRIPMESH_PORT": str(child.port),
                 "TRIPMESH_METRICS_PORT": str(child.metrics_port),
             }
-            with child.log_path.open("ab") as log:
+            with make_private_file(child.log_path).open("ab") as log:
                 child.process = subprocess.Popen(
                     [sys.executable, "-m", "services.cli", "serve", child.service.name],
                     env=child_env,
