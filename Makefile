@@ -71,8 +71,9 @@ protos-check: venv
 consul:
 	bash tests/support/consul/fetch.sh
 
-## bench: figures for the gateway, the critical path and memory (prints, asserts nothing)
+## bench: figures for the offline engine, the gateway, the critical path and memory (prints, asserts nothing)
 bench: venv
+	$(BIN)/python bench/offline_bench.py
 	$(BIN)/python bench/gateway_bench.py
 
 ## k8s: render every overlay

@@ -33,6 +33,7 @@ from gateway.settings import Settings
 from gateway.upstream import Upstreams
 from registry import Discovery, Registration, known_service
 from registry.factory import create_discovery
+from services.runtime import tls
 from services.runtime.channels import ChannelPool
 from services.runtime.server import discovery_options, package_version
 
@@ -93,6 +94,7 @@ class Gateway:
             default_deadline=max(settings.gateway_max_deadline, settings.default_deadline),
             margin=0.0,  # the gateway is the first hop: the client's timeout passes on whole
             max_message_bytes=settings.max_message_bytes,
+            credentials=tls.client_credentials(settings.tls),  # its own certificate, as a client
         )
         upstreams = Upstreams(self._pool, {r.rpc.upstream for r in self.routes})
         self.endpoint.upstreams = upstreams

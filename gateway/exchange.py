@@ -1,18 +1,14 @@
 """What the gateway knows of one HTTP request, shared by its middleware and endpoint."""
 
-import re
-import uuid
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.router import RouteMatch
+from services.runtime.logs import correlation_id
 
 SCOPE_KEY = "tripmesh.exchange"
 UNMATCHED = "unmatched"  # route label of a path no route matches, never the raw path
-
-# A caller's request id is kept when it is short and plain; otherwise a new one is made.
-_REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
 
 
 @dataclass
@@ -54,6 +50,5 @@ def exchange_of(scope: MutableMapping[str, Any]) -> Exchange:
 
 
 def request_id_of(headers: dict[str, str]) -> str:
-    """The caller's X-Request-Id when it is well formed, else a new one."""
-    given = headers.get("x-request-id", "")
-    return given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+    """The caller's X-Request-Id when it is well formed, else a new one (the correlation id)."""
+    return correlation_id(headers.get("x-request-id"))

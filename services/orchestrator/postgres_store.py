@@ -125,6 +125,10 @@ class PostgresTripStore:
         body = await self._db.fetchval("SELECT body FROM trips WHERE id = $1", trip_id)
         return None if body is None else _trip(bytes(body))
 
+    async def delete(self, trip_id: str) -> bool:
+        done: str = await self._db.execute("DELETE FROM trips WHERE id = $1", trip_id)
+        return done != "DELETE 0"  # asyncpg returns the command tag
+
     async def list(self, page_size: int, page_token: str = "") -> TripPage:
         after = paging.decode_token(page_token)
         query = "SELECT create_time_us, id, body FROM trips"

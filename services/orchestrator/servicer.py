@@ -5,9 +5,11 @@ from contextlib import aclosing
 from typing import Any
 
 import grpc
+from google.protobuf.empty_pb2 import Empty
 from google.protobuf.timestamp_pb2 import Timestamp
 from tripmesh.v1 import orchestrator_service_pb2_grpc
 from tripmesh.v1.orchestrator_service_pb2 import (
+    DeleteTripRequest,
     GetTripRequest,
     ListTripsRequest,
     ListTripsResponse,
@@ -32,8 +34,13 @@ def stream_response(event: PlanEvent) -> StreamPlanTripResponse:
     )
 
 
+def _not_found(name: str) -> NotFound:
+    return NotFound(f"{name} does not exist", reason="TRIP_NOT_FOUND", metadata={"name": name})
+
+
 class OrchestratorServiceServicer(orchestrator_service_pb2_grpc.OrchestratorServiceServicer):
-    """PlanTrip and StreamPlanTrip run the workflow; GetTrip and ListTrips read the store."""
+    """PlanTrip and StreamPlanTrip run the workflow; GetTrip, DeleteTrip and ListTrips use
+    the store."""
 
     def __init__(self, workflow: TripWorkflow, store: TripStore) -> None:
         self._workflow = workflow
@@ -53,12 +60,13 @@ class OrchestratorServiceServicer(orchestrator_service_pb2_grpc.OrchestratorServ
     async def GetTrip(self, request: GetTripRequest, context: Context) -> Trip:
         trip = await self._store.get(parse_trip_name(request.name))
         if trip is None:
-            raise NotFound(
-                f"{request.name} does not exist",
-                reason="TRIP_NOT_FOUND",
-                metadata={"name": request.name},
-            )
+            raise _not_found(request.name)
         return trip
+
+    async def DeleteTrip(self, request: DeleteTripRequest, context: Context) -> Empty:
+        if not await self._store.delete(parse_trip_name(request.name)):
+            raise _not_found(request.name)
+        return Empty()
 
     async def ListTrips(self, request: ListTripsRequest, context: Context) -> ListTripsResponse:
         page = await self._store.list(paging.page_size(request.page_size), request.page_token)

@@ -137,6 +137,11 @@ class SqliteTripStore:
             row = await rows.fetchone()
         return None if row is None else _trip(row[0])
 
+    async def delete(self, trip_id: str) -> bool:
+        async with self._write_lock:
+            cursor = await self._write.execute("DELETE FROM trips WHERE id = ?", (trip_id,))
+            return cursor.rowcount > 0
+
     async def list(self, page_size: int, page_token: str = "") -> TripPage:
         after = paging.decode_token(page_token)
         query = "SELECT create_time_us, id, body FROM trips"

@@ -47,6 +47,9 @@ class TripStore(Protocol):
     async def get(self, trip_id: str) -> Trip | None:
         """The trip with this id, or None."""
 
+    async def delete(self, trip_id: str) -> bool:
+        """Removes the trip with this id; False if there was none."""
+
     async def list(self, page_size: int, page_token: str = "") -> TripPage:
         """Trips newest first. `page_token` comes from a previous page (paging.decode_token)."""
 

@@ -260,6 +260,7 @@ class TripWorkflow:
                 stored.name,
                 stored.revisions,
                 len(stored.warnings),
+                extra={"request_id": run.request.request_id, "trip": stored.name},
             )
         run.trip.CopyFrom(stored)
         emit(PlanStage.PLAN_STAGE_STORED, stored.name)

@@ -39,7 +39,7 @@ def create_monitor(context: ServiceContext[Settings], probe: GrpcProbe) -> Perfo
 
 async def install(server: grpc.aio.Server, context: ServiceContext[Settings]) -> None:
     """Adds the servicers of the performance monitor service."""
-    probe = GrpcProbe(timeout=context.settings.consul_check_timeout)
+    probe = GrpcProbe(timeout=context.settings.consul_check_timeout, files=context.settings.tls)
     monitor = create_monitor(context, probe)
     performance_monitor_service_pb2_grpc.add_PerformanceMonitorServiceServicer_to_server(
         PerformanceMonitorServiceServicer(monitor), server

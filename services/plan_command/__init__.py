@@ -12,13 +12,13 @@ from tripmesh.v1.orchestrator_service_pb2 import PlanStage
 from tripmesh.v1.trip_pb2 import Trip
 
 from services.plan_command import render, transport
+from services.plan_command.flags import add_gateway_flags, client_tls, gateway_url
 from services.plan_command.request import PACES, UsageError, parse_timeout, trip_request
-
-DEFAULT_GATEWAY = "http://127.0.0.1:8080"
+from services.plan_command.trips import add_trips_parser
 
 
 def add_parser(commands: Any) -> None:
-    """Registers `plan` on the `tripmesh` subcommands."""
+    """Registers `plan` and `trips` on the `tripmesh` subcommands."""
     plan = commands.add_parser("plan", help="plan a trip and print it")
     plan.add_argument("--destination", help='where to, such as "Lisbon"')
     plan.add_argument("--start", help="first day, YYYY-MM-DD")
@@ -28,13 +28,12 @@ def add_parser(commands: Any) -> None:
     plan.add_argument("--interest", action="append", help="an interest; repeat for more")
     plan.add_argument("--pace", default="balanced", help=f"one of {', '.join(PACES)}")
     plan.add_argument("--request-id", help="idempotency key: the same id returns the same trip")
-    where = plan.add_mutually_exclusive_group()
-    where.add_argument("--gateway", default=DEFAULT_GATEWAY, help="gateway URL (the default way)")
+    where = add_gateway_flags(plan)
     where.add_argument("--grpc", metavar="HOST:PORT", help="call the orchestrator directly")
-    plan.add_argument("--api-key", default="", help="the gateway's API key, if it needs one")
     plan.add_argument("--timeout", default="90", help="seconds (default 90)")
     plan.add_argument("--json", action="store_true", help="print the trip as JSON")
     plan.set_defaults(func=cmd_plan)
+    add_trips_parser(commands)
 
 
 def _fail(message: str, code: int) -> int:
@@ -43,15 +42,21 @@ def _fail(message: str, code: int) -> int:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    """Exit 0 with the trip; 2 for bad flags; 1 for an error from (or reaching) the server."""
+    """Exit 0 with the trip; 2 for bad flags; 1 for an error from (or reaching) the server.
+
+    With TRIPMESH_TLS_* set, both ways use mTLS / https with that certificate.
+    """
     try:
         request, timeout = trip_request(args), parse_timeout(args.timeout)
     except UsageError as exc:
         return _fail(str(exc), 2)
+    files = client_tls()
     if args.grpc:
-        events = transport.via_grpc(args.grpc, request, timeout)
+        events = transport.via_grpc(args.grpc, request, timeout, files)
     else:
-        events = transport.via_gateway(args.gateway, request, timeout, args.api_key)
+        events = transport.via_gateway(
+            gateway_url(args, files), request, timeout, args.api_key, files
+        )
     started = time.monotonic()
     trip: Trip | None = None
     try:

@@ -1,18 +1,36 @@
 """A planned trip as text: the itinerary as a table, the budget, the guide's advice."""
 
+import shutil
 from collections.abc import Iterator, Sequence
-from decimal import Decimal
 
+from google.protobuf.duration_pb2 import Duration
 from google.type.money_pb2 import Money
 from tripmesh.v1.orchestrator_service_pb2 import PlanStage, StreamPlanTripResponse
 from tripmesh.v1.trip_pb2 import Trip
 
-ACTIVITY_WIDTH = 44
+from services.travel.money import format_amount, to_decimal
+
+MIN_TITLE_WIDTH = 24
+OTHER_COLUMNS = 58  # day, time, duration, category and cost columns with their gaps
 
 
 def money(value: Money) -> str:
-    amount = Decimal(value.units) + Decimal(value.nanos).scaleb(-9)
-    return f"{amount:,.2f} {value.currency_code}".strip()
+    amount = to_decimal(value.units, value.nanos)
+    return f"{format_amount(amount, value.currency_code)} {value.currency_code}"
+
+
+def duration(value: Duration) -> str:
+    """ "1h30", "45m", or "" when unset."""
+    minutes = value.seconds // 60
+    if not minutes:
+        return ""
+    hours, rest = divmod(minutes, 60)
+    return f"{hours}h{rest:02d}" if hours else f"{rest}m"
+
+
+def title_width() -> int:
+    """What the terminal leaves for titles (they are cut to it, never shorter than 24)."""
+    return max(MIN_TITLE_WIDTH, shutil.get_terminal_size((120, 24)).columns - OTHER_COLUMNS)
 
 
 def progress(event: StreamPlanTripResponse, elapsed: float) -> str:
@@ -39,13 +57,24 @@ def _table(
 
 def itinerary_lines(trip: Trip) -> Iterator[str]:
     rows: list[tuple[str, ...]] = []
+    width = title_width()
     for number, day in enumerate(trip.itinerary.days, start=1):
         for index, activity in enumerate(day.activities):
             label = f"{number} {day.date}" if index == 0 else ""
-            title = _clip(activity.title, ACTIVITY_WIDTH)
+            title = _clip(activity.title, width)
             cost = money(activity.cost) if activity.HasField("cost") else ""
-            rows.append((label, activity.start_time, title, activity.category, cost))
-    yield from _table(("DAY", "TIME", "ACTIVITY", "CATEGORY", "COST"), rows, right={4})
+            rows.append(
+                (
+                    label,
+                    activity.start_time,
+                    duration(activity.duration),
+                    title,
+                    activity.category,
+                    cost,
+                )
+            )
+    header = ("DAY", "TIME", "TAKES", "ACTIVITY", "CATEGORY", "COST")
+    yield from _table(header, rows, right={2, 5})
 
 
 def budget_lines(trip: Trip) -> Iterator[str]:
@@ -55,6 +84,9 @@ def budget_lines(trip: Trip) -> Iterator[str]:
     yield from _table(("CATEGORY", "AMOUNT"), rows, right={1})
     verdict = "within budget" if estimate.within_budget else "OVER BUDGET"
     yield f"  {verdict}: budget {money(trip.request.budget)}, remaining {money(estimate.remaining)}"
+    if estimate.savings:
+        yield "  where to save:"
+        yield from (f"  - {saving}" for saving in estimate.savings)
 
 
 def guide_lines(trip: Trip) -> Iterator[str]:
@@ -68,11 +100,12 @@ def trip_text(trip: Trip) -> str:
     """The whole trip for a terminal."""
     request, place = trip.request, trip.itinerary.destination
     where = ", ".join(p for p in (place.name, place.country) if p) or request.destination
+    style = trip.itinerary.travel_style
     lines = [
         f"{where}: {request.days} days from {request.start_date},"
-        f" {request.travelers} traveller(s)   ({trip.name})",
+        f" {request.travelers} traveller(s){f', {style} style' if style else ''}   ({trip.name})",
         "",
-        "Itinerary",
+        f"Itinerary ({trip.itinerary.travel_style or 'unknown'} style)",
         *itinerary_lines(trip),
         "",
         "Budget",
@@ -89,3 +122,20 @@ def trip_text(trip: Trip) -> str:
         f" ${usage.cost_usd:.4f}; {trip.revisions} revision(s)",
     ]
     return "\n".join(lines)
+
+
+def trips_table(trips: Sequence[Trip]) -> str:
+    """`tripmesh trips list`: one line per trip, newest first."""
+    rows = [
+        (
+            trip.name,
+            trip.create_time.ToDatetime().strftime("%Y-%m-%d %H:%M"),
+            _clip(trip.itinerary.destination.name or trip.request.destination, 30),
+            trip.request.start_date,
+            str(trip.request.days),
+            money(trip.estimate.total) if trip.HasField("estimate") else "",
+        )
+        for trip in trips
+    ]
+    header = ("NAME", "PLANNED (UTC)", "DESTINATION", "FROM", "DAYS", "TOTAL")
+    return "\n".join(_table(header, rows, right={4, 5}))

@@ -20,6 +20,7 @@ from services.planner.offline_itinerary import (
     plan_interests,
 )
 from services.planner.offline_revision import revise_itinerary
+from services.planner.styles import style_note
 from services.runtime.errors import InvalidArgument
 from services.travel import fx
 from services.travel.money import Money
@@ -56,6 +57,7 @@ class Planner:
         result = await self._chain.run(task)
         enforce(check(result.value), "itinerary", provider=result.provider)
         warnings = [*resolution.warnings, *result.warnings]
+        warnings.append(style_note(request, place, result.value))
         if result.provider == "offline":
             warnings += plan_interests(request)[1] + _offline_notes(request, place, result.value)
         itinerary = PlannedItinerary(place=place, draft=result.value)
@@ -117,7 +119,10 @@ class Planner:
         enforce(final(result.value), "revised itinerary", provider=result.provider)
         after = price_itinerary(request, place, result.value).total
         warnings = [*result.warnings, *revision_notes(original, result.value)]
-        warnings.append(_cost_note(before, after, target, request.budget.currency))
+        if result.value == original:
+            warnings.append(_unchanged_note(after, target, request.budget.currency))
+        else:
+            warnings.append(_cost_note(before, after, target, request.budget.currency))
         revised = PlannedItinerary(place=place, draft=result.value)
         return AgentResult(revised, warnings, result.usage, result.provider)
 
@@ -175,6 +180,19 @@ def _offline_notes(request: TripRequest, place: Place, draft: ItineraryDraft) ->
             f"{'...' if len(short) > 3 else ''}); they have free time instead."
         )
     return notes
+
+
+def _unchanged_note(total: Decimal, target: Decimal, currency: str) -> str:
+    if total <= target:
+        return (
+            f"The revision changed nothing: the plan already costs {describe(total, currency)}, "
+            f"within the target of {describe(target, currency)}."
+        )
+    return (
+        f"The revision changed nothing: no paid activity is left to swap or drop and the "
+        f"style is as cheap as it goes. The plan still costs {describe(total, currency)}, "
+        f"above the target of {describe(target, currency)}."
+    )
 
 
 def _cost_note(before: Decimal, after: Decimal, target: Decimal, currency: str) -> str:

@@ -15,9 +15,9 @@ from typing import Any, Generic, TypeVar
 import grpc
 
 from registry import Discovery, Endpoint, discovery_name
-from services.runtime import deadlines, errors
+from services.runtime import deadlines, errors, tls
 from services.runtime.interceptors import REQUEST_ID_HEADER
-from services.runtime.logs import request_id_var
+from services.runtime.logs import correlation_id_var
 from services.runtime.tracing import inject_trace_context
 
 logger = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ class OutgoingInterceptor(
                 f"no time left to call {details.method!r}", reason="DEADLINE_EXCEEDED"
             )
         metadata = grpc.aio.Metadata(*(details.metadata or ()))
-        if (request_id := request_id_var.get()) and not metadata.get(REQUEST_ID_HEADER):
+        if (request_id := correlation_id_var.get()) and not metadata.get(REQUEST_ID_HEADER):
             metadata.add(REQUEST_ID_HEADER, request_id)
         inject_trace_context(metadata)
         return grpc.aio.ClientCallDetails(
@@ -155,8 +155,10 @@ class ChannelPool:
         default_deadline: float = 30.0,
         margin: float = 0.05,
         max_message_bytes: int = 4 * 1024 * 1024,
+        credentials: grpc.ChannelCredentials | None = None,
     ) -> None:
         self._discovery = discovery
+        self._credentials = credentials  # None: plaintext
         self._interceptors: list[grpc.aio.ClientInterceptor] = [
             OutgoingInterceptor(default_deadline, margin)
         ]
@@ -194,7 +196,13 @@ class ChannelPool:
         old = self._channels.get(name)
         self._targets[name] = target
         self._channels[name] = (
-            grpc.aio.insecure_channel(target, self._options, interceptors=self._interceptors)
+            tls.aio_channel(
+                target,
+                self._credentials,
+                service=name,
+                options=self._options,
+                interceptors=self._interceptors,
+            )
             if target
             else None
         )

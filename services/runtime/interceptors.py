@@ -10,7 +10,6 @@ import asyncio
 import inspect
 import logging
 import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -20,7 +19,7 @@ from google.rpc import status_pb2
 
 from registry.errors import DiscoveryError
 from services.runtime import deadlines, errors
-from services.runtime.logs import method_var, request_id_var
+from services.runtime.logs import correlation_id, correlation_id_var, method_var
 from services.runtime.metrics import (
     SERVER_HANDLED,
     SERVER_HANDLING_SECONDS,
@@ -149,9 +148,9 @@ class RequestContextInterceptor(ScopeInterceptor):
         self, method: str, rpc_type: str, context: grpc.aio.ServicerContext[Any, Any]
     ) -> AsyncIterator[None]:
         metadata = dict(context.invocation_metadata() or ())
-        request_id = str(metadata.get(REQUEST_ID_HEADER) or uuid.uuid4().hex)
+        given = metadata.get(REQUEST_ID_HEADER)
         tokens = (
-            request_id_var.set(request_id),
+            correlation_id_var.set(correlation_id(given if isinstance(given, str) else None)),
             method_var.set(method),
         )
         deadline_token = deadlines.set_deadline(context.time_remaining())
@@ -161,13 +160,23 @@ class RequestContextInterceptor(ScopeInterceptor):
         finally:
             deadlines.reset_deadline(deadline_token)
             method_var.reset(tokens[1])
-            request_id_var.reset(tokens[0])
+            correlation_id_var.reset(tokens[0])
+
+
+# The work of a trip is logged at INFO, one line per call; the mesh's bookkeeping
+# (records, heartbeats, registry reads, health) only at DEBUG, or it would drown it.
+_INFO_METHODS = tuple(
+    f"/tripmesh.v1.{service}/"
+    for service in ("OrchestratorService", "PlannerService", "BudgetService", "GuideService")
+)
 
 
 def _log_access(code: grpc.StatusCode, seconds: float) -> None:
-    """An access line per RPC, at DEBUG only (inside the request context: ids included)."""
-    if logger.isEnabledFor(logging.DEBUG):
-        logger.debug("handled", extra={"code": code.name, "duration_ms": round(seconds * 1000, 2)})
+    """An access line per RPC (inside the request context: ids included)."""
+    level = logging.INFO if method_var.get().startswith(_INFO_METHODS) else logging.DEBUG
+    if logger.isEnabledFor(level):
+        extra = {"code": code.name, "duration_ms": round(seconds * 1000, 2)}
+        logger.log(level, "handled", extra=extra)
 
 
 class FaultDelayInterceptor(ScopeInterceptor):
@@ -193,7 +202,7 @@ class ErrorInterceptor(ScopeInterceptor):
     """Typed errors become their status; upstream statuses pass on; anything else is INTERNAL.
 
     Never UNKNOWN, never a leaked message: a bare exception is logged with its
-    traceback and the client gets INTERNAL with the request id to quote.
+    traceback and the client gets INTERNAL with the correlation id to quote.
     """
 
     def __init__(self, domain: str) -> None:
@@ -233,11 +242,11 @@ class ErrorInterceptor(ScopeInterceptor):
         return wrapped.to_status(self._domain)
 
     def _internal_status(self) -> status_pb2.Status:
-        request_id = request_id_var.get()
+        correlation_id = correlation_id_var.get()
         return errors.Internal(
-            f"internal error (request id {request_id})",
+            f"internal error (correlation id {correlation_id})",
             reason="INTERNAL",
-            metadata={"request_id": request_id},
+            metadata={"correlation_id": correlation_id},
         ).to_status(self._domain)
 
 

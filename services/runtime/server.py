@@ -17,6 +17,8 @@ from grpc_reflection.v1alpha import reflection
 
 from registry import Discovery, KnownService, Registration
 from registry.factory import DiscoveryOptions, create_discovery
+from services.runtime import tls
+from services.runtime.authorization import AuthorizationInterceptor
 from services.runtime.channels import ChannelPool
 from services.runtime.door import DoorInterceptor
 from services.runtime.interceptors import (
@@ -79,6 +81,7 @@ class ServiceServer:
         self.server = server
         self.context = context
         self._registration: Registration | None = None
+        self.serving = False  # the overall health, for the plain-HTTP /readyz of the metrics port
 
     @property
     def health_names(self) -> list[str]:
@@ -106,6 +109,7 @@ class ServiceServer:
             await hook()
         for name in self.health_names:
             await ctx.health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        self.serving = True
         self._registration = Registration(
             name=ctx.service.discovery_name,
             instance_id=ctx.instance_id,
@@ -128,6 +132,7 @@ class ServiceServer:
         """NOT_SERVING, deregister, let in-flight calls finish within the grace period, stop."""
         ctx = self.context
         logger.info("draining %s", ctx.service.discovery_name)
+        self.serving = False
         await ctx.health.enter_graceful_shutdown()
         if self._registration is not None:
             try:
@@ -172,6 +177,7 @@ def discovery_options(settings: RuntimeSettings) -> DiscoveryOptions:
         consul_ca_file=settings.consul_cacert,
         check_interval=settings.consul_check_interval,
         check_timeout=settings.consul_check_timeout,
+        tls_checks=settings.tls is not None,
     )
 
 
@@ -189,7 +195,9 @@ def _interceptors(
         prefixes = tuple(p.strip() for p in settings.fault_delay_methods.split(",") if p.strip())
         interceptors.append(FaultDelayInterceptor(settings.fault_delay_ms, prefixes))
     interceptors.append(ErrorInterceptor(service.discovery_name))
-    interceptors.append(DoorInterceptor())  # innermost: what it refuses, errors map
+    if settings.tls is not None:  # inside errors: refused calls still count in metrics and reports
+        interceptors.append(AuthorizationInterceptor(service.discovery_name))
+    interceptors.append(DoorInterceptor())  # innermost, after the caller is known: bounds
     return interceptors
 
 
@@ -206,6 +214,7 @@ async def build_server(
         default_deadline=settings.default_deadline,
         margin=settings.deadline_margin,
         max_message_bytes=settings.max_message_bytes,
+        credentials=tls.client_credentials(settings.tls),
     )
     reporter = ExecutionReporter.from_settings(service.discovery_name, settings)
     server = grpc.aio.server(
@@ -238,13 +247,20 @@ async def build_server(
     )
     port = settings.port if settings.port is not None else service.port
     try:
-        bound = server.add_insecure_port(_bind_address(settings.host, port))
+        bound = _add_port(server, _bind_address(settings.host, port), settings.tls)
     except RuntimeError:  # grpc's way of saying the address is taken or invalid
         bound = 0
     if bound == 0:
         raise OSError(f"cannot bind {settings.host}:{port} (TRIPMESH_HOST, TRIPMESH_PORT)")
     context.port = bound
     return ServiceServer(server, context), bound
+
+
+def _add_port(server: grpc.aio.Server, address: str, files: tls.TlsFiles | None) -> int:
+    """Binds `address`: mTLS only when TLS is configured (no plaintext port beside it)."""
+    if files is None:
+        return server.add_insecure_port(address)
+    return server.add_secure_port(address, tls.server_credentials(files))
 
 
 def _bind_address(host: str, port: int) -> str:
@@ -260,7 +276,7 @@ async def serve(service: KnownService, settings: S, install: Install[S]) -> int:
     metrics_port = (
         settings.metrics_port if settings.metrics_port is not None else service.metrics_port
     )
-    serve_metrics(settings.host, metrics_port)
+    serve_metrics(settings.host, metrics_port, ready=lambda: server.serving)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -14,12 +14,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from registry.static import EndpointsSyntaxError, parse_endpoints
 from services.runtime.reporting_settings import ReportSettings
+from services.runtime.tls import TlsSettings
 
 PREFIX = "TRIPMESH_"
 S = TypeVar("S", bound=BaseSettings)
 
 
-class RuntimeSettings(BaseSettings):
+class RuntimeSettings(TlsSettings):
     """What every server needs: binding, limits, drain, discovery, observability."""
 
     model_config = SettingsConfigDict(env_prefix=PREFIX, extra="ignore")

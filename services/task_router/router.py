@@ -70,6 +70,7 @@ class TaskRouter:
     def __init__(self, deps: RouterDeps) -> None:
         self._d = deps
         self._ejected: dict[str, str] = {}  # instance id -> endpoint, while ejected
+        self._providers: dict[str, dict[str, str]] = {}  # tool -> instance id -> endpoint
 
     @property
     def stats(self) -> dict[str, InstanceStats]:
@@ -85,6 +86,7 @@ class TaskRouter:
                 field="name",
             )
         route = await self._d.directory.lookup(name)
+        self._follow_providers(route)
         validate(
             route.input_schema,
             to_dict(arguments),
@@ -111,6 +113,22 @@ class TaskRouter:
                 continue
             return RouteResult(reply.result, candidate, attempt)
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _follow_providers(self, route: ToolRoute) -> None:
+        """Forgets instances that no tool lists any more: their statistics and channel go,
+        so that pods coming and going leave neither open channels nor stale state."""
+        current = {c.instance_id: c.endpoint for c in route.providers}
+        previous = self._providers.get(route.name, {})
+        self._providers[route.name] = current
+        for instance_id, endpoint in previous.items():
+            if instance_id in current or any(instance_id in p for p in self._providers.values()):
+                continue
+            self._d.stats.pop(instance_id, None)
+            self._ejected.pop(instance_id, None)
+            self._d.channels.reset(endpoint)
+            logger.info(
+                "%s (%s) left: its statistics and channel are dropped", instance_id, endpoint
+            )
 
     def _retryable(self, exc: grpc.aio.AioRpcError, attempt: int) -> bool:
         if exc.code() is not grpc.StatusCode.UNAVAILABLE or attempt >= MAX_ATTEMPTS:
@@ -167,7 +185,7 @@ class TaskRouter:
         start, began = time.time(), time.perf_counter()
         code = grpc.StatusCode.OK
         try:
-            stub: Any = self._d.channels.stub(candidate.endpoint)
+            stub: Any = self._d.channels.stub(candidate.endpoint, candidate.service)
             reply: tool_service_pb2.InvokeToolResponse = await stub.InvokeTool(
                 tool_service_pb2.InvokeToolRequest(name=tool, arguments=arguments)
             )

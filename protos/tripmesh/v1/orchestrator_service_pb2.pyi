@@ -1,6 +1,7 @@
 import datetime
 
 from google.api import annotations_pb2 as _annotations_pb2
+from google.protobuf import empty_pb2 as _empty_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from tripmesh.v1 import trip_pb2 as _trip_pb2
 from google.protobuf.internal import containers as _containers
@@ -44,6 +45,12 @@ class StreamPlanTripResponse(_message.Message):
     def __init__(self, stage: _Optional[_Union[PlanStage, str]] = ..., message: _Optional[str] = ..., trip: _Optional[_Union[_trip_pb2.Trip, _Mapping]] = ..., event_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class GetTripRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class DeleteTripRequest(_message.Message):
     __slots__ = ("name",)
     NAME_FIELD_NUMBER: _ClassVar[int]
     name: str

@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
 from tripmesh.v1 import orchestrator_service_pb2 as tripmesh_dot_v1_dot_orchestrator__service__pb2
 from tripmesh.v1 import trip_pb2 as tripmesh_dot_v1_dot_trip__pb2
 
@@ -51,6 +52,11 @@ class OrchestratorServiceStub:
                 request_serializer=tripmesh_dot_v1_dot_orchestrator__service__pb2.GetTripRequest.SerializeToString,
                 response_deserializer=tripmesh_dot_v1_dot_trip__pb2.Trip.FromString,
                 _registered_method=True)
+        self.DeleteTrip = channel.unary_unary(
+                '/tripmesh.v1.OrchestratorService/DeleteTrip',
+                request_serializer=tripmesh_dot_v1_dot_orchestrator__service__pb2.DeleteTripRequest.SerializeToString,
+                response_deserializer=google_dot_protobuf_dot_empty__pb2.Empty.FromString,
+                _registered_method=True)
         self.ListTrips = channel.unary_unary(
                 '/tripmesh.v1.OrchestratorService/ListTrips',
                 request_serializer=tripmesh_dot_v1_dot_orchestrator__service__pb2.ListTripsRequest.SerializeToString,
@@ -83,6 +89,13 @@ class OrchestratorServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def DeleteTrip(self, request, context):
+        """Deletes a stored trip (NOT_FOUND if there is none by that name).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListTrips(self, request, context):
         """Lists stored trips, newest first.
         """
@@ -107,6 +120,11 @@ def add_OrchestratorServiceServicer_to_server(servicer, server):
                     servicer.GetTrip,
                     request_deserializer=tripmesh_dot_v1_dot_orchestrator__service__pb2.GetTripRequest.FromString,
                     response_serializer=tripmesh_dot_v1_dot_trip__pb2.Trip.SerializeToString,
+            ),
+            'DeleteTrip': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteTrip,
+                    request_deserializer=tripmesh_dot_v1_dot_orchestrator__service__pb2.DeleteTripRequest.FromString,
+                    response_serializer=google_dot_protobuf_dot_empty__pb2.Empty.SerializeToString,
             ),
             'ListTrips': grpc.unary_unary_rpc_method_handler(
                     servicer.ListTrips,
@@ -196,6 +214,33 @@ class OrchestratorService:
             '/tripmesh.v1.OrchestratorService/GetTrip',
             tripmesh_dot_v1_dot_orchestrator__service__pb2.GetTripRequest.SerializeToString,
             tripmesh_dot_v1_dot_trip__pb2.Trip.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteTrip(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tripmesh.v1.OrchestratorService/DeleteTrip',
+            tripmesh_dot_v1_dot_orchestrator__service__pb2.DeleteTripRequest.SerializeToString,
+            google_dot_protobuf_dot_empty__pb2.Empty.FromString,
             options,
             channel_credentials,
             insecure,

@@ -4,6 +4,7 @@ isort:skip_file
 """
 
 from collections import abc as _abc
+from google.protobuf import empty_pb2 as _empty_pb2
 from grpc import aio as _aio
 from tripmesh.v1 import orchestrator_service_pb2 as _orchestrator_service_pb2
 from tripmesh.v1 import trip_pb2 as _trip_pb2
@@ -40,6 +41,8 @@ class OrchestratorServiceStub:
     """Plans a trip as PlanTrip does, streaming an event at each step and the Trip last."""
     GetTrip: _grpc.UnaryUnaryMultiCallable[_orchestrator_service_pb2.GetTripRequest, _trip_pb2.Trip]
     """Gets a stored trip."""
+    DeleteTrip: _grpc.UnaryUnaryMultiCallable[_orchestrator_service_pb2.DeleteTripRequest, _empty_pb2.Empty]
+    """Deletes a stored trip (NOT_FOUND if there is none by that name)."""
     ListTrips: _grpc.UnaryUnaryMultiCallable[_orchestrator_service_pb2.ListTripsRequest, _orchestrator_service_pb2.ListTripsResponse]
     """Lists stored trips, newest first."""
 
@@ -54,6 +57,8 @@ class OrchestratorServiceAsyncStub(OrchestratorServiceStub):
     """Plans a trip as PlanTrip does, streaming an event at each step and the Trip last."""
     GetTrip: _aio.UnaryUnaryMultiCallable[_orchestrator_service_pb2.GetTripRequest, _trip_pb2.Trip]  # type: ignore[assignment]
     """Gets a stored trip."""
+    DeleteTrip: _aio.UnaryUnaryMultiCallable[_orchestrator_service_pb2.DeleteTripRequest, _empty_pb2.Empty]  # type: ignore[assignment]
+    """Deletes a stored trip (NOT_FOUND if there is none by that name)."""
     ListTrips: _aio.UnaryUnaryMultiCallable[_orchestrator_service_pb2.ListTripsRequest, _orchestrator_service_pb2.ListTripsResponse]  # type: ignore[assignment]
     """Lists stored trips, newest first."""
 
@@ -83,6 +88,14 @@ class OrchestratorServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_trip_pb2.Trip, _abc.Awaitable[_trip_pb2.Trip]]:
         """Gets a stored trip."""
+
+    @_abc_1.abstractmethod
+    def DeleteTrip(
+        self,
+        request: _orchestrator_service_pb2.DeleteTripRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_empty_pb2.Empty, _abc.Awaitable[_empty_pb2.Empty]]:
+        """Deletes a stored trip (NOT_FOUND if there is none by that name)."""
 
     @_abc_1.abstractmethod
     def ListTrips(

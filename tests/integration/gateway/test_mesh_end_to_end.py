@@ -56,6 +56,17 @@ def test_plan_then_get_then_list(client: httpx.Client) -> None:
     assert trip["name"] in [t["name"] for t in listed["trips"]]
 
 
+def test_delete_a_trip_then_it_is_gone(client: httpx.Client) -> None:
+    trip = client.post("/v1/trips:plan", json=PLAN).json()
+    deleted = client.delete(f"/v1/{trip['name']}")
+    assert deleted.status_code == 200, deleted.text
+    assert deleted.json() == {}
+    assert client.get(f"/v1/{trip['name']}").status_code == 404
+    again = client.delete(f"/v1/{trip['name']}")
+    assert again.status_code == 404
+    assert again.json()["details"][0]["reason"] == "TRIP_NOT_FOUND"
+
+
 def _check_stages(stages: list[str]) -> None:
     assert stages[0] == "PLAN_STAGE_VALIDATED"
     assert stages[1] == "PLAN_STAGE_ITINERARY_DRAFTED"

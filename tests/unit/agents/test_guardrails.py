@@ -32,7 +32,7 @@ def test_a_valid_request_parses() -> None:
 
 
 def test_ambiguous_destination_is_a_warning() -> None:
-    warnings = validate_trip_request(proto_request(destination="Paris"))
+    warnings = validate_trip_request(proto_request(destination="Valencia"))
     assert warnings
     assert "most populous" in warnings[0]
 

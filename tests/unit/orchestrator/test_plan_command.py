@@ -65,7 +65,7 @@ async def test_grpc_plan_prints_progress_then_tables(capsys: pytest.CaptureFixtu
     assert "validated:" in progress[0]
     assert "completed: trip ready" in progress[-1]
     assert "DAY" in out and "ACTIVITY" in out and "CATEGORY" in out and "COST" in out  # noqa: PT018
-    assert "1 2027-05-01  09:30  Tram 28" in out
+    assert "1 2027-05-01  09:30   1h30  Tram 28" in out
     assert "within budget: budget 2,000.00 EUR, remaining 500.00 EUR" in out
     assert "[etiquette] Say obrigado." in out
 

@@ -25,6 +25,7 @@ from tests.unit.orchestrator.test_sqlite_store import (  # noqa: F401 - collecte
     WINDOW_START,
     make_trip,
     test_a_bad_page_token_is_invalid_argument,
+    test_a_deleted_trip_is_gone,
     test_a_live_request_id_returns_the_trip_already_stored,
     test_a_page_token_survives_new_trips,
     test_a_stored_trip_comes_back_whole,

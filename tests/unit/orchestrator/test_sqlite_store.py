@@ -48,6 +48,16 @@ async def test_a_stored_trip_comes_back_whole(store: SqliteTripStore) -> None:
     assert await store.get("0" * 32) is None
 
 
+async def test_a_deleted_trip_is_gone(store: SqliteTripStore) -> None:
+    kept, gone = make_trip("r-keep"), make_trip("r-gone", offset_us=1)
+    for trip in (kept, gone):
+        await store.put(trip, dedupe_since=WINDOW_START)
+    assert await store.delete(trip_id(gone))
+    assert not await store.delete(trip_id(gone))
+    assert await store.get(trip_id(gone)) is None
+    assert await store.get(trip_id(kept)) == kept
+
+
 async def test_the_file_is_in_wal_mode_at_the_latest_schema(store: SqliteTripStore) -> None:
     with sqlite3.connect(store.path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

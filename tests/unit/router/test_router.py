@@ -1,5 +1,7 @@
 """RouteTask's logic: validation first, failover on UNAVAILABLE only, ejection, reports."""
 
+from dataclasses import replace
+
 import grpc
 import pytest
 
@@ -167,3 +169,14 @@ async def test_a_lone_unavailable_provider_gives_its_own_status() -> None:
         await h.router.route("tools/currency.convert", ARGS)
     assert raised.value.code() is grpc.StatusCode.UNAVAILABLE
     assert h.net.calls == [A]
+
+
+async def test_an_instance_that_leaves_takes_its_statistics_and_channel_with_it() -> None:
+    h = harness()
+    for _ in range(4):
+        await h.router.route("tools/currency.convert", ARGS)
+    assert set(h.router.stats) == {"b0", "b1"}
+    h.directory.route = replace(h.directory.route, providers=PROVIDERS[:1])  # b1 deregistered
+    await h.router.route("tools/currency.convert", ARGS)
+    assert set(h.router.stats) == {"b0"}
+    assert h.net.resets == [B]
