@@ -35,6 +35,7 @@ BOUNDS: dict[str, Bound] = {
     "tripmesh.v1.PlanTripRequest.interests": Bound(max_items=50, max_len=100),
     "tripmesh.v1.PlanTripRequest.request_id": Bound(max_len=256),
     "tripmesh.v1.GetTripRequest.name": Bound(max_len=NAME),
+    "tripmesh.v1.DeleteTripRequest.name": Bound(max_len=NAME),
     "tripmesh.v1.ListTripsRequest.page_size": Bound(min=0, max=1000),
     "tripmesh.v1.ListTripsRequest.page_token": Bound(max_len=PAGE_TOKEN),
     # itineraries, places and estimates that agents pass each other
