@@ -71,10 +71,11 @@ protos-check: venv
 consul:
 	bash tests/support/consul/fetch.sh
 
-## bench: figures for the offline engine, the gateway, the critical path and memory (prints, asserts nothing)
+## bench: figures for the offline engine, the gateway, the critical path, memory and shared state (prints, asserts nothing)
 bench: venv
 	$(BIN)/python bench/offline_bench.py
 	$(BIN)/python bench/gateway_bench.py
+	$(BIN)/python bench/state_bench.py
 
 ## k8s: render every overlay
 k8s:

@@ -5,6 +5,7 @@ span, errors) → guard (keys, rate limit) → dispatch (fixed endpoints or
 the transcoding endpoint). Channels are opened in the lifespan startup.
 """
 
+import contextlib
 import json
 import logging
 import uuid
@@ -14,6 +15,8 @@ from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from gateway.a2a_routes import a2a_routes
+from gateway.agent_cards import AgentCards
 from gateway.audit import AuditLog, audit_log_path
 from gateway.auth import ApiKeys
 from gateway.cors import origins, with_cors
@@ -22,10 +25,13 @@ from gateway.docs import render_docs
 from gateway.endpoint import CallPolicy, RpcEndpoint
 from gateway.guard import GuardMiddleware
 from gateway.health import Readiness, healthz
+from gateway.mcp.build import tools_server
+from gateway.mcp.http import PATH as MCP_PATH
+from gateway.mcp.http import McpEndpoint
 from gateway.observe import ObserveMiddleware
 from gateway.openapi import openapi_document
 from gateway.propagation import forwardable
-from gateway.ratelimit import RateLimiter
+from gateway.ratelimit import build_admission
 from gateway.responses import HTML, JSON, Receive, Scope, Send, send_response
 from gateway.router import Router
 from gateway.rules import Route, load_routes
@@ -36,6 +42,7 @@ from registry.factory import create_discovery
 from services.runtime import tls
 from services.runtime.channels import ChannelPool
 from services.runtime.server import discovery_options, package_version
+from services.runtime.state.connection import SharedState
 
 SERVICE = known_service("gateway")
 logger = logging.getLogger(__name__)
@@ -46,16 +53,21 @@ class Gateway:
 
     def __init__(self, settings: Settings, routes: list[Route] | None = None) -> None:
         self.settings = settings
-        self.routes = routes if routes is not None else load_routes()
+        api = routes if routes is not None else load_routes()
+        # A2A is described by its own spec and the agent cards, not by /openapi.json.
+        self.routes = [*api, *a2a_routes()]
         self.keys = ApiKeys.from_settings(settings.api_keys, settings.api_key_file)
         self.endpoint = RpcEndpoint(self.routes, _policy(settings))
         self.readiness = Readiness(settings.gateway_readyz_timeout)
-        self.document = _document(self.routes, self.keys.enabled)
-        self.dispatcher = Dispatcher(Router(self.routes), self.endpoint, self._fixed())
+        self.document = _document(api, self.keys.enabled)
+        self.cards = AgentCards(self.keys.enabled)
+        mounts = {MCP_PATH: self._mcp_request, **self.cards.mounts()}
+        self.dispatcher = Dispatcher(Router(self.routes), self.endpoint, self._fixed(), mounts)
+        self.state = SharedState.from_settings(settings)
         guarded = GuardMiddleware(
             self.dispatcher,
             self.keys,
-            RateLimiter(settings.rate_limit, settings.rate_limit_burst),
+            build_admission(settings.rate_limit, settings.rate_limit_burst, self.state),
         )
         methods = sorted({r.http_method for r in self.routes})
         path = audit_log_path(Path(settings.data_dir), settings.audit_log)
@@ -67,6 +79,8 @@ class Gateway:
         self._discovery: Discovery | None = None
         self._pool: ChannelPool | None = None
         self._registration: Registration | None = None
+        self._mcp: McpEndpoint | None = None
+        self._running = contextlib.AsyncExitStack()
 
     def _fixed(self) -> dict[str, FixedEndpoint]:
         openapi = json.dumps(self.document, separators=(",", ":")).encode()
@@ -98,8 +112,17 @@ class Gateway:
         )
         upstreams = Upstreams(self._pool, {r.rpc.upstream for r in self.routes})
         self.endpoint.upstreams = upstreams
+        self.cards.upstreams = upstreams
         self.readiness.upstreams = upstreams
         logger.info("routing %d HTTP routes to %s", len(self.routes), ", ".join(upstreams.services))
+        tools = tools_server(self._pool, settings)
+        self._mcp = McpEndpoint(tools, origins(settings.cors_origins), settings.max_body_bytes)
+        await self._running.enter_async_context(self._mcp.running())
+
+    async def _mcp_request(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self._mcp is None:
+            raise RuntimeError("the gateway has not started")
+        await self._mcp(scope, receive, send)
 
     async def register(self, host: str, port: int) -> None:
         """Announces the gateway to discovery (Consul checks it on /readyz)."""
@@ -125,12 +148,15 @@ class Gateway:
                 logger.warning("deregistration failed", exc_info=True)
 
     async def shutdown(self) -> None:
+        await self._running.aclose()  # MCP sessions end before their channels close
         if self.audit is not None:
             self.audit.close()
         if self._pool is not None:
             await self._pool.close()
         if self._discovery is not None:
             await self._discovery.close()
+        if self.state is not None:
+            await self.state.aclose()
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:

@@ -71,7 +71,8 @@ class RpcEndpoint:
         watch.on_disconnect(call.cancel)
         try:
             if streaming:
-                await _relay_stream(call, codec, StreamWriter(send, wants_sse(exchange.headers)))
+                writer = StreamWriter(send, wants_sse(exchange.headers), route.error_envelope)
+                await _relay_stream(call, codec, writer)
             else:
                 response: Message = await call
                 await send_response(send, 200, codec.response(response))

@@ -120,5 +120,16 @@ def status_dict(status: status_pb2.Status) -> dict[str, object]:
     return {"code": status.code, "message": status.message, "details": details}
 
 
-def status_json(status: status_pb2.Status) -> bytes:
-    return json.dumps(status_dict(status), ensure_ascii=False, separators=(",", ":")).encode()
+def status_json(status: status_pb2.Status, envelope: bool = False) -> bytes:
+    """The Status as JSON; with `envelope`, as AIP-193 writes it: {"error": {"code": HTTP
+    status, "status": "NOT_FOUND", "message", "details"}}."""
+    body: dict[str, object] = status_dict(status)
+    if envelope:
+        body = {
+            "error": {
+                **body,
+                "code": http_status(status.code),
+                "status": errors.code_name(status.code),
+            }
+        }
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()

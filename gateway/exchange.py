@@ -8,6 +8,8 @@ from gateway.router import RouteMatch
 from services.runtime.logs import correlation_id
 
 SCOPE_KEY = "tripmesh.exchange"
+# Paths beside /v1 that serve the API, under the same keys and limits.
+API_PATHS = frozenset({"/mcp"})
 UNMATCHED = "unmatched"  # route label of a path no route matches, never the raw path
 
 
@@ -40,8 +42,10 @@ class Exchange:
 
     @property
     def is_api(self) -> bool:
-        """Whether the path is under /v1 (keys and rate limits apply)."""
-        return self.raw_path.startswith("/v1/") or self.raw_path == "/v1"
+        """Whether the request is for the API: /v1, a transcoded route (A2A) or /mcp; keys
+        and rate limits apply."""
+        path = self.raw_path
+        return path.startswith("/v1/") or path == "/v1" or path in API_PATHS or bool(self.match)
 
 
 def exchange_of(scope: MutableMapping[str, Any]) -> Exchange:

@@ -88,7 +88,8 @@ class ObserveMiddleware:
         if exchange.status:  # a stream already answered: nothing more can be said
             logger.warning("error after the response started: %s", error.status.message)
             return
-        await send_error(send, error)
+        envelope = exchange.match is not None and exchange.match.route.error_envelope
+        await send_error(send, error, envelope)
 
 
 def _log(exchange: Exchange, seconds: float) -> None:

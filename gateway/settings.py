@@ -6,6 +6,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.runtime.settings import RuntimeSettings
+from services.runtime.state.settings import StateSettings
 
 
 class GatewaySettings(BaseSettings):
@@ -44,10 +45,13 @@ class GatewaySettings(BaseSettings):
         description="JSON lines of every /v1 request (key id, route, status, request id,"
         " duration), relative to TRIPMESH_DATA_DIR; empty: off.",
     )
+    mcp_poll_interval: float = Field(
+        2.0, gt=0, description="Seconds between looks at the tool registry for MCP list changes."
+    )
     gateway_readyz_timeout: float = Field(
         1.0, gt=0, description="Seconds /readyz waits for each upstream's health check."
     )
 
 
-class Settings(GatewaySettings, RuntimeSettings):
+class Settings(GatewaySettings, StateSettings, RuntimeSettings):
     """Every setting the gateway reads."""

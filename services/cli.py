@@ -19,7 +19,7 @@ from services.runtime.server import serve
 from services.runtime.settings import RuntimeSettings, SettingsError, load_settings
 from services.runtime.tls import TlsFiles
 from services.server_modules import server_module
-from services.supervisor import Child, Mesh, health_status, is_serving
+from services.supervisor import Child, Mesh, endpoints_env, health_status, is_serving
 
 
 def fail(message: str, code: int = 2) -> int:
@@ -167,6 +167,19 @@ def _print_endpoints(mesh: Mesh) -> None:
     print("\nCtrl-C drains and stops every service.", flush=True)
 
 
+def cmd_mcp(args: argparse.Namespace) -> int:
+    from gateway.mcp.stdio import serve_stdio  # the MCP SDK loads only for this command
+    from gateway.settings import Settings
+
+    settings = load_settings(Settings)
+    if args.port_offset and not settings.endpoints:
+        settings.endpoints = endpoints_env(args.host, args.port_offset)
+    if settings.tls is None and (files := client_tls(args, settings)) is not None:
+        settings.tls_cert, settings.tls_key, settings.tls_ca = files.cert, files.key, files.ca
+    asyncio.run(serve_stdio(settings))
+    return 0
+
+
 def _grpcurl_flags(operator: TlsFiles | None) -> str:
     """grpcurl's flags for the mesh: plaintext, or the operator's certificate with mTLS
     (the servers' certificates name them by discovery name and 127.0.0.1)."""
@@ -182,10 +195,15 @@ def client_tls(args: argparse.Namespace, settings: RuntimeSettings) -> TlsFiles 
     return certs.files(certs_dir(settings), certs.OPERATOR)
 
 
+# Trips go on without these: the mesh is degraded, not down (see gateway /readyz).
+OPTIONAL = frozenset({"performance-monitor", "task-router", "tool-registry"})
+
+
 def cmd_status(args: argparse.Namespace) -> int:
+    """One line per service, then the mesh: SERVING, DEGRADED (exit 0) or DOWN (exit 1)."""
     settings = load_settings(RuntimeSettings)
-    all_serving = True
     files = client_tls(args, settings)
+    down: list[str] = []
     for service in KNOWN_SERVICES.values():
         port = service.port + args.port_offset
         if service.proto_service:
@@ -201,9 +219,17 @@ def cmd_status(args: argparse.Namespace) -> int:
         else:
             serving = is_serving(service, args.host, port, files=files)
             status = "SERVING" if serving else "UNREACHABLE"
-        all_serving &= status == "SERVING"
+        if not status.startswith("SERVING"):
+            down.append(service.name)
         print(f"{service.name:<20} {args.host}:{port:<6} {status}")
-    return 0 if all_serving else 1
+    required = [name for name in down if name not in OPTIONAL]
+    if required:
+        print(f"mesh: DOWN ({', '.join(required)} not serving)")
+    elif down:
+        print(f"mesh: DEGRADED, trips are served ({', '.join(down)} not serving)")
+    else:
+        print("mesh: SERVING")
+    return 1 if required else 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -215,6 +241,7 @@ def parser() -> argparse.ArgumentParser:
     for name, func, help_text in (
         ("up", cmd_up, "start every service and the gateway, until Ctrl-C"),
         ("status", cmd_status, "print each service's health"),
+        ("mcp", cmd_mcp, "serve the mesh's tools to an MCP client over stdio"),
     ):
         command = commands.add_parser(name, help=help_text)
         command.add_argument("--host", default="127.0.0.1")

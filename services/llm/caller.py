@@ -19,7 +19,7 @@ from services.llm.breaker import CircuitBreaker
 from services.llm.errors import Failure, ProviderError
 from services.llm.pricing import PriceTable
 from services.llm.providers.base import ModelRequest, Provider, RawAnswer
-from services.llm.ratelimit import TokenBucket
+from services.llm.ratelimit import Throttle
 from services.llm.records import CallHook, ModelCallRecord
 from services.llm.structured import MalformedAnswer
 from services.llm.telemetry import record_call
@@ -52,7 +52,7 @@ class GuardedProvider:
         self,
         provider: Provider,
         breaker: CircuitBreaker,
-        limiter: TokenBucket | None,
+        limiter: Throttle | None,
         policy: RetryPolicy,
         prices: PriceTable,
         hook: CallHook | None,
@@ -198,11 +198,8 @@ class GuardedProvider:
             return
         left = self._time_left(reserve)
         limit = self._policy.max_wait if left is None else min(self._policy.max_wait, left)
-        wait = self._limiter.reserve(limit)
-        if wait is None:
+        if not await self._limiter.acquire(limit):
             raise ProviderError(Failure.THROTTLED, "client-side rate limit")
-        if wait > 0:
-            await asyncio.sleep(wait)
 
     def _timeout(self, reserve: float) -> tuple[float, bool]:
         """The call's timeout, and whether the deadline (not the call timeout) set it."""

@@ -29,6 +29,7 @@ from services.llm.telemetry import record_call, record_fallback
 from services.llm.usage import Usage
 from services.runtime import deadlines
 from services.runtime.errors import DeadlineExceeded, Internal, InvalidArgument, Unavailable
+from services.runtime.state.connection import SharedState
 
 logger = logging.getLogger(__name__)
 
@@ -274,13 +275,14 @@ def create_model_chain(
     *,
     on_call: CallHook | None = None,
     cache: ResponseCache | None = None,
+    state: SharedState | None = None,
 ) -> ModelChain:
     """The chain `TRIPMESH_MODELS` describes; SDKs are imported only for listed providers.
 
     A `cache` passed in stays the caller's to close; one built from settings is the chain's.
     """
     return ModelChain(
-        build_lineup(settings, on_call),
+        build_lineup(settings, on_call, state),
         FailSoftCache(cache, owned=False)
         if cache is not None
         else FailSoftCache(_build_cache(settings), owned=True),

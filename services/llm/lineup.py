@@ -8,10 +8,11 @@ from services.llm.breaker import CircuitBreaker
 from services.llm.caller import GuardedProvider, RetryPolicy
 from services.llm.pricing import PriceTable
 from services.llm.providers import build_provider, has_key
-from services.llm.ratelimit import TokenBucket
+from services.llm.ratelimit import SharedThrottle, Throttle, TokenBucket
 from services.llm.records import CallHook
 from services.llm.settings import LLMSettings
 from services.llm.specs import ProviderSpec, parse_models, with_fallback_model
+from services.runtime.state.connection import SharedState
 
 logger = logging.getLogger(__name__)
 
@@ -32,10 +33,12 @@ class Lineup:
     skipped: list[str]  # provider names without a key
 
 
-def build_lineup(settings: LLMSettings, hook: CallHook | None) -> Lineup:
+def build_lineup(
+    settings: LLMSettings, hook: CallHook | None, state: SharedState | None = None
+) -> Lineup:
     specs = with_fallback_model(parse_models(settings.models), settings.gemini_fallback_model)
     prices = PriceTable(settings.llm_prices)
-    limiters = _limiters(settings)
+    limiters = _limiters(settings, state)
     rng = random.Random()
     slots: list[Slot] = []
     skipped: list[str] = []
@@ -62,9 +65,18 @@ def build_lineup(settings: LLMSettings, hook: CallHook | None) -> Lineup:
     return Lineup(slots, skipped)
 
 
-def _limiters(settings: LLMSettings) -> dict[str, TokenBucket]:
-    """One bucket per API key: Gemini's limit covers its fallback model too."""
+def _limiters(settings: LLMSettings, state: SharedState | None) -> dict[str, Throttle]:
+    """One limit per API key: Gemini's limit covers its fallback model too. With shared
+    state the limit holds across every replica (whole calls a minute, at least one)."""
     limits = {"openai": settings.openai_rate_limit, "gemini": settings.gemini_api_rate_limit}
+    if state is not None:
+        from services.runtime.state.limits import GlobalRateLimit
+
+        return {
+            kind: SharedThrottle(GlobalRateLimit(state, f"model:{kind}", round(per_minute)))
+            for kind, per_minute in limits.items()
+            if per_minute > 0
+        }
     return {
         kind: TokenBucket(per_minute, settings.llm_rate_burst)
         for kind, per_minute in limits.items()

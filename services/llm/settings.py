@@ -1,12 +1,12 @@
 """Settings of the LLM provider chain, a mixin of the service's one Settings class."""
 
 from typing import Literal
-from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.llm.specs import parse_models
+from services.runtime.state.settings import check_redis_url
 
 
 class ModelPrice(BaseModel):
@@ -108,7 +108,7 @@ class LLMSettings(BaseSettings):
     @classmethod
     def _valid_cache_url(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None:
-            check_cache_url(value.get_secret_value())
+            check_redis_url(value.get_secret_value())
         return value
 
     @field_validator(
@@ -124,21 +124,3 @@ class LLMSettings(BaseSettings):
     def _empty_is_none(cls, value: object) -> object:
         # An exported-but-empty variable means "not set", as it does for the SDKs.
         return None if isinstance(value, str) and not value.strip() else value
-
-
-def check_cache_url(url: str) -> None:
-    """Raises ValueError for a URL Redis cannot use; the message never repeats the URL,
-    which may carry a password."""
-    parts = urlsplit(url.strip())
-    if parts.scheme == "unix":
-        if not parts.path:
-            raise ValueError("a unix:// URL needs a socket path")
-        return
-    if parts.scheme not in ("redis", "rediss"):
-        raise ValueError("expected redis://host:port/db, rediss://... or unix:///path")
-    if not parts.hostname:
-        raise ValueError("the URL names no host")
-    _ = parts.port  # raises ValueError for a port that is not a number in range
-    db = parts.path.strip("/")
-    if db and not db.isdigit():
-        raise ValueError("the database after the host must be a number, e.g. /0")

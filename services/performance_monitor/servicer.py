@@ -29,15 +29,17 @@ class PerformanceMonitorServiceServicer(
 
     async def GetStats(self, request: pb.GetStatsRequest, context: Context) -> pb.GetStatsResponse:
         query = StatsQuery(window=request.window, service=request.service, kind=request.kind)
+        await self._monitor.refresh()
         return pb.GetStatsResponse(
             stats=[stats_proto(*entry) for entry in self._monitor.stats(query)],
             dropped_count=self._monitor.store.dropped_count,
-            rejected_count=self._monitor.store.rejected_count,
+            rejected_count=self._monitor.rejected_count,
         )
 
     async def ListAlerts(
         self, request: pb.ListAlertsRequest, context: Context
     ) -> pb.ListAlertsResponse:
+        await self._monitor.refresh()
         alerts = self._monitor.alerts.firing()
         if request.include_resolved:
             alerts += self._monitor.alerts.resolved()
@@ -65,5 +67,5 @@ async def record(
         if execution is not None:
             executions.append(execution)
     rejected = len(request.records) - len(executions)
-    monitor.record(executions, request.dropped_count, rejected)
+    await monitor.accept(executions, request.dropped_count, rejected)
     return len(executions), rejected

@@ -46,6 +46,8 @@ ACCESS: Mapping[str, frozenset[str]] = {
     "tripmesh.v1.ToolRegistryService/Heartbeat": _PROVIDERS,
     "tripmesh.v1.PerformanceMonitorService": _EDGE,  # stats and alerts
     "tripmesh.v1.PerformanceMonitorService/RecordExecutions": _ids(*SERVERS),
+    # A2A, served by the orchestrator and the agents: other agents come through the gateway.
+    "lf.a2a.v1.A2AService": _EDGE,
 }
 
 

@@ -93,7 +93,9 @@ class ScopeInterceptor(grpc.aio.ServerInterceptor, abc.ABC):
         return wrapped
 
 
-def final_code(context: grpc.aio.ServicerContext[Any, Any], failed: bool) -> grpc.StatusCode:
+def final_code(
+    context: grpc.aio.ServicerContext[Any, Any], failed: bool, cancelled: bool = False
+) -> grpc.StatusCode:
     """The code the client gets: the one set on the context, else what the failure means."""
     code = context.code()
     if isinstance(code, grpc.StatusCode):
@@ -101,7 +103,9 @@ def final_code(context: grpc.aio.ServicerContext[Any, Any], failed: bool) -> grp
     if isinstance(code, int):
         return next((c for c in grpc.StatusCode if c.value[0] == code), grpc.StatusCode.UNKNOWN)
     if failed:
-        return grpc.StatusCode.CANCELLED if context.cancelled() else grpc.StatusCode.INTERNAL
+        # A caller that goes away cancels the handler's task before the context says so.
+        cancelled = cancelled or context.cancelled()
+        return grpc.StatusCode.CANCELLED if cancelled else grpc.StatusCode.INTERNAL
     return grpc.StatusCode.OK
 
 
@@ -112,14 +116,17 @@ async def outcome(
 ) -> AsyncIterator[None]:
     """Runs a call and then tells `done` its final code and how long it took (seconds)."""
     start = time.perf_counter()
-    failed = False
+    failed = cancelled = False
     try:
         yield
+    except asyncio.CancelledError:
+        failed = cancelled = True
+        raise
     except BaseException:
         failed = True
         raise
     finally:
-        done(final_code(context, failed), time.perf_counter() - start)
+        done(final_code(context, failed, cancelled), time.perf_counter() - start)
 
 
 class MetricsInterceptor(ScopeInterceptor):

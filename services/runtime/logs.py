@@ -12,7 +12,7 @@ import re
 import sys
 import time
 import uuid
-from typing import Any
+from typing import Any, TextIO
 
 from opentelemetry import trace
 
@@ -69,11 +69,11 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
-def configure_logging(service_name: str, level: str = "INFO") -> None:
-    """Sends every logger's records to stdout as JSON. Safe to call more than once."""
+def configure_logging(service_name: str, level: str = "INFO", stream: TextIO | None = None) -> None:
+    """Sends every logger's records to stdout (or `stream`) as JSON. Safe to call more than once."""
     global _service_name
     _service_name = service_name
-    handler = logging.StreamHandler(sys.stdout)
+    handler = logging.StreamHandler(stream or sys.stdout)
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -30,6 +30,7 @@ from services.runtime.interceptors import (
 from services.runtime.metrics import serve_metrics
 from services.runtime.reporting import ExecutionReporter, ReportingInterceptor
 from services.runtime.settings import RuntimeSettings, ServerSettings
+from services.runtime.state.connection import SharedState
 from services.runtime.tracing import configure_tracing, server_interceptor
 
 logger = logging.getLogger(__name__)
@@ -46,7 +47,8 @@ class ServiceContext(Generic[SettingsT]):
     """What a service's `install` gets: its settings and the shared clients.
 
     Services add their servicers to the server and may add start and stop hooks
-    (background tasks, stores) and registration tags (the tools they offer).
+    (background tasks, stores), registration tags (the tools they offer) and metadata
+    (their A2A skills).
     """
 
     service: KnownService
@@ -57,11 +59,13 @@ class ServiceContext(Generic[SettingsT]):
     health: health.aio.HealthServicer
     proto_services: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)  # more Consul service metadata
     on_start: list[Hook] = field(default_factory=list)
     on_drain: list[Hook] = field(default_factory=list)  # after NOT_SERVING, before stopping
     on_stop: list[Hook] = field(default_factory=list)
     port: int = 0
     reporter: ExecutionReporter = field(default_factory=ExecutionReporter.disabled)
+    state: SharedState | None = None  # TRIPMESH_STATE_URL: what replicas share
 
 
 Install = Callable[[grpc.aio.Server, ServiceContext[S]], Awaitable[None]]
@@ -116,7 +120,11 @@ class ServiceServer:
             host=announced_host(ctx.settings.host),
             port=ctx.port,
             tags=("grpc", "v1", *ctx.tags),
-            meta={"version": package_version(), "proto_services": ",".join(ctx.proto_services)},
+            meta={
+                **ctx.meta,
+                "version": package_version(),
+                "proto_services": ",".join(ctx.proto_services),
+            },
         )
         await ctx.discovery.register(self._registration)
         logger.info("serving %s on %s:%d", ctx.service.discovery_name, ctx.settings.host, ctx.port)
@@ -127,6 +135,8 @@ class ServiceServer:
         await _run_hooks(reversed(ctx.on_stop), "stop")
         await ctx.channels.close()
         await ctx.discovery.close()
+        if ctx.state is not None:
+            await ctx.state.aclose()
 
     async def drain(self) -> None:
         """NOT_SERVING, deregister, let in-flight calls finish within the grace period, stop."""
@@ -146,6 +156,8 @@ class ServiceServer:
         await _run_hooks(reversed(ctx.on_stop), "stop")
         await ctx.channels.close()
         await ctx.discovery.close()
+        if ctx.state is not None:
+            await ctx.state.aclose()
         logger.info("stopped %s", ctx.service.discovery_name)
 
 
@@ -234,6 +246,7 @@ async def build_server(
         channels=channels,
         health=health.aio.HealthServicer(),
         reporter=reporter,
+        state=SharedState.from_settings(settings),
     )
     reporter.attach(context)
     # grpc's health servicer answers SERVING for "" from the start; not before warm-up.

@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from registry.static import EndpointsSyntaxError, parse_endpoints
 from services.runtime.reporting_settings import ReportSettings
+from services.runtime.state.settings import StateSettings
 from services.runtime.tls import TlsSettings
 
 PREFIX = "TRIPMESH_"
@@ -78,7 +79,7 @@ class RuntimeSettings(TlsSettings):
         return "consul" if self.consul_http_addr else "static"
 
 
-class ServerSettings(ReportSettings, RuntimeSettings):
+class ServerSettings(ReportSettings, StateSettings, RuntimeSettings):
     """What the shared gRPC server runtime reads; each service's settings extend it."""
 
 
