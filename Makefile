@@ -76,6 +76,7 @@ bench: venv
 	$(BIN)/python bench/offline_bench.py
 	$(BIN)/python bench/gateway_bench.py
 	$(BIN)/python bench/state_bench.py
+	$(BIN)/python bench/bounds_bench.py
 
 ## k8s: render every overlay
 k8s:
