@@ -66,6 +66,10 @@ def _number(value: float | None) -> str:
 
 Table = Mapping[str, Bound]
 
+# The bound of a field the table does not list: the messages of other packages a server
+# serves (A2A's). Every tripmesh request field has its own entry (a test checks it).
+FOREIGN = Bound(max_len=256 * 1024, max_items=1000)
+
 
 def violations(message: Message, table: Table, prefix: str = "") -> list[FieldViolation]:
     """Every field of `message` (and of the messages in it) that its bound refuses."""
@@ -102,7 +106,7 @@ def _plan(table: Table, field: FieldDescriptor) -> _Plan:
 def _make_plan(table: Table, field: FieldDescriptor) -> _Plan:
     owner = field.containing_type
     assert owner is not None
-    bound = table.get(f"{owner.full_name}.{field.name}", Bound())
+    bound = table.get(f"{owner.full_name}.{field.name}", FOREIGN)
     enum_values: frozenset[int] = frozenset()
     if field.message_type is not None:
         type_name = field.message_type.full_name
