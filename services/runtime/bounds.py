@@ -9,7 +9,8 @@ has no rule for the nesting of a google.protobuf.Struct, the one bound fuzzing s
 need most. The table keeps the same idea: bounds are data beside the contracts, one place.
 
 Rules that need no entry: a double must be finite; an enum must be one of its defined
-values; a Duration or Timestamp must have nanos in range; a message field is walked into.
+values; a Duration or Timestamp must be in the range protobuf documents for it (nanos
+too); a message field is walked into.
 """
 
 import math
@@ -66,6 +67,13 @@ def _number(value: float | None) -> str:
 
 Table = Mapping[str, Bound]
 
+# The ranges google/protobuf/{duration,timestamp}.proto allow: a field without its own
+# range still has these (conversions to datetime or timedelta fail past them).
+WELL_KNOWN_RANGES = {
+    "google.protobuf.Duration": Bound(min=-315_576_000_000, max=315_576_000_000),
+    "google.protobuf.Timestamp": Bound(min=-62_135_596_800, max=253_402_300_799),
+}
+
 # The bound of a field the table does not list: the messages of other packages a server
 # serves (A2A's). Every tripmesh request field has its own entry (a test checks it).
 FOREIGN = Bound(max_len=256 * 1024, max_items=1000)
@@ -112,6 +120,8 @@ def _make_plan(table: Table, field: FieldDescriptor) -> _Plan:
         type_name = field.message_type.full_name
         kind = _SECONDS if type_name in _SECONDS_TYPES else _MESSAGE
         kind = _STRUCT if type_name in _STRUCT_TYPES else kind
+        if kind == _SECONDS and bound.min is None and bound.max is None:
+            bound = WELL_KNOWN_RANGES[type_name]
     elif field.enum_type is not None:
         kind, enum_values = _ENUM, frozenset(v.number for v in field.enum_type.values)
     elif field.type in (FieldDescriptor.TYPE_STRING, FieldDescriptor.TYPE_BYTES):

@@ -130,3 +130,13 @@ def test_an_error_never_carries_unbounded_input() -> None:
     assert len(status.SerializeToString()) < 1024  # far below gRPC's 8 KiB of metadata
     assert status.message.startswith("tools/aaaa")
     assert "more)" in status.message
+
+
+def test_a_timestamp_without_its_own_bound_stays_in_protobuf_range() -> None:
+    from a2a.types import a2a_pb2
+
+    request = a2a_pb2.ListTasksRequest()
+    request.status_timestamp_after.seconds = -(2**63)  # INTERNAL in A2A's ListTasks, once
+    assert [v.field for v in violations(request, BOUNDS)] == ["status_timestamp_after"]
+    request.status_timestamp_after.seconds = 1_800_000_000
+    assert violations(request, BOUNDS) == []
