@@ -171,10 +171,7 @@ def _value(
         if value not in plan.enum_values:
             problem = f"{value} is not a value of this enum"
     elif kind == _SECONDS:
-        if not -NANOS_PER_SECOND < value.nanos < NANOS_PER_SECOND:
-            problem = "nanos must be within one second"
-        else:
-            problem = _out_of_range(value.seconds, bound, unit=" s")
+        problem = _bad_nanos(value) or _out_of_range(value.seconds, bound, unit=" s")
     else:
         problem = _struct(value, bound)
     if problem:
@@ -184,6 +181,17 @@ def _value(
 
 def _path(prefix: str, plan: _Plan, index: int | None) -> str:
     return prefix + plan.name if index is None else f"{prefix}{plan.name}[{index}]"
+
+
+def _bad_nanos(value: Any) -> str:
+    """As protobuf documents them: a Timestamp's nanos 0 to 999,999,999; a Duration's
+    within one second and of the sign of its seconds."""
+    seconds, nanos = value.seconds, value.nanos
+    if value.DESCRIPTOR.full_name == "google.protobuf.Timestamp":
+        valid = 0 <= nanos < NANOS_PER_SECOND
+    else:
+        valid = -NANOS_PER_SECOND < nanos < NANOS_PER_SECOND and seconds * nanos >= 0
+    return "" if valid else "nanos out of range"
 
 
 def _out_of_range(value: float, bound: Bound, unit: str = "") -> str:

@@ -31,7 +31,8 @@ pytestmark = pytest.mark.slow
 # Read at import: the tests' own environment is emptied of TRIPMESH_* before each test.
 EXAMPLES = int(os.environ.get("TRIPMESH_FUZZ_EXAMPLES", "12"))
 NEVER = {grpc.StatusCode.UNKNOWN, grpc.StatusCode.INTERNAL, grpc.StatusCode.DATA_LOSS}
-ENDLESS = {"WatchAlerts"}  # streams that wait for news: a short deadline is their end
+# Streams that wait for news: a short deadline is their end.
+ENDLESS = {"WatchAlerts", "SubscribeToTask", "SendStreamingMessage"}
 
 
 @pytest.fixture(scope="module")
@@ -45,10 +46,12 @@ def fuzzed_mesh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MeshProces
 
 
 def _method_names() -> list[str]:
-    """Every "Service/Method" of the mesh (the ports come from the mesh at run time)."""
-    from tests.support.descriptors import all_services
+    """Every "Service/Method" of the mesh: ours, and A2A's, which the agents serve too
+    (which servers serve each, their reflection tells at run time)."""
+    from tests.support.descriptors import A2A_SERVICE, all_services, service_descriptor
 
-    return [f"{s.name}/{m.name}" for s in all_services() for m in s.methods]
+    services = [*all_services(), service_descriptor(A2A_SERVICE)]
+    return [f"{s.name}/{m.name}" for s in services for m in s.methods]
 
 
 def _targets(mesh: MeshProcess, name: str) -> list[Target]:
@@ -89,7 +92,7 @@ def _fuzz(target: Target) -> None:
 
 @pytest.mark.parametrize("name", _method_names())
 def test_fuzzed_requests_never_break_a_server(fuzzed_mesh: MeshProcess, name: str) -> None:
-    for target in _targets(fuzzed_mesh, name):  # ToolService: on each agent
+    for target in _targets(fuzzed_mesh, name):  # ToolService, A2AService: on several
         _fuzz(target)
     _still_healthy(fuzzed_mesh)
 
@@ -98,7 +101,7 @@ def test_the_fuzz_covers_every_service() -> None:
     from tests.support.descriptors import SERVICE_NAMES
 
     names = _method_names()
-    assert {name.split("/")[0] for name in names} == set(SERVICE_NAMES)
+    assert {name.split("/")[0] for name in names} == {*SERVICE_NAMES, "A2AService"}
     assert len(names) >= 19  # the issue's fuzz run counted 19 methods
 
 

@@ -140,3 +140,13 @@ def test_a_timestamp_without_its_own_bound_stays_in_protobuf_range() -> None:
     assert [v.field for v in violations(request, BOUNDS)] == ["status_timestamp_after"]
     request.status_timestamp_after.seconds = 1_800_000_000
     assert violations(request, BOUNDS) == []
+    request.status_timestamp_after.nanos = -1  # INTERNAL in ListTasks too
+    assert [v.field for v in violations(request, BOUNDS)] == ["status_timestamp_after"]
+
+
+def test_a_duration_has_nanos_of_the_sign_of_its_seconds() -> None:
+    record = performance_monitor_service_pb2.ExecutionRecord()
+    record.duration.seconds, record.duration.nanos = 1, -5
+    assert [v.field for v in violations(record, BOUNDS)] == ["duration"]
+    record.duration.seconds, record.duration.nanos = 1, 5
+    assert violations(record, BOUNDS) == []
