@@ -14,6 +14,7 @@ from grpc_health.v1 import health_pb2
 
 from gateway.responses import Send, send_response
 from gateway.upstream import Upstreams
+from services.runtime.balancing import BalancedChannel
 
 CHECK = "/grpc.health.v1.Health/Check"
 REQUIRED = frozenset({"tripmesh-orchestrator"})
@@ -21,6 +22,23 @@ REQUIRED = frozenset({"tripmesh-orchestrator"})
 
 async def healthz(send: Send) -> None:
     await send_response(send, 200, b'{"status":"SERVING"}')
+
+
+async def health_status(
+    channel: grpc.aio.Channel | BalancedChannel, service: str, timeout: float
+) -> str:
+    """The health status name of `service` on `channel`: "SERVING", "UNREACHABLE", ..."""
+    check = channel.unary_unary(
+        CHECK,
+        request_serializer=health_pb2.HealthCheckRequest.SerializeToString,
+        response_deserializer=health_pb2.HealthCheckResponse.FromString,
+    )
+    try:
+        reply = await check(health_pb2.HealthCheckRequest(service=service), timeout=timeout)
+    except grpc.aio.AioRpcError as exc:
+        code = exc.code()
+        return "UNREACHABLE" if code is grpc.StatusCode.UNAVAILABLE else str(code.name)
+    return str(health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status))
 
 
 class Readiness:
@@ -43,19 +61,7 @@ class Readiness:
         channel = self.upstreams.pool.channel(service) if self.upstreams else None
         if channel is None:
             return "NO_INSTANCE"
-        check = channel.unary_unary(
-            CHECK,
-            request_serializer=health_pb2.HealthCheckRequest.SerializeToString,
-            response_deserializer=health_pb2.HealthCheckResponse.FromString,
-        )
-        try:
-            reply = await check(
-                health_pb2.HealthCheckRequest(service=service), timeout=self._timeout
-            )
-        except grpc.aio.AioRpcError as exc:
-            code = exc.code()
-            return "UNREACHABLE" if code is grpc.StatusCode.UNAVAILABLE else str(code.name)
-        return str(health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status))
+        return await health_status(channel, service, self._timeout)
 
     async def readyz(self, send: Send) -> None:
         """200 when the orchestrator is SERVING, else 503; names every upstream that is not."""

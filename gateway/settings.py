@@ -5,6 +5,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.runtime.overload_settings import OverloadSettings, ResilienceSettings
 from services.runtime.settings import RuntimeSettings
 from services.runtime.state.settings import StateSettings
 
@@ -53,5 +54,7 @@ class GatewaySettings(BaseSettings):
     )
 
 
-class Settings(GatewaySettings, StateSettings, RuntimeSettings):
+class Settings(
+    GatewaySettings, StateSettings, OverloadSettings, ResilienceSettings, RuntimeSettings
+):
     """Every setting the gateway reads."""

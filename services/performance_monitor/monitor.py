@@ -14,6 +14,7 @@ from services.performance_monitor.series import Aggregate
 from services.performance_monitor.shared_alerts import SharedAlerts
 from services.performance_monitor.shared_stats import SharedStats
 from services.performance_monitor.store import WINDOWS, StatsStore, StatsView, Subject
+from services.performance_monitor.traces import TraceLog
 from services.runtime.reporting import Execution
 
 logger = logging.getLogger(__name__)
@@ -48,8 +49,10 @@ class PerformanceMonitor:
         health: HealthWatcher | None,
         clock: Callable[[], float] = time.time,
         replicas: Replicas | None = None,
+        traces: TraceLog | None = None,
     ) -> None:
         self.store = store
+        self.traces = traces or TraceLog()
         self.rules = rules
         self.alerts = alerts
         self.health = health
@@ -60,6 +63,7 @@ class PerformanceMonitor:
     def record(self, executions: list[Execution], dropped: int = 0) -> int:
         assert isinstance(self.store, StatsStore), "replicas record with accept()"
         self.store.add(self._clock(), executions, dropped)
+        self.traces.add(executions)
         return len(executions)
 
     async def accept(self, executions: list[Execution], dropped: int = 0, rejected: int = 0) -> int:
@@ -71,6 +75,7 @@ class PerformanceMonitor:
         if self.replicas is None:
             return self.record(executions, dropped)
         await self.replicas.stats.record(self._clock(), executions, dropped)
+        self.traces.add(executions)  # waterfalls stay per replica (see traces.py)
         return len(executions)
 
     async def refresh(self) -> None:

@@ -51,6 +51,12 @@ class PerformanceMonitorServiceServicer(
         async for alert in self._monitor.alerts.watch(request.include_current):
             yield pb.WatchAlertsResponse(alert=alert_proto(alert))
 
+    async def ListExecutions(
+        self, request: pb.ListExecutionsRequest, context: Context
+    ) -> pb.ListExecutionsResponse:
+        executions = self._monitor.traces.executions(request.trace_id)
+        return pb.ListExecutionsResponse(executions=[e.to_proto(e.instance_id) for e in executions])
+
 
 async def record(
     monitor: PerformanceMonitor, request: pb.RecordExecutionsRequest
