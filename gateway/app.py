@@ -10,12 +10,14 @@ import json
 import logging
 import uuid
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from gateway.a2a_routes import a2a_routes
 from gateway.agent_cards import AgentCards
+from gateway.audit import AuditLog, audit_log_path
 from gateway.auth import ApiKeys
 from gateway.cors import origins, with_cors
 from gateway.dispatch import Dispatcher, FixedEndpoint, MountedApp
@@ -94,7 +96,9 @@ class Gateway:
             {rpm: build_admission(rpm, 0, self.state) for rpm in self.keys.rates},
         )
         methods = sorted({r.http_method for r in self.routes})
-        observed = ObserveMiddleware(guarded, self.dispatcher.resolve)
+        path = audit_log_path(Path(settings.data_dir), settings.audit_log)
+        self.audit = AuditLog(path, self.keys.enabled) if path is not None else None
+        observed = ObserveMiddleware(guarded, self.dispatcher.resolve, self.audit)
         # Outermost, so that errors answered by observe (401, 403, 404, 429, ...) carry the
         # CORS headers too: a page can read the error and its Retry-After.
         self._http = with_cors(observed, origins(settings.cors_origins), methods)
@@ -185,6 +189,8 @@ class Gateway:
     async def shutdown(self) -> None:
         await self._running.aclose()  # MCP sessions end before their channels close
         await self.mesh.close()
+        if self.audit is not None:
+            self.audit.close()
         if self._pool is not None:
             await self._pool.close()
         if self._discovery is not None:

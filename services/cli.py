@@ -15,6 +15,7 @@ from services.llm.settings import LLMSettings
 from services.plan_command import add_parser as add_plan_parser
 from services.runtime.errors import TripmeshError
 from services.runtime.logs import configure_logging
+from services.runtime.private_files import make_private_tree, restrict_umask
 from services.runtime.server import serve
 from services.runtime.settings import RuntimeSettings, SettingsError, load_settings
 from services.runtime.tls import TlsFiles
@@ -34,6 +35,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return fail(str(exc.args[0]))
     module = server_module(service.name)
     settings = load_settings(module.Settings)  # the service's own: it names a bad variable
+    restrict_umask()  # the store, its WAL, the audit log: 0600 from the start
     if hasattr(module, "run"):
         return int(module.run(settings))
     configure_logging(service.discovery_name, settings.log_level)
@@ -63,6 +65,8 @@ def cmd_certs(args: argparse.Namespace) -> int:
 
 def cmd_up(args: argparse.Namespace) -> int:
     settings = load_settings(RuntimeSettings)
+    restrict_umask()
+    make_private_tree(Path(settings.data_dir))  # also what an older version left readable
     if settings.tls is not None and not args.tls:
         # Every child would share that one certificate, and so one identity.
         return fail("TRIPMESH_TLS_* are set: `tripmesh up --tls` gives each service its own")

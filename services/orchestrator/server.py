@@ -10,11 +10,13 @@ from services.a2a.serving import install_a2a
 from services.agents.serving import install_warm_up
 from services.guardrails import validate_trip_request
 from services.orchestrator.agents import agent_clients
+from services.orchestrator.retention import TripRetention
 from services.orchestrator.servicer import OrchestratorServiceServicer
 from services.orchestrator.settings import Settings
 from services.orchestrator.skill import DESCRIPTION, plan_trip_skill
 from services.orchestrator.store_factory import create_store
 from services.orchestrator.workflow import TripWorkflow
+from services.runtime.background import run_while_serving
 from services.runtime.server import ServiceContext, ServiceServer, build_server
 
 SERVICE = known_service("orchestrator")
@@ -35,6 +37,9 @@ async def install(server: grpc.aio.Server, context: ServiceContext[Settings]) ->
     install_a2a(server, context, plan_trip_skill(workflow), DESCRIPTION)
     context.on_start.append(store.open)
     context.on_stop.append(store.close)
+    retention = TripRetention(store, context.settings.trip_retention)
+    interval = context.settings.trip_purge_interval
+    run_while_serving(context, lambda: retention.run(interval), "trip-retention")
 
 
 async def create_server(settings: Settings) -> tuple[ServiceServer, int]:
