@@ -13,18 +13,24 @@ from grpc import aio
 
 from services.a2a.card import SKILLS_META, add_grpc_interface, agent_card, skills_meta
 from services.a2a.executor import TripSkill, TripTaskExecutor
+from services.a2a.model_reading import TextReader, offline_reader
 from services.runtime.server import ServiceContext, announced_host
 
 A2A_SERVICE = a2a_pb2.DESCRIPTOR.services_by_name["A2AService"].full_name  # lf.a2a.v1.A2AService
 
 
 def install_a2a(
-    server: aio.Server, context: ServiceContext[Any], skill: TripSkill, description: str
+    server: aio.Server,
+    context: ServiceContext[Any],
+    skill: TripSkill,
+    description: str,
+    reader: TextReader = offline_reader,
 ) -> a2a_pb2.AgentCard:
-    """Adds A2AService for `skill`; the card's gRPC interface is filled in at start."""
+    """Adds A2AService for `skill`, reading sentences with `reader`; the card's gRPC
+    interface is filled in at start."""
     card = agent_card(context.service.name, description, [skill.card])
     handler = DefaultRequestHandler(
-        agent_executor=TripTaskExecutor(skill),
+        agent_executor=TripTaskExecutor(skill, reader),
         task_store=InMemoryTaskStore(),
         agent_card=card,
         extended_agent_card=card,
