@@ -8,7 +8,7 @@ PROTO_FILES := $(wildcard protos/tripmesh/v1/*.proto)
 PROTOC := $(BIN)/python -m grpc_tools.protoc -Iprotos -Ithird_party \
 	--plugin=protoc-gen-mypy_grpc=$(BIN)/protoc-gen-mypy_grpc
 
-.PHONY: venv run test pytest check lint protos protos-check buf-breaking consul bench k8s clean
+.PHONY: venv run test pytest check lint protos protos-check buf-breaking consul chromium bench chaos k8s clean
 
 ## venv: the virtual environment with tripmesh and its tools (pinned by constraints.txt)
 $(STAMP): pyproject.toml constraints.txt
@@ -26,6 +26,8 @@ run: venv
 test: venv
 	@# A Consul that cannot be fetched skips its tests, but fails CI (TRIPMESH_REQUIRE_INFRA=1).
 	@$(MAKE) --no-print-directory consul || [ "$$TRIPMESH_REQUIRE_INFRA" != 1 ]
+	@# The same for the browser tests' Chromium.
+	@$(MAKE) --no-print-directory chromium || [ "$$TRIPMESH_REQUIRE_INFRA" != 1 ]
 	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory pytest
 
@@ -52,16 +54,22 @@ buf-breaking: venv
 		$(BIN)/buf breaking --against ".git#ref=$$(git rev-parse $$against)"; \
 	else echo "buf breaking: no commit $$against to compare against, skipped"; fi
 
-## protos: regenerate tripmesh.v1 (messages, .pyi, gRPC stubs with types) beside the .proto files
+## protos: regenerate tripmesh.v1 (messages, .pyi, gRPC stubs with types) beside the .proto files,
+## and the descriptor set with the comments (source info) that reflection and the OpenAPI serve
+DESCRIPTORS := tripmesh/v1/descriptors.binpb
 protos: venv
 	$(PROTOC) --python_out=protos --pyi_out=protos --grpc_python_out=protos \
 		--mypy_grpc_out=protos $(PROTO_FILES)
+	$(PROTOC) --include_imports --include_source_info \
+		--descriptor_set_out=protos/$(DESCRIPTORS) $(PROTO_FILES)
 
 ## protos-check: fails when the committed generated code and the .proto files disagree
 protos-check: venv
 	@tmp=$$(mktemp -d) && \
 	$(PROTOC) --python_out=$$tmp --pyi_out=$$tmp --grpc_python_out=$$tmp \
 		--mypy_grpc_out=$$tmp $(PROTO_FILES) && \
+	$(PROTOC) --include_imports --include_source_info \
+		--descriptor_set_out=$$tmp/$(DESCRIPTORS) $(PROTO_FILES) && \
 	for f in $$tmp/tripmesh/v1/*; do \
 		cmp -s $$f protos/tripmesh/v1/$$(basename $$f) || \
 			{ echo "protos-check: $$(basename $$f) is stale: run 'make protos'"; rm -rf $$tmp; exit 1; }; \
@@ -71,10 +79,21 @@ protos-check: venv
 consul:
 	bash tests/support/consul/fetch.sh
 
-## bench: figures for the offline engine, the gateway, the critical path and memory (prints, asserts nothing)
+## chromium: Debian's chromium and chromium-driver for the browser tests (apt-get, as root)
+chromium:
+	bash tests/support/browser/install.sh
+
+## bench: figures for the offline engine, the gateway, the critical path, memory and shared state (prints, asserts nothing)
 bench: venv
 	$(BIN)/python bench/offline_bench.py
 	$(BIN)/python bench/gateway_bench.py
+	$(BIN)/python bench/state_bench.py
+
+## chaos: fault scenarios on real processes (overload, frozen and killed replicas, a failing
+## backend, a soak of MINUTES, default 5); prints a table, asserts nothing
+MINUTES ?= 5
+chaos: venv
+	$(BIN)/python bench/chaos.py --minutes $(MINUTES)
 
 ## k8s: render every overlay
 k8s:

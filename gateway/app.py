@@ -1,8 +1,8 @@
 """The gateway's ASGI application: everything built once from the settings and descriptors.
 
 Pure ASGI layers, outermost first: CORS → observe (request id, route, metrics, logs,
-span, errors) → guard (keys, rate limit) → dispatch (fixed endpoints or
-the transcoding endpoint). Channels are opened in the lifespan startup.
+span, errors) → guard (keys, rate limit) → overload (adaptive limit) → dispatch (fixed
+endpoints or the transcoding endpoint). Channels are opened in the lifespan startup.
 """
 
 import contextlib
@@ -19,27 +19,31 @@ from gateway.agent_cards import AgentCards
 from gateway.auth import ApiKeys
 from gateway.cors import origins, with_cors
 from gateway.dispatch import Dispatcher, FixedEndpoint
-from gateway.docs import render_docs
 from gateway.endpoint import CallPolicy, RpcEndpoint
 from gateway.guard import GuardMiddleware
 from gateway.health import Readiness, healthz
 from gateway.mcp.build import tools_server
 from gateway.mcp.http import PATH as MCP_PATH
 from gateway.mcp.http import McpEndpoint
+from gateway.mesh import MeshView
 from gateway.observe import ObserveMiddleware
 from gateway.openapi import openapi_document
+from gateway.overload import OverloadMiddleware
+from gateway.pages import Pages
 from gateway.propagation import forwardable
-from gateway.ratelimit import RateLimiter
-from gateway.responses import HTML, JSON, Receive, Scope, Send, send_response
+from gateway.ratelimit import build_admission
+from gateway.responses import JSON, Receive, Scope, Send, send_response
 from gateway.router import Router
 from gateway.rules import Route, load_routes
 from gateway.settings import Settings
 from gateway.upstream import Upstreams
-from registry import Discovery, Registration, known_service
+from registry import Discovery, Endpoint, Registration, known_service
 from registry.factory import create_discovery
 from services.runtime import tls
 from services.runtime.channels import ChannelPool
+from services.runtime.overload import Admission
 from services.runtime.server import discovery_options, package_version
+from services.runtime.state.connection import SharedState
 
 SERVICE = known_service("gateway")
 logger = logging.getLogger(__name__)
@@ -56,14 +60,23 @@ class Gateway:
         self.keys = ApiKeys.from_settings(settings.api_keys, settings.api_key_file)
         self.endpoint = RpcEndpoint(self.routes, _policy(settings))
         self.readiness = Readiness(settings.gateway_readyz_timeout)
+        self.mesh = MeshView(settings.gateway_readyz_timeout, self._own_entry)
+        self.address = ""  # host:port, once the server has bound
         self.document = _document(api, self.keys.enabled)
         self.cards = AgentCards(self.keys.enabled)
         mounts = {MCP_PATH: self._mcp_request, **self.cards.mounts()}
-        self.dispatcher = Dispatcher(Router(self.routes), self.endpoint, self._fixed(), mounts)
-        guarded = GuardMiddleware(
+        self.dispatcher = Dispatcher(
+            Router(self.routes), self.endpoint, self._fixed(), mounts, Pages()
+        )
+        self.state = SharedState.from_settings(settings)
+        self.overload = OverloadMiddleware(
             self.dispatcher,
+            Admission(settings.limit_options()) if settings.overload_control else None,
+        )
+        guarded = GuardMiddleware(
+            self.overload,
             self.keys,
-            RateLimiter(settings.rate_limit, settings.rate_limit_burst),
+            build_admission(settings.rate_limit, settings.rate_limit_burst, self.state),
         )
         methods = sorted({r.http_method for r in self.routes})
         observed = ObserveMiddleware(guarded, self.dispatcher.resolve)
@@ -81,9 +94,9 @@ class Gateway:
         return {
             "/healthz": healthz,
             "/readyz": self.readiness.readyz,
+            "/v1/mesh": self.mesh.endpoint,
             "/metrics": _metrics,
             "/openapi.json": partial(_static, body=openapi, content_type=JSON),
-            "/docs": partial(_static, body=render_docs(self.document), content_type=HTML),
         }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -103,10 +116,12 @@ class Gateway:
             margin=0.0,  # the gateway is the first hop: the client's timeout passes on whole
             max_message_bytes=settings.max_message_bytes,
             credentials=tls.client_credentials(settings.tls),  # its own certificate, as a client
+            resilience=settings.resilience(),
         )
         upstreams = Upstreams(self._pool, {r.rpc.upstream for r in self.routes})
         self.endpoint.upstreams = upstreams
         self.cards.upstreams = upstreams
+        self.mesh.discovery = self._discovery
         self.readiness.upstreams = upstreams
         logger.info("routing %d HTTP routes to %s", len(self.routes), ", ".join(upstreams.services))
         tools = tools_server(self._pool, settings)
@@ -120,6 +135,7 @@ class Gateway:
 
     async def register(self, host: str, port: int) -> None:
         """Announces the gateway to discovery (Consul checks it on /readyz)."""
+        self.address = Endpoint(host, port).address
         if self._discovery is None:
             return
         self._registration = Registration(
@@ -141,12 +157,25 @@ class Gateway:
             except Exception:
                 logger.warning("deregistration failed", exc_info=True)
 
+    def _own_entry(self) -> dict[str, Any]:
+        status = "NOT_SERVING" if self.readiness.draining else "SERVING"
+        instance = {"address": self.address, "instanceId": "this gateway", "status": status}
+        return {
+            "name": SERVICE.name,
+            "discoveryName": SERVICE.discovery_name,
+            "status": status,
+            "instances": [instance],
+        }
+
     async def shutdown(self) -> None:
         await self._running.aclose()  # MCP sessions end before their channels close
+        await self.mesh.close()
         if self._pool is not None:
             await self._pool.close()
         if self._discovery is not None:
             await self._discovery.close()
+        if self.state is not None:
+            await self.state.aclose()
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:

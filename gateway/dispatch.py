@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from gateway.endpoint import RpcEndpoint
 from gateway.errors import gateway_error
 from gateway.exchange import Exchange, exchange_of
+from gateway.pages import Pages
 from gateway.responses import Receive, Scope, Send
 from gateway.router import Router
 from services.runtime.errors import NotFound, Unimplemented
@@ -27,16 +28,21 @@ class Dispatcher:
         endpoint: RpcEndpoint,
         fixed: dict[str, FixedEndpoint],
         mounts: dict[str, MountedApp] | None = None,
+        pages: Pages | None = None,
     ) -> None:
         self._router = router
         self._endpoint = endpoint
         self._fixed = fixed
         self._mounts = mounts or {}
+        self._pages = pages
 
     def resolve(self, exchange: Exchange) -> None:
         """Names the request's route (its template, or the fixed path)."""
         if exchange.raw_path in self._fixed or exchange.raw_path in self._mounts:
             exchange.label = exchange.raw_path
+            return
+        if self._pages is not None and (page := self._pages.lookup(exchange.raw_path)):
+            exchange.label = page[0]
             return
         match = self._router.match(exchange.method, exchange.raw_path)
         if match is not None:
@@ -45,7 +51,7 @@ class Dispatcher:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         exchange = exchange_of(scope)
-        fixed = self._fixed.get(exchange.raw_path)
+        fixed = self._fixed.get(exchange.raw_path) or self._page(exchange.raw_path)
         mounted = self._mounts.get(exchange.raw_path)
         if mounted is not None:
             await mounted(scope, receive, send)
@@ -64,6 +70,10 @@ class Dispatcher:
                 reason="ROUTE_NOT_FOUND",
                 metadata={"method": exchange.method, "path": exchange.raw_path[:256]},
             )
+
+    def _page(self, raw_path: str) -> FixedEndpoint | None:
+        page = self._pages.lookup(raw_path) if self._pages is not None else None
+        return page[1] if page is not None else None
 
 
 def not_allowed(exchange: Exchange, allowed: list[str]) -> Exception:

@@ -14,6 +14,7 @@ from gateway.rules import Route
 from gateway.schemas import Schema, SchemaBuilder
 from gateway.streaming import NDJSON, SSE
 from gateway.templates import PathTemplate, Variable
+from services.runtime.protodocs import comment
 
 ERROR_REF = "#/components/responses/Error"
 ERROR_STATUSES = ("400", "401", "403", "404", "413", "429", "500", "501", "503", "504")
@@ -63,9 +64,11 @@ def openapi_document(routes: list[Route], *, version: str, api_keys: bool) -> di
             "bearer": {"type": "http", "scheme": "bearer"},
             "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
         }
+    services = sorted({route.rpc.service for route in routes})
     return {
         "openapi": "3.1.0",
         "info": {"title": "tripmesh gateway", "version": version, "description": DESCRIPTION},
+        "tags": [{"name": _tag(s), "description": comment(s)} for s in services],
         "paths": dict(sorted(paths.items())),
         "components": components,
     }
@@ -133,8 +136,11 @@ def _operation(
     operation: dict[str, Any] = {
         "operationId": rpc.operation_id,
         "summary": _humanize(rpc.name),
-        "description": f"gRPC `{rpc.path}` (template `{route.template.text}`).",
-        "tags": [rpc.service.rsplit(".", 1)[-1]],
+        "description": _join(
+            comment(f"{rpc.service}.{rpc.name}"),
+            f"gRPC `{rpc.path}` (template `{route.template.text}`).",
+        ),
+        "tags": [_tag(rpc.service)],
         "parameters": [*parameters, *_query_parameters(route, schemas)],
         "responses": {
             "200": _success(route, schemas),
@@ -164,6 +170,7 @@ def _query_parameters(route: Route, schemas: SchemaBuilder) -> list[dict[str, An
                 "name": ".".join(f.json_name for f in path),
                 "in": "query",
                 "required": False,
+                **({"description": text} if (text := comment(leaf.full_name)) else {}),
                 "schema": schemas.field(leaf),
                 **({"style": "form", "explode": True} if leaf.is_repeated else {}),
             }
@@ -209,10 +216,12 @@ def _success(route: Route, schemas: SchemaBuilder) -> dict[str, Any]:
         "headers": headers,
         "content": {
             SSE.decode(): {
-                "schema": {"type": "string"},
-                "description": "`data: <message>` per message; `event: error` on failure.",
+                "schema": {
+                    "type": "string",
+                    "description": "`data: <message>` per message; `event: error` on failure.",
+                }
             },
-            NDJSON.decode(): {"schema": line, "description": "One JSON object per line."},
+            NDJSON.decode(): {"schema": {**line, "description": "One JSON object per line."}},
         },
     }
 
@@ -243,3 +252,12 @@ def _humanize(name: str) -> str:
     """ "Plan trip" for "PlanTrip"."""
     words = re.findall(r"[A-Z][a-z0-9]*|[a-z0-9]+", name)
     return " ".join([words[0], *(w.lower() for w in words[1:])]) if words else name
+
+
+def _tag(service: str) -> str:
+    """ "OrchestratorService" for "tripmesh.v1.OrchestratorService"."""
+    return service.rsplit(".", 1)[-1]
+
+
+def _join(*paragraphs: str) -> str:
+    return "\n\n".join(p for p in paragraphs if p)

@@ -9,6 +9,14 @@ import math
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Protocol
+
+from services.runtime.state.connection import SharedState
+
+
+class Admission(Protocol):
+    async def admit(self, client: str) -> float:
+        """0 when the client may go on, else the seconds until it may."""
 
 
 class RateLimiter:
@@ -28,6 +36,9 @@ class RateLimiter:
         self._max_clients = max_clients
         self._clock = clock
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # tokens, time
+
+    async def admit(self, client: str) -> float:
+        return self.take(client)
 
     def take(self, client: str) -> float:
         """Takes a token of `client`'s bucket; returns 0, or seconds to wait when it is empty."""
@@ -50,3 +61,13 @@ class RateLimiter:
 def retry_after_seconds(wait: float) -> int:
     """A Retry-After value: whole seconds, at least 1."""
     return max(1, math.ceil(wait))
+
+
+def build_admission(per_minute: int, burst: int, state: SharedState | None) -> Admission:
+    """Across replicas when the state is shared (a moving window of `per_minute`), else a
+    bucket in this process; off when `per_minute` is 0."""
+    if state is None or per_minute <= 0:
+        return RateLimiter(per_minute, burst)
+    from services.runtime.state.limits import GlobalRateLimit  # imports redis
+
+    return GlobalRateLimit(state, "gateway", per_minute)

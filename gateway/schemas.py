@@ -3,11 +3,19 @@
 int64 kinds print as strings (numbers are accepted in), enums as their names,
 Timestamp as an RFC 3339 string, Duration as "1.5s", Struct as an object.
 Messages become components named by their full name; well-known types inline.
+
+Descriptions are the .proto files' comments; fields marked
+`(google.api.field_behavior) = REQUIRED` are required; an integer field whose comment
+states a range as `1..30` gets it as minimum and maximum.
 """
 
+import re
 from typing import Any
 
+from google.api import field_behavior_pb2
 from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
+
+from services.runtime.protodocs import comment
 
 Schema = dict[str, Any]
 REF_PREFIX = "#/components/schemas/"
@@ -101,23 +109,29 @@ class SchemaBuilder:
         return {"$ref": self._ref_prefix + name}
 
     def _object(self, descriptor: Descriptor) -> Schema:
-        return {
+        schema: Schema = {
             "type": "object",
             "title": descriptor.name,
+            **_described(descriptor.full_name),
             "properties": {f.json_name: self.field(f) for f in descriptor.fields},
             "additionalProperties": False,
         }
+        if required := [f.json_name for f in descriptor.fields if is_required(f)]:
+            schema["required"] = required
+        return schema
 
     def field(self, field: FieldDescriptor) -> Schema:
         """Schema of a field's JSON value: arrays for repeated fields, objects for maps."""
         message = field.message_type
         if message is not None and message.GetOptions().map_entry:
-            return {
+            schema: Schema = {
                 "type": "object",
                 "additionalProperties": self.field(message.fields_by_name["value"]),
             }
-        single = self.value(field)
-        return {"type": "array", "items": single} if field.is_repeated else single
+        else:
+            single = {**self.value(field), **_bounds(field)}
+            schema = {"type": "array", "items": single} if field.is_repeated else single
+        return {**schema, **_described(field.full_name)}
 
     def value(self, field: FieldDescriptor) -> Schema:
         """Schema of one value of a field."""
@@ -133,6 +147,7 @@ class SchemaBuilder:
             self.components[name] = {
                 "type": "string",
                 "title": descriptor.name,
+                **_described(name, _value_list(descriptor)),
                 "enum": [v.name for v in descriptor.values],
             }
         return {"$ref": self._ref_prefix + name}
@@ -154,3 +169,34 @@ class SchemaBuilder:
             if f.name not in excluded
         }
         return schema
+
+
+_RANGE = re.compile(r"(?<![.\w])(-?[0-9]+)\.\.(-?[0-9]+)(?![\w]|\.[0-9])")
+_INTEGERS = frozenset(
+    {_T.TYPE_INT32, _T.TYPE_SINT32, _T.TYPE_SFIXED32, _T.TYPE_UINT32, _T.TYPE_FIXED32}
+)
+
+
+def is_required(field: FieldDescriptor) -> bool:
+    """Whether the field is annotated `(google.api.field_behavior) = REQUIRED`."""
+    behaviors = field.GetOptions().Extensions[field_behavior_pb2.field_behavior]
+    return field_behavior_pb2.REQUIRED in behaviors
+
+
+def _described(full_name: str, extra: str = "") -> Schema:
+    text = "\n\n".join(t for t in (comment(full_name), extra) if t)
+    return {"description": text} if text else {}
+
+
+def _bounds(field: FieldDescriptor) -> Schema:
+    """minimum and maximum of an integer field whose comment states a range ("1..30")."""
+    found = _RANGE.search(comment(field.full_name))
+    if field.type not in _INTEGERS or found is None:
+        return {}
+    return {"minimum": int(found.group(1)), "maximum": int(found.group(2))}
+
+
+def _value_list(descriptor: EnumDescriptor) -> str:
+    scope = descriptor.full_name.rsplit(".", 1)[0]
+    lines = [f"- `{v.name}`: {comment(f'{scope}.{v.name}')}" for v in descriptor.values]
+    return "\n".join(line for line in lines if not line.endswith(": "))

@@ -5,7 +5,9 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.runtime.overload_settings import OverloadSettings, ResilienceSettings
 from services.runtime.settings import RuntimeSettings
+from services.runtime.state.settings import StateSettings
 
 
 class GatewaySettings(BaseSettings):
@@ -47,5 +49,7 @@ class GatewaySettings(BaseSettings):
     )
 
 
-class Settings(GatewaySettings, RuntimeSettings):
+class Settings(
+    GatewaySettings, StateSettings, OverloadSettings, ResilienceSettings, RuntimeSettings
+):
     """Every setting the gateway reads."""

@@ -11,6 +11,7 @@ from types import FrameType
 from registry import KNOWN_SERVICES, known_service
 from registry.errors import DiscoveryError
 from services import certs
+from services.llm.settings import LLMSettings
 from services.plan_command import add_parser as add_plan_parser
 from services.runtime.errors import TripmeshError
 from services.runtime.logs import configure_logging
@@ -62,6 +63,8 @@ def cmd_up(args: argparse.Namespace) -> int:
     if settings.tls is not None and not args.tls:
         # Every child would share that one certificate, and so one identity.
         return fail("TRIPMESH_TLS_* are set: `tripmesh up --tls` gives each service its own")
+    if missing := load_settings(LLMSettings).missing_key():
+        return fail(missing)  # every agent would stop at start on it: say it once, start none
     tls_dir = certs_dir(settings) if args.tls else None
     if tls_dir is not None and certs.ensure(tls_dir):
         print(f"tripmesh: generated development certificates in {tls_dir}", flush=True)
@@ -195,10 +198,15 @@ def client_tls(args: argparse.Namespace, settings: RuntimeSettings) -> TlsFiles 
     return certs.files(certs_dir(settings), certs.OPERATOR)
 
 
+# Trips go on without these: the mesh is degraded, not down (see gateway /readyz).
+OPTIONAL = frozenset({"performance-monitor", "task-router", "tool-registry"})
+
+
 def cmd_status(args: argparse.Namespace) -> int:
+    """One line per service, then the mesh: SERVING, DEGRADED (exit 0) or DOWN (exit 1)."""
     settings = load_settings(RuntimeSettings)
-    all_serving = True
     files = client_tls(args, settings)
+    down: list[str] = []
     for service in KNOWN_SERVICES.values():
         port = service.port + args.port_offset
         if service.proto_service:
@@ -214,9 +222,17 @@ def cmd_status(args: argparse.Namespace) -> int:
         else:
             serving = is_serving(service, args.host, port, files=files)
             status = "SERVING" if serving else "UNREACHABLE"
-        all_serving &= status == "SERVING"
+        if not status.startswith("SERVING"):
+            down.append(service.name)
         print(f"{service.name:<20} {args.host}:{port:<6} {status}")
-    return 0 if all_serving else 1
+    required = [name for name in down if name not in OPTIONAL]
+    if required:
+        print(f"mesh: DOWN ({', '.join(required)} not serving)")
+    elif down:
+        print(f"mesh: DEGRADED, trips are served ({', '.join(down)} not serving)")
+    else:
+        print("mesh: SERVING")
+    return 1 if required else 0
 
 
 def parser() -> argparse.ArgumentParser:

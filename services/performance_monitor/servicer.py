@@ -29,15 +29,17 @@ class PerformanceMonitorServiceServicer(
 
     async def GetStats(self, request: pb.GetStatsRequest, context: Context) -> pb.GetStatsResponse:
         query = StatsQuery(window=request.window, service=request.service, kind=request.kind)
+        await self._monitor.refresh()
         return pb.GetStatsResponse(
             stats=[stats_proto(*entry) for entry in self._monitor.stats(query)],
             dropped_count=self._monitor.store.dropped_count,
-            rejected_count=self._monitor.store.rejected_count,
+            rejected_count=self._monitor.rejected_count,
         )
 
     async def ListAlerts(
         self, request: pb.ListAlertsRequest, context: Context
     ) -> pb.ListAlertsResponse:
+        await self._monitor.refresh()
         alerts = self._monitor.alerts.firing()
         if request.include_resolved:
             alerts += self._monitor.alerts.resolved()
@@ -48,6 +50,12 @@ class PerformanceMonitorServiceServicer(
     ) -> AsyncIterator[pb.WatchAlertsResponse]:
         async for alert in self._monitor.alerts.watch(request.include_current):
             yield pb.WatchAlertsResponse(alert=alert_proto(alert))
+
+    async def ListExecutions(
+        self, request: pb.ListExecutionsRequest, context: Context
+    ) -> pb.ListExecutionsResponse:
+        executions = self._monitor.traces.executions(request.trace_id)
+        return pb.ListExecutionsResponse(executions=[e.to_proto(e.instance_id) for e in executions])
 
 
 async def record(
@@ -65,5 +73,5 @@ async def record(
         if execution is not None:
             executions.append(execution)
     rejected = len(request.records) - len(executions)
-    monitor.record(executions, request.dropped_count, rejected)
+    await monitor.accept(executions, request.dropped_count, rejected)
     return len(executions), rejected

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 from services.performance_monitor.series import Aggregate, SlicedSeries
 from services.runtime.reporting import Execution, Kind
@@ -28,12 +29,25 @@ class Subject:
         return cls(execution.kind, execution.service, execution.method)
 
 
+class StatsView(Protocol):
+    """What the rules and GetStats read: this process's store, or the shared one."""
+
+    dropped_count: int
+
+    def windows(
+        self, now: float, window_ids: list[int], match: Callable[[Subject], bool]
+    ) -> Iterator[tuple[int, Subject, Aggregate]]: ...
+
+    def total(self, now: float, seconds: float, match: Callable[[Subject], bool]) -> Aggregate: ...
+
+    def prune(self, now: float) -> None: ...
+
+
 class StatsStore:
     def __init__(self) -> None:
         self._series: dict[Subject, SlicedSeries] = {}
         self.dropped_count = 0  # as the senders reported
         self.accepted_count = 0
-        self.rejected_count = 0  # refused by RecordExecutions, never in the windows
 
     def add(self, now: float, executions: list[Execution], dropped: int = 0) -> None:
         for execution in executions:

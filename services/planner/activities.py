@@ -47,8 +47,8 @@ def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 @lru_cache(maxsize=1024)
-def half_day_trips(place: Place) -> tuple[Template, ...]:
-    """Half-day trips to the largest towns near a place (real towns from geonames)."""
+def _nearby_towns(place: Place) -> tuple[tuple[int, int, str, int, float, float], ...]:
+    """The largest towns near a place (real towns from geonames), largest first."""
     found = []
     nearby = place_index().cities.near(
         place.latitude, place.longitude, _TRIP_RADIUS_KM, min_population=_TRIP_MIN_POPULATION
@@ -58,8 +58,28 @@ def half_day_trips(place: Place) -> tuple[Template, ...]:
             continue
         km = _distance_km(place.latitude, place.longitude, city.latitude, city.longitude)
         if _TRIP_MIN_KM <= km <= _TRIP_RADIUS_KM:
-            found.append((-city.population, city.geoname_id, city.name, round(km)))
+            found.append(
+                (
+                    -city.population,
+                    city.geoname_id,
+                    city.name,
+                    round(km),
+                    city.latitude,
+                    city.longitude,
+                )
+            )
     found.sort()
+    return tuple(found[:_TRIPS])
+
+
+def half_day_trip_towns(place: Place) -> dict[str, tuple[float, float]]:
+    """Name → (latitude, longitude) of the towns that half-day trips from `place` go to."""
+    return {name: (lat, lon) for _, _, name, _, lat, lon in _nearby_towns(place)}
+
+
+@lru_cache(maxsize=1024)
+def half_day_trips(place: Place) -> tuple[Template, ...]:
+    """Half-day trips to the largest towns near a place (real towns from geonames)."""
     return tuple(
         Template(
             key=f"{GENERAL}.trip-{geoname_id}",
@@ -71,7 +91,7 @@ def half_day_trips(place: Place) -> tuple[Template, ...]:
             parts=frozenset("m"),
             light="day",
         )
-        for _, geoname_id, name, km in found[:_TRIPS]
+        for _, geoname_id, name, km, _, _ in _nearby_towns(place)
     )
 
 

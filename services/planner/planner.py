@@ -3,7 +3,7 @@
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
-from services.agents.checks import check_itinerary, check_revision
+from services.agents.checks import check_itinerary, check_revision, nothing_left_to_cut
 from services.agents.itinerary import PlannedItinerary
 from services.agents.model_runner import AgentResult, ModelRunner
 from services.agents.pricing import activity_currency, describe, price_itinerary
@@ -25,6 +25,11 @@ from services.runtime.errors import InvalidArgument
 from services.travel import fx
 from services.travel.money import Money
 from services.travel.places import Place, resolve_place
+
+NOTHING_LEFT_TO_CUT = (
+    "Nothing is left to cut: every activity is free, and lodging, food and transport are "
+    "at budget prices."
+)
 
 
 class Planner:
@@ -97,8 +102,11 @@ class Planner:
                 currencies=allowed,
             )
 
+        trip = trip_variables(request, place)
         variables = {
-            **trip_variables(request, place),
+            **trip,
+            # A revision may cut a day down to one activity (check_itinerary's revision rule).
+            "activities_per_day": {**trip["activities_per_day"], "min": 1},
             "itinerary": original.model_dump(mode="json"),
             "current_total": {"amount": str(before), "currency": request.budget.currency},
             "target_total": {"amount": str(target), "currency": request.budget.currency},
@@ -123,6 +131,8 @@ class Planner:
             warnings.append(_unchanged_note(after, target, request.budget.currency))
         else:
             warnings.append(_cost_note(before, after, target, request.budget.currency))
+            if after > target and nothing_left_to_cut(result.value):
+                warnings.append(NOTHING_LEFT_TO_CUT)
         revised = PlannedItinerary(place=place, draft=result.value)
         return AgentResult(revised, warnings, result.usage, result.provider)
 

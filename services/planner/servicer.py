@@ -13,6 +13,7 @@ from services.agents.protos import (
 )
 from services.guardrails import parse_trip_request
 from services.planner.planner import Planner
+from services.planner.positions import place_activities
 
 
 class PlannerServiceServicer(planner_service_pb2_grpc.PlannerServiceServicer):
@@ -30,7 +31,7 @@ class PlannerServiceServicer(planner_service_pb2_grpc.PlannerServiceServicer):
         trip, warnings = parse_trip_request(request.trip, resolve=False)
         result = await self._planner.draft(trip)
         return planner_service_pb2.DraftItineraryResponse(
-            itinerary=itinerary_to_proto(result.value),
+            itinerary=place_activities(itinerary_to_proto(result.value), result.value.place),
             warnings=[*warnings, *result.warnings],
             usage=usage_to_proto(result.usage),
         )
@@ -46,7 +47,7 @@ class PlannerServiceServicer(planner_service_pb2_grpc.PlannerServiceServicer):
             trip, itinerary, money_from_proto(request.target_total), list(request.cut_categories)
         )
         return planner_service_pb2.ReviseItineraryResponse(
-            itinerary=itinerary_to_proto(result.value),
+            itinerary=place_activities(itinerary_to_proto(result.value), result.value.place),
             warnings=[*warnings, *result.warnings],
             usage=usage_to_proto(result.usage),
         )

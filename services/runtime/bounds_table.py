@@ -35,6 +35,7 @@ BOUNDS: dict[str, Bound] = {
     "tripmesh.v1.PlanTripRequest.interests": Bound(max_items=50, max_len=100),
     "tripmesh.v1.PlanTripRequest.request_id": Bound(max_len=256),
     "tripmesh.v1.GetTripRequest.name": Bound(max_len=NAME),
+    "tripmesh.v1.DeleteTripRequest.name": Bound(max_len=NAME),
     "tripmesh.v1.ListTripsRequest.page_size": Bound(min=0, max=1000),
     "tripmesh.v1.ListTripsRequest.page_token": Bound(max_len=PAGE_TOKEN),
     # itineraries, places and estimates that agents pass each other
@@ -53,6 +54,8 @@ BOUNDS: dict[str, Bound] = {
     "tripmesh.v1.Place.country_code": Bound(max_len=8),
     "tripmesh.v1.Place.latitude": Bound(min=-90, max=90),
     "tripmesh.v1.Place.longitude": Bound(min=-180, max=180),
+    "google.type.LatLng.latitude": Bound(min=-90, max=90),
+    "google.type.LatLng.longitude": Bound(min=-180, max=180),
     "tripmesh.v1.Place.time_zone": Bound(max_len=SHORT),
     "tripmesh.v1.Place.currency_code": Bound(max_len=8),
     "tripmesh.v1.Place.languages": Bound(max_items=20, max_len=35),
@@ -109,4 +112,5 @@ BOUNDS: dict[str, Bound] = {
     "tripmesh.v1.ExecutionRecord.cost_usd": Bound(min=0, max=10_000),
     "tripmesh.v1.ExecutionRecord.trace_id": Bound(max_len=64),
     "tripmesh.v1.GetStatsRequest.service": Bound(max_len=SHORT),
+    "tripmesh.v1.ListExecutionsRequest.trace_id": Bound(max_len=64),
 }

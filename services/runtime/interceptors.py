@@ -1,8 +1,8 @@
 """Server interceptors: each wraps the behaviour of unary and server-streaming RPCs
 in one async scope, so that every concern is a small class.
 
-Order (outermost first): tracing, metrics, request context, fault delay, errors, and
-the door (services/runtime/door.py: decoding and bounds).
+Order (outermost first): overload (admission.py), tracing, metrics, reporting, request
+context, fault delay, errors, and the door (services/runtime/door.py: decoding and bounds).
 """
 
 import abc
@@ -226,14 +226,14 @@ class ErrorInterceptor(ScopeInterceptor):
         except errors.TripmeshError as exc:
             if exc.code is grpc.StatusCode.INTERNAL:
                 logger.error("internal error: %s", exc.message, exc_info=True)
-            await _abort(context, exc.to_status(self._domain))
+            await abort_with(context, exc.to_status(self._domain))
         except DiscoveryError as exc:
-            await _abort(context, errors.from_discovery_error(exc).to_status(self._domain))
+            await abort_with(context, errors.from_discovery_error(exc).to_status(self._domain))
         except grpc.aio.AioRpcError as exc:
-            await _abort(context, self._upstream_status(exc))
+            await abort_with(context, self._upstream_status(exc))
         except Exception:
             logger.exception("unhandled error in %s", method)
-            await _abort(context, self._internal_status())
+            await abort_with(context, self._internal_status())
 
     def _upstream_status(self, exc: grpc.aio.AioRpcError) -> status_pb2.Status:
         status = errors.status_from_rpc_error(exc)
@@ -257,6 +257,9 @@ class ErrorInterceptor(ScopeInterceptor):
         ).to_status(self._domain)
 
 
-async def _abort(context: grpc.aio.ServicerContext[Any, Any], status: status_pb2.Status) -> None:
+async def abort_with(
+    context: grpc.aio.ServicerContext[Any, Any], status: status_pb2.Status
+) -> None:
+    """Ends the call with `status` (code, message and details in the trailer)."""
     grpc_status = errors.to_grpc_status(status)
     await context.abort(grpc_status.code, grpc_status.details, grpc_status.trailing_metadata)

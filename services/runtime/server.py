@@ -18,6 +18,7 @@ from grpc_reflection.v1alpha import reflection
 from registry import Discovery, KnownService, Registration
 from registry.factory import DiscoveryOptions, create_discovery
 from services.runtime import tls
+from services.runtime.admission import OverloadInterceptor
 from services.runtime.authorization import AuthorizationInterceptor
 from services.runtime.channels import ChannelPool
 from services.runtime.door import DoorInterceptor
@@ -28,8 +29,12 @@ from services.runtime.interceptors import (
     RequestContextInterceptor,
 )
 from services.runtime.metrics import serve_metrics
+from services.runtime.otel_metrics import configure_otel_metrics
+from services.runtime.overload import Admission
+from services.runtime.reflection import DocumentedPool
 from services.runtime.reporting import ExecutionReporter, ReportingInterceptor
 from services.runtime.settings import RuntimeSettings, ServerSettings
+from services.runtime.state.connection import SharedState
 from services.runtime.tracing import configure_tracing, server_interceptor
 
 logger = logging.getLogger(__name__)
@@ -64,6 +69,7 @@ class ServiceContext(Generic[SettingsT]):
     on_stop: list[Hook] = field(default_factory=list)
     port: int = 0
     reporter: ExecutionReporter = field(default_factory=ExecutionReporter.disabled)
+    state: SharedState | None = None  # TRIPMESH_STATE_URL: what replicas share
 
 
 Install = Callable[[grpc.aio.Server, ServiceContext[S]], Awaitable[None]]
@@ -133,6 +139,8 @@ class ServiceServer:
         await _run_hooks(reversed(ctx.on_stop), "stop")
         await ctx.channels.close()
         await ctx.discovery.close()
+        if ctx.state is not None:
+            await ctx.state.aclose()
 
     async def drain(self) -> None:
         """NOT_SERVING, deregister, let in-flight calls finish within the grace period, stop."""
@@ -152,6 +160,8 @@ class ServiceServer:
         await _run_hooks(reversed(ctx.on_stop), "stop")
         await ctx.channels.close()
         await ctx.discovery.close()
+        if ctx.state is not None:
+            await ctx.state.aclose()
         logger.info("stopped %s", ctx.service.discovery_name)
 
 
@@ -197,6 +207,9 @@ def _interceptors(
     ]
     if reporter.enabled:  # outside fault delay and errors: sees the time and code clients see
         interceptors.insert(2, ReportingInterceptor(reporter))
+    if settings.overload_control:  # outermost: a refused call costs no span, metric or report
+        admission = Admission(settings.limit_options())
+        interceptors.insert(0, OverloadInterceptor(admission, service.discovery_name))
     if settings.fault_delay_ms:
         prefixes = tuple(p.strip() for p in settings.fault_delay_methods.split(",") if p.strip())
         interceptors.append(FaultDelayInterceptor(settings.fault_delay_ms, prefixes))
@@ -221,6 +234,7 @@ async def build_server(
         margin=settings.deadline_margin,
         max_message_bytes=settings.max_message_bytes,
         credentials=tls.client_credentials(settings.tls),
+        resilience=settings.resilience(),
     )
     reporter = ExecutionReporter.from_settings(service.discovery_name, settings)
     server = grpc.aio.server(
@@ -240,6 +254,7 @@ async def build_server(
         channels=channels,
         health=health.aio.HealthServicer(),
         reporter=reporter,
+        state=SharedState.from_settings(settings),
     )
     reporter.attach(context)
     # grpc's health servicer answers SERVING for "" from the start; not before warm-up.
@@ -249,7 +264,9 @@ async def build_server(
     if service.proto_service and service.proto_service not in context.proto_services:
         context.proto_services.insert(0, service.proto_service)
     reflection.enable_server_reflection(
-        [*context.proto_services, health.SERVICE_NAME, reflection.SERVICE_NAME], server
+        [*context.proto_services, health.SERVICE_NAME, reflection.SERVICE_NAME],
+        server,
+        pool=DocumentedPool(),  # type: ignore[arg-type]  # duck-typed: the calls reflection makes
     )
     port = settings.port if settings.port is not None else service.port
     try:
@@ -276,6 +293,9 @@ def _bind_address(host: str, port: int) -> str:
 async def serve(service: KnownService, settings: S, install: Install[S]) -> int:
     """Runs a service until SIGTERM or SIGINT, then drains it; returns the exit code."""
     configure_tracing(
+        service.discovery_name, settings.tracing, settings.otel_exporter_otlp_endpoint
+    )
+    configure_otel_metrics(
         service.discovery_name, settings.tracing, settings.otel_exporter_otlp_endpoint
     )
     server, _port = await build_server(service, settings, install)

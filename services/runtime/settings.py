@@ -13,7 +13,9 @@ from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from registry.static import EndpointsSyntaxError, parse_endpoints
+from services.runtime.overload_settings import OverloadSettings, ResilienceSettings
 from services.runtime.reporting_settings import ReportSettings
+from services.runtime.state.settings import StateSettings
 from services.runtime.tls import TlsSettings
 
 PREFIX = "TRIPMESH_"
@@ -78,7 +80,9 @@ class RuntimeSettings(TlsSettings):
         return "consul" if self.consul_http_addr else "static"
 
 
-class ServerSettings(ReportSettings, RuntimeSettings):
+class ServerSettings(
+    ReportSettings, StateSettings, OverloadSettings, ResilienceSettings, RuntimeSettings
+):
     """What the shared gRPC server runtime reads; each service's settings extend it."""
 
 

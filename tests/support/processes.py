@@ -32,7 +32,7 @@ def run_cli(
 
 def base_env(data_dir: Path, **extra: str) -> dict[str, str]:
     """The environment of a test process: our own data dir, no keys, quiet logs."""
-    own = ("TRIPMESH_", "CONSUL_", "OPENAI_", "GEMINI_", "GOOGLE_", "OTEL_")
+    own = ("TRIPMESH_", "CONSUL_", "OPENAI_", "GEMINI_", "GOOGLE_", "ANTHROPIC_", "OTEL_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(own)}
     env.update({"TRIPMESH_DATA_DIR": str(data_dir), "TRIPMESH_GRACE_PERIOD": "5", **extra})
     return env

@@ -23,18 +23,23 @@ _sym_db = _symbol_database.Default()
 
 
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from tripmesh.v1 import trip_pb2 as tripmesh_dot_v1_dot_trip__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&tripmesh/v1/orchestrator_service.proto\x12\x0btripmesh.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16tripmesh/v1/trip.proto\"\xa1\x01\n\x16StreamPlanTripResponse\x12%\n\x05stage\x18\x01 \x01(\x0e\x32\x16.tripmesh.v1.PlanStage\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x1f\n\x04trip\x18\x03 \x01(\x0b\x32\x11.tripmesh.v1.Trip\x12.\n\nevent_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x1e\n\x0eGetTripRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"!\n\x11\x44\x65leteTripRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"9\n\x10ListTripsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"N\n\x11ListTripsResponse\x12 \n\x05trips\x18\x01 \x03(\x0b\x32\x11.tripmesh.v1.Trip\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*\xe9\x01\n\tPlanStage\x12\x1a\n\x16PLAN_STAGE_UNSPECIFIED\x10\x00\x12\x18\n\x14PLAN_STAGE_VALIDATED\x10\x01\x12 \n\x1cPLAN_STAGE_ITINERARY_DRAFTED\x10\x02\x12\x1f\n\x1bPLAN_STAGE_BUDGET_ESTIMATED\x10\x03\x12\x1a\n\x16PLAN_STAGE_GUIDE_READY\x10\x04\x12\x16\n\x12PLAN_STAGE_REVISED\x10\x05\x12\x15\n\x11PLAN_STAGE_STORED\x10\x06\x12\x18\n\x14PLAN_STAGE_COMPLETED\x10\x07\x32\xf9\x03\n\x13OrchestratorService\x12V\n\x08PlanTrip\x12\x1c.tripmesh.v1.PlanTripRequest\x1a\x11.tripmesh.v1.Trip\"\x19\x82\xd3\xe4\x93\x02\x13\"\x0e/v1/trips:plan:\x01*\x12r\n\x0eStreamPlanTrip\x12\x1c.tripmesh.v1.PlanTripRequest\x1a#.tripmesh.v1.StreamPlanTripResponse\"\x1b\x82\xd3\xe4\x93\x02\x15\"\x10/v1/trips:stream:\x01*0\x01\x12U\n\x07GetTrip\x12\x1b.tripmesh.v1.GetTripRequest\x1a\x11.tripmesh.v1.Trip\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/{name=trips/*}\x12`\n\nDeleteTrip\x12\x1e.tripmesh.v1.DeleteTripRequest\x1a\x16.google.protobuf.Empty\"\x1a\x82\xd3\xe4\x93\x02\x14*\x12/v1/{name=trips/*}\x12]\n\tListTrips\x12\x1d.tripmesh.v1.ListTripsRequest\x1a\x1e.tripmesh.v1.ListTripsResponse\"\x11\x82\xd3\xe4\x93\x02\x0b\x12\t/v1/tripsb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&tripmesh/v1/orchestrator_service.proto\x12\x0btripmesh.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16tripmesh/v1/trip.proto\"\xa1\x01\n\x16StreamPlanTripResponse\x12%\n\x05stage\x18\x01 \x01(\x0e\x32\x16.tripmesh.v1.PlanStage\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x1f\n\x04trip\x18\x03 \x01(\x0b\x32\x11.tripmesh.v1.Trip\x12.\n\nevent_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"$\n\x0eGetTripRequest\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\"\'\n\x11\x44\x65leteTripRequest\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\"9\n\x10ListTripsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"N\n\x11ListTripsResponse\x12 \n\x05trips\x18\x01 \x03(\x0b\x32\x11.tripmesh.v1.Trip\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*\xe9\x01\n\tPlanStage\x12\x1a\n\x16PLAN_STAGE_UNSPECIFIED\x10\x00\x12\x18\n\x14PLAN_STAGE_VALIDATED\x10\x01\x12 \n\x1cPLAN_STAGE_ITINERARY_DRAFTED\x10\x02\x12\x1f\n\x1bPLAN_STAGE_BUDGET_ESTIMATED\x10\x03\x12\x1a\n\x16PLAN_STAGE_GUIDE_READY\x10\x04\x12\x16\n\x12PLAN_STAGE_REVISED\x10\x05\x12\x15\n\x11PLAN_STAGE_STORED\x10\x06\x12\x18\n\x14PLAN_STAGE_COMPLETED\x10\x07\x32\xf9\x03\n\x13OrchestratorService\x12V\n\x08PlanTrip\x12\x1c.tripmesh.v1.PlanTripRequest\x1a\x11.tripmesh.v1.Trip\"\x19\x82\xd3\xe4\x93\x02\x13\"\x0e/v1/trips:plan:\x01*\x12r\n\x0eStreamPlanTrip\x12\x1c.tripmesh.v1.PlanTripRequest\x1a#.tripmesh.v1.StreamPlanTripResponse\"\x1b\x82\xd3\xe4\x93\x02\x15\"\x10/v1/trips:stream:\x01*0\x01\x12U\n\x07GetTrip\x12\x1b.tripmesh.v1.GetTripRequest\x1a\x11.tripmesh.v1.Trip\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/{name=trips/*}\x12`\n\nDeleteTrip\x12\x1e.tripmesh.v1.DeleteTripRequest\x1a\x16.google.protobuf.Empty\"\x1a\x82\xd3\xe4\x93\x02\x14*\x12/v1/{name=trips/*}\x12]\n\tListTrips\x12\x1d.tripmesh.v1.ListTripsRequest\x1a\x1e.tripmesh.v1.ListTripsResponse\"\x11\x82\xd3\xe4\x93\x02\x0b\x12\t/v1/tripsb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tripmesh.v1.orchestrator_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_GETTRIPREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_GETTRIPREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002'
+  _globals['_DELETETRIPREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_DELETETRIPREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002'
   _globals['_ORCHESTRATORSERVICE'].methods_by_name['PlanTrip']._loaded_options = None
   _globals['_ORCHESTRATORSERVICE'].methods_by_name['PlanTrip']._serialized_options = b'\202\323\344\223\002\023\"\016/v1/trips:plan:\001*'
   _globals['_ORCHESTRATORSERVICE'].methods_by_name['StreamPlanTrip']._loaded_options = None
@@ -45,18 +50,18 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ORCHESTRATORSERVICE'].methods_by_name['DeleteTrip']._serialized_options = b'\202\323\344\223\002\024*\022/v1/{name=trips/*}'
   _globals['_ORCHESTRATORSERVICE'].methods_by_name['ListTrips']._loaded_options = None
   _globals['_ORCHESTRATORSERVICE'].methods_by_name['ListTrips']._serialized_options = b'\202\323\344\223\002\013\022\t/v1/trips'
-  _globals['_PLANSTAGE']._serialized_start=542
-  _globals['_PLANSTAGE']._serialized_end=775
-  _globals['_STREAMPLANTRIPRESPONSE']._serialized_start=172
-  _globals['_STREAMPLANTRIPRESPONSE']._serialized_end=333
-  _globals['_GETTRIPREQUEST']._serialized_start=335
-  _globals['_GETTRIPREQUEST']._serialized_end=365
-  _globals['_DELETETRIPREQUEST']._serialized_start=367
-  _globals['_DELETETRIPREQUEST']._serialized_end=400
-  _globals['_LISTTRIPSREQUEST']._serialized_start=402
-  _globals['_LISTTRIPSREQUEST']._serialized_end=459
-  _globals['_LISTTRIPSRESPONSE']._serialized_start=461
-  _globals['_LISTTRIPSRESPONSE']._serialized_end=539
-  _globals['_ORCHESTRATORSERVICE']._serialized_start=778
-  _globals['_ORCHESTRATORSERVICE']._serialized_end=1283
+  _globals['_PLANSTAGE']._serialized_start=587
+  _globals['_PLANSTAGE']._serialized_end=820
+  _globals['_STREAMPLANTRIPRESPONSE']._serialized_start=205
+  _globals['_STREAMPLANTRIPRESPONSE']._serialized_end=366
+  _globals['_GETTRIPREQUEST']._serialized_start=368
+  _globals['_GETTRIPREQUEST']._serialized_end=404
+  _globals['_DELETETRIPREQUEST']._serialized_start=406
+  _globals['_DELETETRIPREQUEST']._serialized_end=445
+  _globals['_LISTTRIPSREQUEST']._serialized_start=447
+  _globals['_LISTTRIPSREQUEST']._serialized_end=504
+  _globals['_LISTTRIPSRESPONSE']._serialized_start=506
+  _globals['_LISTTRIPSRESPONSE']._serialized_end=584
+  _globals['_ORCHESTRATORSERVICE']._serialized_start=823
+  _globals['_ORCHESTRATORSERVICE']._serialized_end=1328
 # @@protoc_insertion_point(module_scope)

@@ -23,11 +23,12 @@ _sym_db = _symbol_database.Default()
 
 
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n-tripmesh/v1/performance_monitor_service.proto\x12\x0btripmesh.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xca\x02\n\x0f\x45xecutionRecord\x12(\n\x04kind\x18\x01 \x01(\x0e\x32\x1a.tripmesh.v1.ExecutionKind\x12\x0f\n\x07service\x18\x02 \x01(\t\x12\x0e\n\x06method\x18\x03 \x01(\t\x12\x0c\n\x04tool\x18\x04 \x01(\t\x12\r\n\x05model\x18\x05 \x01(\t\x12\x13\n\x0binstance_id\x18\x06 \x01(\t\x12.\n\nstart_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x08\x64uration\x18\x08 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x0c\n\x04\x63ode\x18\t \x01(\t\x12\x14\n\x0cinput_tokens\x18\n \x01(\x03\x12\x15\n\routput_tokens\x18\x0b \x01(\x03\x12\x10\n\x08\x63ost_usd\x18\x0c \x01(\x01\x12\x10\n\x08trace_id\x18\r \x01(\t\"_\n\x17RecordExecutionsRequest\x12-\n\x07records\x18\x01 \x03(\x0b\x32\x1c.tripmesh.v1.ExecutionRecord\x12\x15\n\rdropped_count\x18\x02 \x01(\x03\"J\n\x18RecordExecutionsResponse\x12\x16\n\x0e\x61\x63\x63\x65pted_count\x18\x01 \x01(\x03\x12\x16\n\x0erejected_count\x18\x02 \x01(\x03\"v\n\x0fGetStatsRequest\x12(\n\x06window\x18\x01 \x01(\x0e\x32\x18.tripmesh.v1.StatsWindow\x12\x0f\n\x07service\x18\x02 \x01(\t\x12(\n\x04kind\x18\x03 \x01(\x0e\x32\x1a.tripmesh.v1.ExecutionKind\"\x9e\x03\n\x0e\x45xecutionStats\x12(\n\x06window\x18\x01 \x01(\x0e\x32\x18.tripmesh.v1.StatsWindow\x12(\n\x04kind\x18\x02 \x01(\x0e\x32\x1a.tripmesh.v1.ExecutionKind\x12\x0f\n\x07service\x18\x03 \x01(\t\x12\x0f\n\x07subject\x18\x04 \x01(\t\x12\r\n\x05\x63ount\x18\x05 \x01(\x03\x12\x13\n\x0b\x65rror_count\x18\x06 \x01(\x03\x12\x12\n\nerror_rate\x18\x07 \x01(\x01\x12&\n\x03p50\x18\x08 \x01(\x0b\x32\x19.google.protobuf.Duration\x12&\n\x03p95\x18\t \x01(\x0b\x32\x19.google.protobuf.Duration\x12&\n\x03p99\x18\n \x01(\x0b\x32\x19.google.protobuf.Duration\x12\'\n\x04mean\x18\x0b \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x14\n\x0cinput_tokens\x18\x0c \x01(\x03\x12\x15\n\routput_tokens\x18\r \x01(\x03\x12\x10\n\x08\x63ost_usd\x18\x0e \x01(\x01\"m\n\x10GetStatsResponse\x12*\n\x05stats\x18\x01 \x03(\x0b\x32\x1b.tripmesh.v1.ExecutionStats\x12\x15\n\rdropped_count\x18\x02 \x01(\x03\x12\x16\n\x0erejected_count\x18\x03 \x01(\x03\"\xbb\x02\n\x05\x41lert\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12&\n\x05state\x18\x03 \x01(\x0e\x32\x17.tripmesh.v1.AlertState\x12\x0f\n\x07summary\x18\x04 \x01(\t\x12\r\n\x05value\x18\x05 \x01(\x01\x12\x11\n\tthreshold\x18\x06 \x01(\x01\x12.\n\nstart_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\x06labels\x18\t \x03(\x0b\x32\x1e.tripmesh.v1.Alert.LabelsEntry\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"-\n\x11ListAlertsRequest\x12\x18\n\x10include_resolved\x18\x01 \x01(\x08\"8\n\x12ListAlertsResponse\x12\"\n\x06\x61lerts\x18\x01 \x03(\x0b\x32\x12.tripmesh.v1.Alert\"-\n\x12WatchAlertsRequest\x12\x17\n\x0finclude_current\x18\x01 \x01(\x08\"8\n\x13WatchAlertsResponse\x12!\n\x05\x61lert\x18\x01 \x01(\x0b\x32\x12.tripmesh.v1.Alert*z\n\rExecutionKind\x12\x1e\n\x1a\x45XECUTION_KIND_UNSPECIFIED\x10\x00\x12\x16\n\x12\x45XECUTION_KIND_RPC\x10\x01\x12\x17\n\x13\x45XECUTION_KIND_TOOL\x10\x02\x12\x18\n\x14\x45XECUTION_KIND_MODEL\x10\x03*\x82\x01\n\x0bStatsWindow\x12\x1c\n\x18STATS_WINDOW_UNSPECIFIED\x10\x00\x12\x1b\n\x17STATS_WINDOW_ONE_MINUTE\x10\x01\x12\x1d\n\x19STATS_WINDOW_FIVE_MINUTES\x10\x02\x12\x19\n\x15STATS_WINDOW_ONE_HOUR\x10\x03*[\n\nAlertState\x12\x1b\n\x17\x41LERT_STATE_UNSPECIFIED\x10\x00\x12\x16\n\x12\x41LERT_STATE_FIRING\x10\x01\x12\x18\n\x14\x41LERT_STATE_RESOLVED\x10\x02\x32\xa9\x03\n\x19PerformanceMonitorService\x12_\n\x10RecordExecutions\x12$.tripmesh.v1.RecordExecutionsRequest\x1a%.tripmesh.v1.RecordExecutionsResponse\x12Z\n\x08GetStats\x12\x1c.tripmesh.v1.GetStatsRequest\x1a\x1d.tripmesh.v1.GetStatsResponse\"\x11\x82\xd3\xe4\x93\x02\x0b\x12\t/v1/stats\x12\x61\n\nListAlerts\x12\x1e.tripmesh.v1.ListAlertsRequest\x1a\x1f.tripmesh.v1.ListAlertsResponse\"\x12\x82\xd3\xe4\x93\x02\x0c\x12\n/v1/alerts\x12l\n\x0bWatchAlerts\x12\x1f.tripmesh.v1.WatchAlertsRequest\x1a .tripmesh.v1.WatchAlertsResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/alerts:watch0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n-tripmesh/v1/performance_monitor_service.proto\x12\x0btripmesh.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xca\x02\n\x0f\x45xecutionRecord\x12(\n\x04kind\x18\x01 \x01(\x0e\x32\x1a.tripmesh.v1.ExecutionKind\x12\x0f\n\x07service\x18\x02 \x01(\t\x12\x0e\n\x06method\x18\x03 \x01(\t\x12\x0c\n\x04tool\x18\x04 \x01(\t\x12\r\n\x05model\x18\x05 \x01(\t\x12\x13\n\x0binstance_id\x18\x06 \x01(\t\x12.\n\nstart_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x08\x64uration\x18\x08 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x0c\n\x04\x63ode\x18\t \x01(\t\x12\x14\n\x0cinput_tokens\x18\n \x01(\x03\x12\x15\n\routput_tokens\x18\x0b \x01(\x03\x12\x10\n\x08\x63ost_usd\x18\x0c \x01(\x01\x12\x10\n\x08trace_id\x18\r \x01(\t\"_\n\x17RecordExecutionsRequest\x12-\n\x07records\x18\x01 \x03(\x0b\x32\x1c.tripmesh.v1.ExecutionRecord\x12\x15\n\rdropped_count\x18\x02 \x01(\x03\"J\n\x18RecordExecutionsResponse\x12\x16\n\x0e\x61\x63\x63\x65pted_count\x18\x01 \x01(\x03\x12\x16\n\x0erejected_count\x18\x02 \x01(\x03\"v\n\x0fGetStatsRequest\x12(\n\x06window\x18\x01 \x01(\x0e\x32\x18.tripmesh.v1.StatsWindow\x12\x0f\n\x07service\x18\x02 \x01(\t\x12(\n\x04kind\x18\x03 \x01(\x0e\x32\x1a.tripmesh.v1.ExecutionKind\"\x9e\x03\n\x0e\x45xecutionStats\x12(\n\x06window\x18\x01 \x01(\x0e\x32\x18.tripmesh.v1.StatsWindow\x12(\n\x04kind\x18\x02 \x01(\x0e\x32\x1a.tripmesh.v1.ExecutionKind\x12\x0f\n\x07service\x18\x03 \x01(\t\x12\x0f\n\x07subject\x18\x04 \x01(\t\x12\r\n\x05\x63ount\x18\x05 \x01(\x03\x12\x13\n\x0b\x65rror_count\x18\x06 \x01(\x03\x12\x12\n\nerror_rate\x18\x07 \x01(\x01\x12&\n\x03p50\x18\x08 \x01(\x0b\x32\x19.google.protobuf.Duration\x12&\n\x03p95\x18\t \x01(\x0b\x32\x19.google.protobuf.Duration\x12&\n\x03p99\x18\n \x01(\x0b\x32\x19.google.protobuf.Duration\x12\'\n\x04mean\x18\x0b \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x14\n\x0cinput_tokens\x18\x0c \x01(\x03\x12\x15\n\routput_tokens\x18\r \x01(\x03\x12\x10\n\x08\x63ost_usd\x18\x0e \x01(\x01\"m\n\x10GetStatsResponse\x12*\n\x05stats\x18\x01 \x03(\x0b\x32\x1b.tripmesh.v1.ExecutionStats\x12\x15\n\rdropped_count\x18\x02 \x01(\x03\x12\x16\n\x0erejected_count\x18\x03 \x01(\x03\"\xbb\x02\n\x05\x41lert\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12&\n\x05state\x18\x03 \x01(\x0e\x32\x17.tripmesh.v1.AlertState\x12\x0f\n\x07summary\x18\x04 \x01(\t\x12\r\n\x05value\x18\x05 \x01(\x01\x12\x11\n\tthreshold\x18\x06 \x01(\x01\x12.\n\nstart_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\x06labels\x18\t \x03(\x0b\x32\x1e.tripmesh.v1.Alert.LabelsEntry\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"-\n\x11ListAlertsRequest\x12\x18\n\x10include_resolved\x18\x01 \x01(\x08\"8\n\x12ListAlertsResponse\x12\"\n\x06\x61lerts\x18\x01 \x03(\x0b\x32\x12.tripmesh.v1.Alert\"-\n\x12WatchAlertsRequest\x12\x17\n\x0finclude_current\x18\x01 \x01(\x08\"8\n\x13WatchAlertsResponse\x12!\n\x05\x61lert\x18\x01 \x01(\x0b\x32\x12.tripmesh.v1.Alert\"/\n\x15ListExecutionsRequest\x12\x16\n\x08trace_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\"J\n\x16ListExecutionsResponse\x12\x30\n\nexecutions\x18\x01 \x03(\x0b\x32\x1c.tripmesh.v1.ExecutionRecord*z\n\rExecutionKind\x12\x1e\n\x1a\x45XECUTION_KIND_UNSPECIFIED\x10\x00\x12\x16\n\x12\x45XECUTION_KIND_RPC\x10\x01\x12\x17\n\x13\x45XECUTION_KIND_TOOL\x10\x02\x12\x18\n\x14\x45XECUTION_KIND_MODEL\x10\x03*\x82\x01\n\x0bStatsWindow\x12\x1c\n\x18STATS_WINDOW_UNSPECIFIED\x10\x00\x12\x1b\n\x17STATS_WINDOW_ONE_MINUTE\x10\x01\x12\x1d\n\x19STATS_WINDOW_FIVE_MINUTES\x10\x02\x12\x19\n\x15STATS_WINDOW_ONE_HOUR\x10\x03*[\n\nAlertState\x12\x1b\n\x17\x41LERT_STATE_UNSPECIFIED\x10\x00\x12\x16\n\x12\x41LERT_STATE_FIRING\x10\x01\x12\x18\n\x14\x41LERT_STATE_RESOLVED\x10\x02\x32\x9c\x04\n\x19PerformanceMonitorService\x12_\n\x10RecordExecutions\x12$.tripmesh.v1.RecordExecutionsRequest\x1a%.tripmesh.v1.RecordExecutionsResponse\x12Z\n\x08GetStats\x12\x1c.tripmesh.v1.GetStatsRequest\x1a\x1d.tripmesh.v1.GetStatsResponse\"\x11\x82\xd3\xe4\x93\x02\x0b\x12\t/v1/stats\x12\x61\n\nListAlerts\x12\x1e.tripmesh.v1.ListAlertsRequest\x1a\x1f.tripmesh.v1.ListAlertsResponse\"\x12\x82\xd3\xe4\x93\x02\x0c\x12\n/v1/alerts\x12l\n\x0bWatchAlerts\x12\x1f.tripmesh.v1.WatchAlertsRequest\x1a .tripmesh.v1.WatchAlertsResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/alerts:watch0\x01\x12q\n\x0eListExecutions\x12\".tripmesh.v1.ListExecutionsRequest\x1a#.tripmesh.v1.ListExecutionsResponse\"\x16\x82\xd3\xe4\x93\x02\x10\x12\x0e/v1/executionsb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,42 +37,50 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_ALERT_LABELSENTRY']._loaded_options = None
   _globals['_ALERT_LABELSENTRY']._serialized_options = b'8\001'
+  _globals['_LISTEXECUTIONSREQUEST'].fields_by_name['trace_id']._loaded_options = None
+  _globals['_LISTEXECUTIONSREQUEST'].fields_by_name['trace_id']._serialized_options = b'\342A\001\002'
   _globals['_PERFORMANCEMONITORSERVICE'].methods_by_name['GetStats']._loaded_options = None
   _globals['_PERFORMANCEMONITORSERVICE'].methods_by_name['GetStats']._serialized_options = b'\202\323\344\223\002\013\022\t/v1/stats'
   _globals['_PERFORMANCEMONITORSERVICE'].methods_by_name['ListAlerts']._loaded_options = None
   _globals['_PERFORMANCEMONITORSERVICE'].methods_by_name['ListAlerts']._serialized_options = b'\202\323\344\223\002\014\022\n/v1/alerts'
   _globals['_PERFORMANCEMONITORSERVICE'].methods_by_name['WatchAlerts']._loaded_options = None
   _globals['_PERFORMANCEMONITORSERVICE'].methods_by_name['WatchAlerts']._serialized_options = b'\202\323\344\223\002\022\022\020/v1/alerts:watch'
-  _globals['_EXECUTIONKIND']._serialized_start=1839
-  _globals['_EXECUTIONKIND']._serialized_end=1961
-  _globals['_STATSWINDOW']._serialized_start=1964
-  _globals['_STATSWINDOW']._serialized_end=2094
-  _globals['_ALERTSTATE']._serialized_start=2096
-  _globals['_ALERTSTATE']._serialized_end=2187
-  _globals['_EXECUTIONRECORD']._serialized_start=158
-  _globals['_EXECUTIONRECORD']._serialized_end=488
-  _globals['_RECORDEXECUTIONSREQUEST']._serialized_start=490
-  _globals['_RECORDEXECUTIONSREQUEST']._serialized_end=585
-  _globals['_RECORDEXECUTIONSRESPONSE']._serialized_start=587
-  _globals['_RECORDEXECUTIONSRESPONSE']._serialized_end=661
-  _globals['_GETSTATSREQUEST']._serialized_start=663
-  _globals['_GETSTATSREQUEST']._serialized_end=781
-  _globals['_EXECUTIONSTATS']._serialized_start=784
-  _globals['_EXECUTIONSTATS']._serialized_end=1198
-  _globals['_GETSTATSRESPONSE']._serialized_start=1200
-  _globals['_GETSTATSRESPONSE']._serialized_end=1309
-  _globals['_ALERT']._serialized_start=1312
-  _globals['_ALERT']._serialized_end=1627
-  _globals['_ALERT_LABELSENTRY']._serialized_start=1582
-  _globals['_ALERT_LABELSENTRY']._serialized_end=1627
-  _globals['_LISTALERTSREQUEST']._serialized_start=1629
-  _globals['_LISTALERTSREQUEST']._serialized_end=1674
-  _globals['_LISTALERTSRESPONSE']._serialized_start=1676
-  _globals['_LISTALERTSRESPONSE']._serialized_end=1732
-  _globals['_WATCHALERTSREQUEST']._serialized_start=1734
-  _globals['_WATCHALERTSREQUEST']._serialized_end=1779
-  _globals['_WATCHALERTSRESPONSE']._serialized_start=1781
-  _globals['_WATCHALERTSRESPONSE']._serialized_end=1837
-  _globals['_PERFORMANCEMONITORSERVICE']._serialized_start=2190
-  _globals['_PERFORMANCEMONITORSERVICE']._serialized_end=2615
+  _globals['_PERFORMANCEMONITORSERVICE'].methods_by_name['ListExecutions']._loaded_options = None
+  _globals['_PERFORMANCEMONITORSERVICE'].methods_by_name['ListExecutions']._serialized_options = b'\202\323\344\223\002\020\022\016/v1/executions'
+  _globals['_EXECUTIONKIND']._serialized_start=1997
+  _globals['_EXECUTIONKIND']._serialized_end=2119
+  _globals['_STATSWINDOW']._serialized_start=2122
+  _globals['_STATSWINDOW']._serialized_end=2252
+  _globals['_ALERTSTATE']._serialized_start=2254
+  _globals['_ALERTSTATE']._serialized_end=2345
+  _globals['_EXECUTIONRECORD']._serialized_start=191
+  _globals['_EXECUTIONRECORD']._serialized_end=521
+  _globals['_RECORDEXECUTIONSREQUEST']._serialized_start=523
+  _globals['_RECORDEXECUTIONSREQUEST']._serialized_end=618
+  _globals['_RECORDEXECUTIONSRESPONSE']._serialized_start=620
+  _globals['_RECORDEXECUTIONSRESPONSE']._serialized_end=694
+  _globals['_GETSTATSREQUEST']._serialized_start=696
+  _globals['_GETSTATSREQUEST']._serialized_end=814
+  _globals['_EXECUTIONSTATS']._serialized_start=817
+  _globals['_EXECUTIONSTATS']._serialized_end=1231
+  _globals['_GETSTATSRESPONSE']._serialized_start=1233
+  _globals['_GETSTATSRESPONSE']._serialized_end=1342
+  _globals['_ALERT']._serialized_start=1345
+  _globals['_ALERT']._serialized_end=1660
+  _globals['_ALERT_LABELSENTRY']._serialized_start=1615
+  _globals['_ALERT_LABELSENTRY']._serialized_end=1660
+  _globals['_LISTALERTSREQUEST']._serialized_start=1662
+  _globals['_LISTALERTSREQUEST']._serialized_end=1707
+  _globals['_LISTALERTSRESPONSE']._serialized_start=1709
+  _globals['_LISTALERTSRESPONSE']._serialized_end=1765
+  _globals['_WATCHALERTSREQUEST']._serialized_start=1767
+  _globals['_WATCHALERTSREQUEST']._serialized_end=1812
+  _globals['_WATCHALERTSRESPONSE']._serialized_start=1814
+  _globals['_WATCHALERTSRESPONSE']._serialized_end=1870
+  _globals['_LISTEXECUTIONSREQUEST']._serialized_start=1872
+  _globals['_LISTEXECUTIONSREQUEST']._serialized_end=1919
+  _globals['_LISTEXECUTIONSRESPONSE']._serialized_start=1921
+  _globals['_LISTEXECUTIONSRESPONSE']._serialized_end=1995
+  _globals['_PERFORMANCEMONITORSERVICE']._serialized_start=2348
+  _globals['_PERFORMANCEMONITORSERVICE']._serialized_end=2888
 # @@protoc_insertion_point(module_scope)

@@ -55,6 +55,11 @@ class PerformanceMonitorServiceStub:
                 request_serializer=tripmesh_dot_v1_dot_performance__monitor__service__pb2.WatchAlertsRequest.SerializeToString,
                 response_deserializer=tripmesh_dot_v1_dot_performance__monitor__service__pb2.WatchAlertsResponse.FromString,
                 _registered_method=True)
+        self.ListExecutions = channel.unary_unary(
+                '/tripmesh.v1.PerformanceMonitorService/ListExecutions',
+                request_serializer=tripmesh_dot_v1_dot_performance__monitor__service__pb2.ListExecutionsRequest.SerializeToString,
+                response_deserializer=tripmesh_dot_v1_dot_performance__monitor__service__pb2.ListExecutionsResponse.FromString,
+                _registered_method=True)
 
 
 class PerformanceMonitorServiceServicer:
@@ -89,6 +94,13 @@ class PerformanceMonitorServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListExecutions(self, request, context):
+        """Lists the executions recorded under one trace, such as a trip's: its waterfall.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PerformanceMonitorServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -111,6 +123,11 @@ def add_PerformanceMonitorServiceServicer_to_server(servicer, server):
                     servicer.WatchAlerts,
                     request_deserializer=tripmesh_dot_v1_dot_performance__monitor__service__pb2.WatchAlertsRequest.FromString,
                     response_serializer=tripmesh_dot_v1_dot_performance__monitor__service__pb2.WatchAlertsResponse.SerializeToString,
+            ),
+            'ListExecutions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListExecutions,
+                    request_deserializer=tripmesh_dot_v1_dot_performance__monitor__service__pb2.ListExecutionsRequest.FromString,
+                    response_serializer=tripmesh_dot_v1_dot_performance__monitor__service__pb2.ListExecutionsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -222,6 +239,33 @@ class PerformanceMonitorService:
             '/tripmesh.v1.PerformanceMonitorService/WatchAlerts',
             tripmesh_dot_v1_dot_performance__monitor__service__pb2.WatchAlertsRequest.SerializeToString,
             tripmesh_dot_v1_dot_performance__monitor__service__pb2.WatchAlertsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListExecutions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tripmesh.v1.PerformanceMonitorService/ListExecutions',
+            tripmesh_dot_v1_dot_performance__monitor__service__pb2.ListExecutionsRequest.SerializeToString,
+            tripmesh_dot_v1_dot_performance__monitor__service__pb2.ListExecutionsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -41,6 +41,8 @@ class PerformanceMonitorServiceStub:
     """Lists alerts: firing ones, and recently resolved ones on request."""
     WatchAlerts: _grpc.UnaryStreamMultiCallable[_performance_monitor_service_pb2.WatchAlertsRequest, _performance_monitor_service_pb2.WatchAlertsResponse]
     """Streams alerts as they fire and resolve."""
+    ListExecutions: _grpc.UnaryUnaryMultiCallable[_performance_monitor_service_pb2.ListExecutionsRequest, _performance_monitor_service_pb2.ListExecutionsResponse]
+    """Lists the executions recorded under one trace, such as a trip's: its waterfall."""
 
 @_typing.type_check_only
 class PerformanceMonitorServiceAsyncStub(PerformanceMonitorServiceStub):
@@ -55,6 +57,8 @@ class PerformanceMonitorServiceAsyncStub(PerformanceMonitorServiceStub):
     """Lists alerts: firing ones, and recently resolved ones on request."""
     WatchAlerts: _aio.UnaryStreamMultiCallable[_performance_monitor_service_pb2.WatchAlertsRequest, _performance_monitor_service_pb2.WatchAlertsResponse]  # type: ignore[assignment]
     """Streams alerts as they fire and resolve."""
+    ListExecutions: _aio.UnaryUnaryMultiCallable[_performance_monitor_service_pb2.ListExecutionsRequest, _performance_monitor_service_pb2.ListExecutionsResponse]  # type: ignore[assignment]
+    """Lists the executions recorded under one trace, such as a trip's: its waterfall."""
 
 class PerformanceMonitorServiceServicer(metaclass=_abc_1.ABCMeta):
     """Collects execution records, keeps rolling statistics and raises alerts."""
@@ -90,5 +94,13 @@ class PerformanceMonitorServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_abc.Iterator[_performance_monitor_service_pb2.WatchAlertsResponse], _abc.AsyncIterator[_performance_monitor_service_pb2.WatchAlertsResponse]]:
         """Streams alerts as they fire and resolve."""
+
+    @_abc_1.abstractmethod
+    def ListExecutions(
+        self,
+        request: _performance_monitor_service_pb2.ListExecutionsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_performance_monitor_service_pb2.ListExecutionsResponse, _abc.Awaitable[_performance_monitor_service_pb2.ListExecutionsResponse]]:
+        """Lists the executions recorded under one trace, such as a trip's: its waterfall."""
 
 def add_PerformanceMonitorServiceServicer_to_server(servicer: PerformanceMonitorServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

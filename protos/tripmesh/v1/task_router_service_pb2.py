@@ -23,24 +23,27 @@ _sym_db = _symbol_database.Default()
 
 
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%tripmesh/v1/task_router_service.proto\x12\x0btripmesh.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1cgoogle/protobuf/struct.proto\"L\n\x0cRoutingHints\x12\x1d\n\x15preferred_instance_id\x18\x01 \x01(\t\x12\x1d\n\x15\x65xcluded_instance_ids\x18\x02 \x03(\t\"v\n\x10RouteTaskRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12*\n\targuments\x18\x02 \x01(\x0b\x32\x17.google.protobuf.Struct\x12(\n\x05hints\x18\x03 \x01(\x0b\x32\x19.tripmesh.v1.RoutingHints\"\xa1\x01\n\x11RouteTaskResponse\x12\'\n\x06result\x18\x01 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x18\n\x10provider_service\x18\x02 \x01(\t\x12\x1c\n\x14provider_instance_id\x18\x03 \x01(\t\x12\x19\n\x11provider_endpoint\x18\x04 \x01(\t\x12\x10\n\x08\x61ttempts\x18\x05 \x01(\x05\x32\x85\x01\n\x11TaskRouterService\x12p\n\tRouteTask\x12\x1d.tripmesh.v1.RouteTaskRequest\x1a\x1e.tripmesh.v1.RouteTaskResponse\"$\x82\xd3\xe4\x93\x02\x1e\"\x19/v1/{name=tools/*}:invoke:\x01*b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%tripmesh/v1/task_router_service.proto\x12\x0btripmesh.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1cgoogle/protobuf/struct.proto\"L\n\x0cRoutingHints\x12\x1d\n\x15preferred_instance_id\x18\x01 \x01(\t\x12\x1d\n\x15\x65xcluded_instance_ids\x18\x02 \x03(\t\"|\n\x10RouteTaskRequest\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12*\n\targuments\x18\x02 \x01(\x0b\x32\x17.google.protobuf.Struct\x12(\n\x05hints\x18\x03 \x01(\x0b\x32\x19.tripmesh.v1.RoutingHints\"\xa1\x01\n\x11RouteTaskResponse\x12\'\n\x06result\x18\x01 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x18\n\x10provider_service\x18\x02 \x01(\t\x12\x1c\n\x14provider_instance_id\x18\x03 \x01(\t\x12\x19\n\x11provider_endpoint\x18\x04 \x01(\t\x12\x10\n\x08\x61ttempts\x18\x05 \x01(\x05\x32\x85\x01\n\x11TaskRouterService\x12p\n\tRouteTask\x12\x1d.tripmesh.v1.RouteTaskRequest\x1a\x1e.tripmesh.v1.RouteTaskResponse\"$\x82\xd3\xe4\x93\x02\x1e\"\x19/v1/{name=tools/*}:invoke:\x01*b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tripmesh.v1.task_router_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_ROUTETASKREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_ROUTETASKREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002'
   _globals['_TASKROUTERSERVICE'].methods_by_name['RouteTask']._loaded_options = None
   _globals['_TASKROUTERSERVICE'].methods_by_name['RouteTask']._serialized_options = b'\202\323\344\223\002\036\"\031/v1/{name=tools/*}:invoke:\001*'
-  _globals['_ROUTINGHINTS']._serialized_start=114
-  _globals['_ROUTINGHINTS']._serialized_end=190
-  _globals['_ROUTETASKREQUEST']._serialized_start=192
-  _globals['_ROUTETASKREQUEST']._serialized_end=310
-  _globals['_ROUTETASKRESPONSE']._serialized_start=313
-  _globals['_ROUTETASKRESPONSE']._serialized_end=474
-  _globals['_TASKROUTERSERVICE']._serialized_start=477
-  _globals['_TASKROUTERSERVICE']._serialized_end=610
+  _globals['_ROUTINGHINTS']._serialized_start=147
+  _globals['_ROUTINGHINTS']._serialized_end=223
+  _globals['_ROUTETASKREQUEST']._serialized_start=225
+  _globals['_ROUTETASKREQUEST']._serialized_end=349
+  _globals['_ROUTETASKRESPONSE']._serialized_start=352
+  _globals['_ROUTETASKRESPONSE']._serialized_end=513
+  _globals['_TASKROUTERSERVICE']._serialized_start=516
+  _globals['_TASKROUTERSERVICE']._serialized_end=649
 # @@protoc_insertion_point(module_scope)

@@ -23,42 +23,45 @@ _sym_db = _symbol_database.Default()
 
 
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb2
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'tripmesh/v1/tool_registry_service.proto\x12\x0btripmesh.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"z\n\x0cToolProvider\x12\x0f\n\x07service\x18\x01 \x01(\t\x12\x13\n\x0binstance_id\x18\x02 \x01(\t\x12\x10\n\x08\x65ndpoint\x18\x03 \x01(\t\x12\x32\n\x0eheartbeat_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x99\x02\n\x04Tool\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12-\n\x0cinput_schema\x18\x03 \x01(\x0b\x32\x17.google.protobuf.Struct\x12.\n\routput_schema\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x0f\n\x07version\x18\x05 \x01(\t\x12\x0c\n\x04tags\x18\x06 \x03(\t\x12,\n\tproviders\x18\x07 \x03(\x0b\x32\x19.tripmesh.v1.ToolProvider\x12\x11\n\tavailable\x18\x08 \x01(\x08\x12/\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"c\n\x13RegisterToolRequest\x12\x1f\n\x04tool\x18\x01 \x01(\x0b\x32\x11.tripmesh.v1.Tool\x12+\n\x08provider\x18\x02 \x01(\x0b\x32\x19.tripmesh.v1.ToolProvider\":\n\x15\x44\x65registerToolRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0binstance_id\x18\x02 \x01(\t\"\x18\n\x16\x44\x65registerToolResponse\"\x1e\n\x0eGetToolRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"X\n\x10ListToolsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0b\n\x03tag\x18\x03 \x01(\t\x12\x10\n\x08provider\x18\x04 \x01(\t\"N\n\x11ListToolsResponse\x12 \n\x05tools\x18\x01 \x03(\x0b\x32\x11.tripmesh.v1.Tool\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\";\n\x10HeartbeatRequest\x12\x13\n\x0binstance_id\x18\x01 \x01(\t\x12\x12\n\ntool_names\x18\x02 \x03(\t\"W\n\x11HeartbeatResponse\x12\x1a\n\x12unknown_tool_names\x18\x01 \x03(\t\x12&\n\x03ttl\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration2\xb7\x03\n\x13ToolRegistryService\x12\x43\n\x0cRegisterTool\x12 .tripmesh.v1.RegisterToolRequest\x1a\x11.tripmesh.v1.Tool\x12Y\n\x0e\x44\x65registerTool\x12\".tripmesh.v1.DeregisterToolRequest\x1a#.tripmesh.v1.DeregisterToolResponse\x12U\n\x07GetTool\x12\x1b.tripmesh.v1.GetToolRequest\x1a\x11.tripmesh.v1.Tool\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/{name=tools/*}\x12]\n\tListTools\x12\x1d.tripmesh.v1.ListToolsRequest\x1a\x1e.tripmesh.v1.ListToolsResponse\"\x11\x82\xd3\xe4\x93\x02\x0b\x12\t/v1/tools\x12J\n\tHeartbeat\x12\x1d.tripmesh.v1.HeartbeatRequest\x1a\x1e.tripmesh.v1.HeartbeatResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'tripmesh/v1/tool_registry_service.proto\x12\x0btripmesh.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"z\n\x0cToolProvider\x12\x0f\n\x07service\x18\x01 \x01(\t\x12\x13\n\x0binstance_id\x18\x02 \x01(\t\x12\x10\n\x08\x65ndpoint\x18\x03 \x01(\t\x12\x32\n\x0eheartbeat_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x99\x02\n\x04Tool\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12-\n\x0cinput_schema\x18\x03 \x01(\x0b\x32\x17.google.protobuf.Struct\x12.\n\routput_schema\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x0f\n\x07version\x18\x05 \x01(\t\x12\x0c\n\x04tags\x18\x06 \x03(\t\x12,\n\tproviders\x18\x07 \x03(\x0b\x32\x19.tripmesh.v1.ToolProvider\x12\x11\n\tavailable\x18\x08 \x01(\x08\x12/\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"c\n\x13RegisterToolRequest\x12\x1f\n\x04tool\x18\x01 \x01(\x0b\x32\x11.tripmesh.v1.Tool\x12+\n\x08provider\x18\x02 \x01(\x0b\x32\x19.tripmesh.v1.ToolProvider\":\n\x15\x44\x65registerToolRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0binstance_id\x18\x02 \x01(\t\"\x18\n\x16\x44\x65registerToolResponse\"$\n\x0eGetToolRequest\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\"X\n\x10ListToolsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0b\n\x03tag\x18\x03 \x01(\t\x12\x10\n\x08provider\x18\x04 \x01(\t\"N\n\x11ListToolsResponse\x12 \n\x05tools\x18\x01 \x03(\x0b\x32\x11.tripmesh.v1.Tool\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\";\n\x10HeartbeatRequest\x12\x13\n\x0binstance_id\x18\x01 \x01(\t\x12\x12\n\ntool_names\x18\x02 \x03(\t\"W\n\x11HeartbeatResponse\x12\x1a\n\x12unknown_tool_names\x18\x01 \x03(\t\x12&\n\x03ttl\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration2\xb7\x03\n\x13ToolRegistryService\x12\x43\n\x0cRegisterTool\x12 .tripmesh.v1.RegisterToolRequest\x1a\x11.tripmesh.v1.Tool\x12Y\n\x0e\x44\x65registerTool\x12\".tripmesh.v1.DeregisterToolRequest\x1a#.tripmesh.v1.DeregisterToolResponse\x12U\n\x07GetTool\x12\x1b.tripmesh.v1.GetToolRequest\x1a\x11.tripmesh.v1.Tool\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/{name=tools/*}\x12]\n\tListTools\x12\x1d.tripmesh.v1.ListToolsRequest\x1a\x1e.tripmesh.v1.ListToolsResponse\"\x11\x82\xd3\xe4\x93\x02\x0b\x12\t/v1/tools\x12J\n\tHeartbeat\x12\x1d.tripmesh.v1.HeartbeatRequest\x1a\x1e.tripmesh.v1.HeartbeatResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tripmesh.v1.tool_registry_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_GETTOOLREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_GETTOOLREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002'
   _globals['_TOOLREGISTRYSERVICE'].methods_by_name['GetTool']._loaded_options = None
   _globals['_TOOLREGISTRYSERVICE'].methods_by_name['GetTool']._serialized_options = b'\202\323\344\223\002\024\022\022/v1/{name=tools/*}'
   _globals['_TOOLREGISTRYSERVICE'].methods_by_name['ListTools']._loaded_options = None
   _globals['_TOOLREGISTRYSERVICE'].methods_by_name['ListTools']._serialized_options = b'\202\323\344\223\002\013\022\t/v1/tools'
-  _globals['_TOOLPROVIDER']._serialized_start=181
-  _globals['_TOOLPROVIDER']._serialized_end=303
-  _globals['_TOOL']._serialized_start=306
-  _globals['_TOOL']._serialized_end=587
-  _globals['_REGISTERTOOLREQUEST']._serialized_start=589
-  _globals['_REGISTERTOOLREQUEST']._serialized_end=688
-  _globals['_DEREGISTERTOOLREQUEST']._serialized_start=690
-  _globals['_DEREGISTERTOOLREQUEST']._serialized_end=748
-  _globals['_DEREGISTERTOOLRESPONSE']._serialized_start=750
-  _globals['_DEREGISTERTOOLRESPONSE']._serialized_end=774
-  _globals['_GETTOOLREQUEST']._serialized_start=776
-  _globals['_GETTOOLREQUEST']._serialized_end=806
-  _globals['_LISTTOOLSREQUEST']._serialized_start=808
-  _globals['_LISTTOOLSREQUEST']._serialized_end=896
-  _globals['_LISTTOOLSRESPONSE']._serialized_start=898
-  _globals['_LISTTOOLSRESPONSE']._serialized_end=976
-  _globals['_HEARTBEATREQUEST']._serialized_start=978
-  _globals['_HEARTBEATREQUEST']._serialized_end=1037
-  _globals['_HEARTBEATRESPONSE']._serialized_start=1039
-  _globals['_HEARTBEATRESPONSE']._serialized_end=1126
-  _globals['_TOOLREGISTRYSERVICE']._serialized_start=1129
-  _globals['_TOOLREGISTRYSERVICE']._serialized_end=1568
+  _globals['_TOOLPROVIDER']._serialized_start=214
+  _globals['_TOOLPROVIDER']._serialized_end=336
+  _globals['_TOOL']._serialized_start=339
+  _globals['_TOOL']._serialized_end=620
+  _globals['_REGISTERTOOLREQUEST']._serialized_start=622
+  _globals['_REGISTERTOOLREQUEST']._serialized_end=721
+  _globals['_DEREGISTERTOOLREQUEST']._serialized_start=723
+  _globals['_DEREGISTERTOOLREQUEST']._serialized_end=781
+  _globals['_DEREGISTERTOOLRESPONSE']._serialized_start=783
+  _globals['_DEREGISTERTOOLRESPONSE']._serialized_end=807
+  _globals['_GETTOOLREQUEST']._serialized_start=809
+  _globals['_GETTOOLREQUEST']._serialized_end=845
+  _globals['_LISTTOOLSREQUEST']._serialized_start=847
+  _globals['_LISTTOOLSREQUEST']._serialized_end=935
+  _globals['_LISTTOOLSRESPONSE']._serialized_start=937
+  _globals['_LISTTOOLSRESPONSE']._serialized_end=1015
+  _globals['_HEARTBEATREQUEST']._serialized_start=1017
+  _globals['_HEARTBEATREQUEST']._serialized_end=1076
+  _globals['_HEARTBEATRESPONSE']._serialized_start=1078
+  _globals['_HEARTBEATRESPONSE']._serialized_end=1165
+  _globals['_TOOLREGISTRYSERVICE']._serialized_start=1168
+  _globals['_TOOLREGISTRYSERVICE']._serialized_end=1607
 # @@protoc_insertion_point(module_scope)

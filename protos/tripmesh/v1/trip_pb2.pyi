@@ -1,7 +1,9 @@
 import datetime
 
+from google.api import field_behavior_pb2 as _field_behavior_pb2
 from google.protobuf import duration_pb2 as _duration_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.type import latlng_pb2 as _latlng_pb2
 from google.type import money_pb2 as _money_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -66,20 +68,22 @@ class Place(_message.Message):
     def __init__(self, name: _Optional[str] = ..., country: _Optional[str] = ..., country_code: _Optional[str] = ..., latitude: _Optional[float] = ..., longitude: _Optional[float] = ..., time_zone: _Optional[str] = ..., currency_code: _Optional[str] = ..., languages: _Optional[_Iterable[str]] = ..., population: _Optional[int] = ...) -> None: ...
 
 class Activity(_message.Message):
-    __slots__ = ("title", "category", "start_time", "duration", "cost", "description")
+    __slots__ = ("title", "category", "start_time", "duration", "cost", "description", "location")
     TITLE_FIELD_NUMBER: _ClassVar[int]
     CATEGORY_FIELD_NUMBER: _ClassVar[int]
     START_TIME_FIELD_NUMBER: _ClassVar[int]
     DURATION_FIELD_NUMBER: _ClassVar[int]
     COST_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    LOCATION_FIELD_NUMBER: _ClassVar[int]
     title: str
     category: str
     start_time: str
     duration: _duration_pb2.Duration
     cost: _money_pb2.Money
     description: str
-    def __init__(self, title: _Optional[str] = ..., category: _Optional[str] = ..., start_time: _Optional[str] = ..., duration: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., cost: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., description: _Optional[str] = ...) -> None: ...
+    location: _latlng_pb2.LatLng
+    def __init__(self, title: _Optional[str] = ..., category: _Optional[str] = ..., start_time: _Optional[str] = ..., duration: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., cost: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., description: _Optional[str] = ..., location: _Optional[_Union[_latlng_pb2.LatLng, _Mapping]] = ...) -> None: ...
 
 class ItineraryDay(_message.Message):
     __slots__ = ("date", "activities", "summary")
@@ -172,7 +176,7 @@ class Usage(_message.Message):
     def __init__(self, model_calls: _Optional[int] = ..., input_tokens: _Optional[int] = ..., output_tokens: _Optional[int] = ..., cost_usd: _Optional[float] = ...) -> None: ...
 
 class Trip(_message.Message):
-    __slots__ = ("name", "request", "itinerary", "estimate", "guide", "warnings", "usage", "create_time", "revisions")
+    __slots__ = ("name", "request", "itinerary", "estimate", "guide", "warnings", "usage", "create_time", "revisions", "trace_id")
     NAME_FIELD_NUMBER: _ClassVar[int]
     REQUEST_FIELD_NUMBER: _ClassVar[int]
     ITINERARY_FIELD_NUMBER: _ClassVar[int]
@@ -182,6 +186,7 @@ class Trip(_message.Message):
     USAGE_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     REVISIONS_FIELD_NUMBER: _ClassVar[int]
+    TRACE_ID_FIELD_NUMBER: _ClassVar[int]
     name: str
     request: PlanTripRequest
     itinerary: Itinerary
@@ -191,4 +196,5 @@ class Trip(_message.Message):
     usage: Usage
     create_time: _timestamp_pb2.Timestamp
     revisions: int
-    def __init__(self, name: _Optional[str] = ..., request: _Optional[_Union[PlanTripRequest, _Mapping]] = ..., itinerary: _Optional[_Union[Itinerary, _Mapping]] = ..., estimate: _Optional[_Union[BudgetEstimate, _Mapping]] = ..., guide: _Optional[_Union[GuideAdvice, _Mapping]] = ..., warnings: _Optional[_Iterable[str]] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., revisions: _Optional[int] = ...) -> None: ...
+    trace_id: str
+    def __init__(self, name: _Optional[str] = ..., request: _Optional[_Union[PlanTripRequest, _Mapping]] = ..., itinerary: _Optional[_Union[Itinerary, _Mapping]] = ..., estimate: _Optional[_Union[BudgetEstimate, _Mapping]] = ..., guide: _Optional[_Union[GuideAdvice, _Mapping]] = ..., warnings: _Optional[_Iterable[str]] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., revisions: _Optional[int] = ..., trace_id: _Optional[str] = ...) -> None: ...

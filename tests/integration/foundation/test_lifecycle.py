@@ -65,7 +65,9 @@ def test_sigterm_lets_the_in_flight_call_finish_after_not_serving(tmp_path: Path
     assert exit_code == 0
     assert "NOT_SERVING" in seen
     assert seen[0] == "SERVING"
-    assert time.monotonic() - signalled < 5 + 1
+    # Gone within the grace period (5 s), not after the call's own 10 s deadline; the
+    # margin is for a loaded machine.
+    assert time.monotonic() - signalled < 5 + 3
 
 
 def child_pids(pid: int) -> set[int]:

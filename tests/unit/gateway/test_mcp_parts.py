@@ -43,8 +43,17 @@ def test_plan_trip_schemas_are_self_contained_json_schemas() -> None:
         assert schema["type"] == "object"
         jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(tool.input_schema)
-    assert validator.is_valid({"destination": "Lisbon", "days": 3, "pace": "PACE_RELAXED"})
-    assert not validator.is_valid({"destination": "Lisbon", "pace": "FAST"})
+    request = {
+        "destination": "Lisbon",
+        "startDate": "2027-05-01",
+        "days": 3,
+        "travelers": 2,
+        "budget": {"currencyCode": "EUR", "units": "1500"},
+        "pace": "PACE_RELAXED",
+    }
+    assert validator.is_valid(request)
+    assert not validator.is_valid({**request, "pace": "FAST"})
+    assert not validator.is_valid({"destination": "Lisbon", "days": 3})  # required fields
 
 
 def test_a_mesh_error_is_a_tool_error_naming_code_and_field() -> None:

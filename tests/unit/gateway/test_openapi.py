@@ -5,12 +5,13 @@ from typing import Any
 import jsonschema
 import pytest
 from google.protobuf import json_format
+from openapi_spec_validator import validate
 from tripmesh.v1 import orchestrator_service_pb2, trip_pb2
 
-from gateway.docs import render_docs
 from gateway.openapi import openapi_document, openapi_path
 from gateway.rules import load_routes
 from gateway.templates import parse_template
+from services.guardrails import validation
 from tests.unit.gateway.test_routes import annotated_methods
 
 
@@ -90,24 +91,32 @@ def test_responses_errors_and_streaming(document: dict[str, Any]) -> None:
 def test_well_known_types_and_scalars(document: dict[str, Any]) -> None:
     schemas = document["components"]["schemas"]
     trip = schemas["tripmesh.v1.Trip"]["properties"]
-    assert trip["createTime"] == {"type": "string", "format": "date-time"}
+    assert trip["createTime"] == {
+        "type": "string",
+        "format": "date-time",
+        "description": "When the trip was stored.",
+    }
     activity = schemas["tripmesh.v1.Activity"]["properties"]
     assert activity["duration"]["type"] == "string"
-    assert activity["cost"] == {"$ref": "#/components/schemas/google.type.Money"}
+    assert activity["cost"]["$ref"] == "#/components/schemas/google.type.Money"
     money = schemas["google.type.Money"]["properties"]
     assert money["units"]["type"] == ["string", "integer"]  # int64 prints as a string
     assert money["nanos"]["format"] == "int32"
     assert schemas["tripmesh.v1.Pace"]["enum"][0] == "PACE_UNSPECIFIED"
     tool = schemas["tripmesh.v1.Tool"]["properties"]
-    assert tool["inputSchema"] == {"type": "object", "additionalProperties": True}
+    assert tool["inputSchema"]["type"] == "object"
+    assert tool["inputSchema"]["additionalProperties"] is True
     alert = schemas["tripmesh.v1.Alert"]["properties"]
-    assert alert["labels"] == {"type": "object", "additionalProperties": {"type": "string"}}
+    assert alert["labels"]["additionalProperties"] == {"type": "string"}
 
 
 def test_schemas_are_valid_and_hold_for_real_messages(document: dict[str, Any]) -> None:
     for schema in document["components"]["schemas"].values():
         jsonschema.Draft202012Validator.check_schema(schema)
     trip = trip_pb2.Trip(name="trips/1", revisions=1, warnings=["w"])
+    trip.request.MergeFrom(
+        trip_pb2.PlanTripRequest(destination="Lisbon", start_date="2027-05-01", days=1, travelers=2)
+    )
     trip.request.budget.units = 2000
     trip.request.pace = trip_pb2.PACE_RELAXED
     activity = trip.itinerary.days.add(date="2027-05-01").activities.add(title="Tram")
@@ -125,7 +134,7 @@ def test_schemas_are_valid_and_hold_for_real_messages(document: dict[str, Any]) 
         validator(document, "tripmesh.v1.Trip").validate({"nmae": "typo"})
 
 
-def test_security_only_with_keys_and_docs_list_operations() -> None:
+def test_security_only_with_keys() -> None:
     with_keys = openapi_document(load_routes(), version="1", api_keys=True)
     assert set(with_keys["components"]["securitySchemes"]) == {"bearer", "apiKey"}
     assert all(
@@ -133,7 +142,36 @@ def test_security_only_with_keys_and_docs_list_operations() -> None:
         for methods in with_keys["paths"].values()
         for op in methods.values()
     )
-    page = render_docs(with_keys).decode()
-    assert "/v1/trips/{trip}" in page
-    assert "Plan trip" in page
-    assert "<script" not in page
+
+
+def test_descriptions_required_fields_and_bounds_come_from_the_protos(
+    document: dict[str, Any],
+) -> None:
+    schemas = document["components"]["schemas"]
+    request = schemas["tripmesh.v1.PlanTripRequest"]
+    assert request["description"].startswith("A traveller's request for a trip.")
+    assert request["required"] == ["destination", "startDate", "days", "travelers", "budget"]
+    days = request["properties"]["days"]
+    assert (days["minimum"], days["maximum"]) == (1, 30)
+    assert days["description"] == "Number of days, 1..30."
+    travelers = request["properties"]["travelers"]
+    assert (travelers["minimum"], travelers["maximum"]) == (1, 20)
+    assert (
+        "`PACE_RELAXED`: Few activities, long breaks." in schemas["tripmesh.v1.Pace"]["description"]
+    )
+    plan = document["paths"]["/v1/trips:plan"]["post"]
+    assert plan["description"].startswith("Plans a trip: drafts, prices and advises in one call")
+    tags = {t["name"]: t["description"] for t in document["tags"]}
+    assert tags["OrchestratorService"].startswith("Runs a trip request through the agents")
+
+
+def test_bounds_agree_with_the_input_guardrail() -> None:
+    document = openapi_document(load_routes(), version="1", api_keys=False)
+    fields = document["components"]["schemas"]["tripmesh.v1.PlanTripRequest"]["properties"]
+    assert fields["days"]["maximum"] == validation.MAX_DAYS
+    assert fields["travelers"]["maximum"] == validation.MAX_TRAVELERS
+
+
+def test_the_document_is_valid_openapi_3_1() -> None:
+    for api_keys in (False, True):
+        validate(openapi_document(load_routes(), version="1", api_keys=api_keys))

@@ -91,7 +91,7 @@ def test_pods_are_locked_down(rendered: Render, overlay: str) -> None:
 def test_secrets_reach_only_the_services_that_need_them(rendered: Render, overlay: str) -> None:
     for name, deployment in by_kind(rendered(overlay), "Deployment").items():
         env = {e["name"]: e for e in container(deployment)["env"]}
-        model_keys = {"OPENAI_API_KEY", "GEMINI_API_KEY"} & env.keys()
+        model_keys = {"OPENAI_API_KEY", "GEMINI_API_KEY", "ANTHROPIC_API_KEY"} & env.keys()
         assert bool(model_keys) == (name in AGENTS), name
         assert ("TRIPMESH_API_KEYS" in env) == (name == "gateway"), name
         for key in model_keys | ({"TRIPMESH_API_KEYS"} & env.keys()):

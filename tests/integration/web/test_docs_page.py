@@ -1,0 +1,32 @@
+"""/docs in a real Chromium: each operation with its fields in the protos' words, and a
+form that tries it against the gateway."""
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+
+from tests.integration.web.support import shown, text_of
+from tests.support.processes import MeshProcess
+
+pytestmark = pytest.mark.slow
+
+
+def test_docs_show_fields_and_try_a_call(browser: webdriver.Chrome, mesh: MeshProcess) -> None:
+    browser.get(mesh.gateway_url + "/docs")
+    plan = shown(browser, "#OrchestratorService_PlanTrip")[0]
+    rows = {
+        row.find_element(By.CSS_SELECTOR, "td code").text: row.text
+        for row in plan.find_elements(By.CSS_SELECTOR, "table.fields > tbody > tr")
+    }
+    assert "Number of days, 1..30." in rows["days"]
+    assert "REQUIRED" in rows["days"].upper()
+    assert "≤ 30" in rows["days"]
+    assert "REQUIRED" not in rows["interests"].upper()
+
+    listing = browser.find_element(By.ID, "OrchestratorService_ListTrips")
+    listing.find_element(By.CSS_SELECTOR, ".try-it > summary").click()
+    listing.find_element(By.CSS_SELECTOR, "input[name=pageSize]").send_keys("1")
+    listing.find_element(By.CSS_SELECTOR, ".try button").click()
+    reply = text_of(browser, "#OrchestratorService_ListTrips pre.response.ok")
+    assert reply.startswith("200")
+    assert '"trips"' in reply
