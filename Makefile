@@ -8,7 +8,7 @@ PROTO_FILES := $(wildcard protos/tripmesh/v1/*.proto)
 PROTOC := $(BIN)/python -m grpc_tools.protoc -Iprotos -Ithird_party \
 	--plugin=protoc-gen-mypy_grpc=$(BIN)/protoc-gen-mypy_grpc
 
-.PHONY: venv run test pytest check lint protos protos-check buf-breaking consul chromium bench chaos k8s clean
+.PHONY: venv run test pytest check lint protos protos-check buf-breaking consul chromium bench bench-mtls chaos k8s clean
 
 ## venv: the virtual environment with tripmesh and its tools (pinned by constraints.txt)
 $(STAMP): pyproject.toml constraints.txt
@@ -88,6 +88,10 @@ bench: venv
 	$(BIN)/python bench/offline_bench.py
 	$(BIN)/python bench/gateway_bench.py
 	$(BIN)/python bench/state_bench.py
+
+## bench-mtls: what mTLS and the identity checks cost a trip (prints, asserts nothing)
+bench-mtls: venv
+	$(BIN)/python bench/mtls_bench.py
 
 ## chaos: fault scenarios on real processes (overload, frozen and killed replicas, a failing
 ## backend, a soak of MINUTES, default 5); prints a table, asserts nothing

@@ -60,7 +60,11 @@ class Gateway:
         self.keys = ApiKeys.from_settings(settings.api_keys, settings.api_key_file)
         self.endpoint = RpcEndpoint(self.routes, _policy(settings))
         self.readiness = Readiness(settings.gateway_readyz_timeout)
-        self.mesh = MeshView(settings.gateway_readyz_timeout, self._own_entry)
+        self.mesh = MeshView(
+            settings.gateway_readyz_timeout,
+            self._own_entry,
+            tls.client_credentials(settings.tls),
+        )
         self.address = ""  # host:port, once the server has bound
         self.document = _document(api, self.keys.enabled)
         self.cards = AgentCards(self.keys.enabled)

@@ -154,9 +154,11 @@ def _write(path: Path, data: bytes, mode: int) -> None:
 
 
 def generate(directory: Path, names: Iterable[str] | None = None) -> list[Path]:
-    """A new CA and a certificate per identity in `directory` (0700); returns the files written."""
-    directory.mkdir(parents=True, exist_ok=True)
-    directory.chmod(0o700)
+    """A new CA and a certificate per identity in `directory` (made 0700 when it does not
+    exist; an existing one keeps its mode, the keys are 0600 either way); returns the files."""
+    if not directory.exists():
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(mode=0o700)
     now = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)  # clock skew
     authority = new_authority(now)
     write(directory, "ca", authority)

@@ -52,6 +52,9 @@ def certs_dir(settings: RuntimeSettings) -> Path:
 def cmd_certs(args: argparse.Namespace) -> int:
     settings = load_settings(RuntimeSettings)
     directory = Path(args.dir) if args.dir else certs_dir(settings)
+    if certs.usable(directory) and not args.force:
+        # A new CA would lock out every service still holding a certificate of the old one.
+        return fail(f"{directory} already holds usable certificates; --force replaces them")
     certs.generate(directory)
     print(f"tripmesh: a development CA and certificates for {', '.join(certs.identities())}")
     print(f"  in {directory} (keys 0600); `tripmesh up --tls` uses {certs_dir(settings)}")
@@ -226,6 +229,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             down.append(service.name)
         print(f"{service.name:<20} {args.host}:{port:<6} {status}")
     required = [name for name in down if name not in OPTIONAL]
+    if len(down) == len(KNOWN_SERVICES) and files is None and certs.usable(certs_dir(settings)):
+        print("tripmesh: nothing answers in plaintext; a mesh of `up --tls`? add --tls")
     if required:
         print(f"mesh: DOWN ({', '.join(required)} not serving)")
     elif down:
@@ -262,6 +267,7 @@ def parser() -> argparse.ArgumentParser:
         "certs", help="write a development CA and a certificate per service (mTLS)"
     )
     certs_cmd.add_argument("--dir", help="where to write them (default: TRIPMESH_DATA_DIR/certs)")
+    certs_cmd.add_argument("--force", action="store_true", help="replace usable certificates")
     certs_cmd.set_defaults(func=cmd_certs)
     commands.choices["up"].add_argument(
         "--timeout", type=float, default=30.0, help="seconds to wait for every service"

@@ -10,12 +10,13 @@ from services.llm.breaker import CircuitBreaker
 from services.llm.caller import GuardedProvider, RetryPolicy
 from services.llm.pricing import PriceTable
 from services.llm.providers import build_provider
-from services.llm.ratelimit import SharedThrottle, Throttle, TokenBucket
+from services.llm.ratelimit import LocalThrottle, SharedThrottle, Throttle
 from services.llm.records import CallHook
 from services.llm.settings import LLMSettings
 from services.llm.specs import KEY_VARIABLES, ProviderSpec, with_fallback_model
 from services.runtime.errors import FailedPrecondition
 from services.runtime.state.connection import SharedState
+from services.runtime.token_bucket import TokenBucket
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ def _limiters(settings: LLMSettings, state: SharedState | None) -> dict[str, Thr
             if per_minute > 0
         }
     return {
-        kind: TokenBucket(per_minute, settings.llm_rate_burst)
+        kind: LocalThrottle(TokenBucket(per_minute, settings.llm_rate_burst))
         for kind, per_minute in limits.items()
         if per_minute > 0
     }

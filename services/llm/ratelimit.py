@@ -6,46 +6,34 @@ fairly without a lock because nothing awaits between the check and the update.
 """
 
 import asyncio
-import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Protocol
+
+from services.runtime.token_bucket import TokenBucket
 
 if TYPE_CHECKING:  # imports redis, which only a shared state needs
     from services.runtime.state.limits import GlobalRateLimit
 
 
-class TokenBucket:
-    """`per_minute` requests a minute on average, `burst` at once."""
+async def acquire(bucket: TokenBucket, max_wait: float) -> bool:
+    """Waits for a token of `bucket`; False (at once, nothing taken) when it is further than
+    `max_wait`."""
+    wait = bucket.reserve(max_wait)
+    if wait is None:
+        return False
+    if wait > 0:
+        await asyncio.sleep(wait)
+    return True
 
-    def __init__(
-        self, per_minute: float, burst: int, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self._rate = per_minute / 60.0
-        self._capacity = float(burst)
-        self._tokens = float(burst)
-        self._clock = clock
-        self._updated = clock()
 
-    def reserve(self, max_wait: float) -> float | None:
-        """Takes a token; returns the seconds to wait before using it, or None (and takes
-        nothing) when that would be longer than `max_wait`."""
-        now = self._clock()
-        self._tokens = min(self._capacity, self._tokens + (now - self._updated) * self._rate)
-        self._updated = now
-        wait = 0.0 if self._tokens >= 1 else (1 - self._tokens) / self._rate
-        if wait > max_wait:
-            return None
-        self._tokens -= 1
-        return wait
+class LocalThrottle:
+    """A provider's limit in this process."""
+
+    def __init__(self, bucket: TokenBucket) -> None:
+        self._bucket = bucket
 
     async def acquire(self, max_wait: float) -> bool:
-        """Waits for a token; False (at once, nothing taken) when it is further than `max_wait`."""
-        wait = self.reserve(max_wait)
-        if wait is None:
-            return False
-        if wait > 0:
-            await asyncio.sleep(wait)
-        return True
+        return await acquire(self._bucket, max_wait)
 
 
 class Throttle(Protocol):

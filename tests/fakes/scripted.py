@@ -1,8 +1,8 @@
 """A small scriptable HTTP server on 127.0.0.1, port 0, in a background thread.
 
 Each test scripts the replies (status, headers, body, delay, or a hang) and reads
-back the requests it received. The fakes of OpenAI and Gemini build on it, so the
-real SDKs talk to it over real HTTP.
+back the requests it received. The fakes of OpenAI, Gemini and Anthropic build on it,
+so the real SDKs talk to it over real HTTP.
 """
 
 import json

@@ -48,9 +48,12 @@ class OpenAIProvider:
 
     def _params(self, request: ModelRequest) -> dict[str, Any]:
         messages: list[ChatCompletionMessageParam] = [{"role": "system", "content": request.system}]
-        for message in request.messages:
+        for index, message in enumerate(request.messages):
             if message.role == "user":
-                messages.append({"role": "user", "content": message.text})
+                text = message.text
+                if index == 0 and self._format == "json_object":  # no schema but in words
+                    text = f"{text}\n\n{request.schema_note}"
+                messages.append({"role": "user", "content": text})
             else:
                 messages.append({"role": "assistant", "content": message.text})
         params: dict[str, Any] = {

@@ -18,11 +18,16 @@ import pytest
 from cryptography import x509
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_status import rpc_status
+from tripmesh.v1 import (
+    orchestrator_service_pb2_grpc,
+    planner_service_pb2,
+    planner_service_pb2_grpc,
+    trip_pb2,
+)
 from tripmesh.v1 import performance_monitor_service_pb2 as pm_pb2
 from tripmesh.v1 import performance_monitor_service_pb2_grpc as pm_grpc
-from tripmesh.v1 import planner_service_pb2, planner_service_pb2_grpc
 
-from registry import known_service
+from registry import KNOWN_SERVICES, known_service
 from services import certs
 from services.runtime import tls
 from services.runtime.errors import error_info
@@ -107,6 +112,10 @@ def test_trips_plan_over_mtls_directly_and_through_the_https_gateway(
     direct = run_cli("plan", "--grpc", address, *where, env=env)
     assert direct.returncode == 0, direct.stderr
     assert "Porto" in direct.stdout
+
+    listed = run_cli("trips", "list", "--port-offset", str(tls_mesh.offset), env=env)
+    assert listed.returncode == 0, listed.stderr  # the gateway over https, by default
+    assert "Porto" in listed.stdout
 
     assert tls_mesh.gateway_url.startswith("https://")
     with httpx.Client(verify=tls.client_ssl_context(operator), timeout=60) as client:
@@ -222,3 +231,29 @@ def test_metrics_ports_stay_plain_http_and_tell_probes_the_health(tls_mesh: Mesh
     assert httpx.get(f"{base}/readyz", timeout=5).text == "SERVING\n"
     assert httpx.get(f"{base}/healthz", timeout=5).status_code == 200
     assert "grpc_server_handled_total" in httpx.get(f"{base}/metrics", timeout=5).text
+
+
+def test_a_stream_is_refused_before_its_first_message(
+    tls_mesh: MeshProcess, data_dir: Path
+) -> None:
+    """The agents reach the orchestrator's public API only through the gateway either."""
+    address = f"127.0.0.1:{tls_mesh.port('orchestrator')}"
+    planner = identity(data_dir, "planner")
+    with tls.sync_channel(address, planner, service="tripmesh-orchestrator") as channel:
+        stream = orchestrator_service_pb2_grpc.OrchestratorServiceStub(channel).StreamPlanTrip(
+            trip_pb2.PlanTripRequest(destination="Lisbon"), timeout=10
+        )
+        with pytest.raises(grpc.RpcError) as refused:
+            next(iter(stream))
+    assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED  # type: ignore[attr-defined]
+    assert "spiffe://tripmesh/planner" in (refused.value.details() or "")  # type: ignore[attr-defined]
+
+
+def test_the_gateway_checks_every_instance_over_mtls(tls_mesh: MeshProcess, data_dir: Path) -> None:
+    """/v1/mesh (the operators' page) asks each instance's health on its own channel."""
+    operator = identity(data_dir, certs.OPERATOR)
+    with httpx.Client(verify=tls.client_ssl_context(operator), timeout=30) as client:
+        services = client.get(f"{tls_mesh.gateway_url}/v1/mesh").json()["services"]
+    assert {s["name"]: s["status"] for s in services} == {
+        name: "SERVING" for name in KNOWN_SERVICES
+    }

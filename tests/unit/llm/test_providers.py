@@ -40,7 +40,7 @@ async def test_openai_answers(
     assert system["role"] == "system"
     assert "planner agent" in system["content"]
     assert '"city": "Lisbon"' in user["content"]
-    assert '"title": "Plan"' in user["content"]
+    assert '"title": "Plan"' not in user["content"]  # the schema is the response format's
     assert calls.outcomes() == ["success"]
 
 
@@ -52,6 +52,9 @@ async def test_openai_json_mode_for_servers_without_json_schema(
 
     assert result.value.model_dump() == GOOD
     assert openai_fake.calls[0].body["response_format"] == {"type": "json_object"}
+    user = openai_fake.calls[0].body["messages"][1]["content"]
+    assert "The answer must validate against this JSON Schema" in user
+    assert '"title": "Plan"' in user
 
 
 async def test_gemini_answers(

@@ -77,3 +77,25 @@ def test_up_regenerates_certificates_only_when_missing_or_expiring(tmp_path: Pat
     assert not certs.usable(tmp_path, now=in_a_year)
     (tmp_path / "guide.key").unlink()
     assert not certs.usable(tmp_path)
+
+
+def test_certs_keeps_a_usable_ca_unless_forced_and_an_existing_directory_its_mode(
+    tmp_path: Path,
+) -> None:
+    from services.cli import main
+
+    directory = tmp_path / "certs"
+    assert main(["certs", "--dir", str(directory)]) == 0
+    assert directory.stat().st_mode & 0o777 == 0o700
+    first = (directory / "ca.crt").read_bytes()
+    assert main(["certs", "--dir", str(directory)]) == 2
+    assert (directory / "ca.crt").read_bytes() == first
+    assert main(["certs", "--dir", str(directory), "--force"]) == 0
+    assert (directory / "ca.crt").read_bytes() != first
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o755)
+    certs.generate(shared, names=["planner"])
+    assert shared.stat().st_mode & 0o777 == 0o755
+    assert (shared / "planner.key").stat().st_mode & 0o777 == 0o600
