@@ -162,6 +162,10 @@ def _print_endpoints(mesh: Mesh) -> None:
         """"budget":{"currencyCode":"EUR","units":2000},"interests":["food","history"]}'"""
     )
     print(f"  grpcurl {_grpcurl_flags(operator)} {mesh.host}:{orchestrator.port} list")
+    gateway_url = f"{scheme}://{mesh.host}:{gateway.port}"
+    print(f"  A2A agent card: {gateway_url}/.well-known/agent-card.json")
+    offset = f" --port-offset {mesh.offset}" if mesh.offset else ""
+    print(f"  MCP: {gateway_url}/mcp (Streamable HTTP), or `tripmesh mcp{offset}` (stdio)")
     if operator:
         print("\nthe command line as the operator (tripmesh plan --grpc, tripmesh status):")
         for variable, path in (

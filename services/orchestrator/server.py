@@ -6,9 +6,11 @@ import grpc
 from tripmesh.v1 import orchestrator_service_pb2_grpc
 
 from registry import known_service
+from services.a2a.model_reading import model_reader
 from services.a2a.serving import install_a2a
 from services.agents.serving import install_warm_up
 from services.guardrails import validate_trip_request
+from services.llm import create_model_chain
 from services.orchestrator.agents import agent_clients
 from services.orchestrator.retention import TripRetention
 from services.orchestrator.servicer import OrchestratorServiceServicer
@@ -34,7 +36,10 @@ async def install(server: grpc.aio.Server, context: ServiceContext[Settings]) ->
     orchestrator_service_pb2_grpc.add_OrchestratorServiceServicer_to_server(
         OrchestratorServiceServicer(workflow, store), server
     )
-    install_a2a(server, context, plan_trip_skill(workflow), DESCRIPTION)
+    # A model reads A2A sentences when TRIPMESH_MODELS names one; else the offline parser.
+    chain = create_model_chain(context.settings, on_call=context.reporter.on_model_call)
+    context.on_stop.append(chain.aclose)
+    install_a2a(server, context, plan_trip_skill(workflow), DESCRIPTION, model_reader(chain))
     context.on_start.append(store.open)
     context.on_stop.append(store.close)
     retention = TripRetention(store, context.settings.trip_retention)

@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.llm.settings import LLMSettings
 from services.runtime.settings import ServerSettings
 
 
@@ -44,5 +45,5 @@ class OrchestratorSettings(BaseSettings):
     database_url: str = Field("", description="PostgreSQL URL (TRIPMESH_TRIP_STORE=postgres).")
 
 
-class Settings(OrchestratorSettings, ServerSettings):
-    """Every setting the orchestrator reads."""
+class Settings(OrchestratorSettings, LLMSettings, ServerSettings):
+    """Every setting the orchestrator reads (the model settings: A2A sentences)."""
