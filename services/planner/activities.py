@@ -117,13 +117,14 @@ def half_day_trips(place: Place) -> tuple[Template, ...]:
 
 def what_the_place_offers(place: Place, request: TripRequest) -> frozenset[str]:
     """The needs of templates (see Template.needs) that the place and the trip's dates meet:
-    "sea" and "water" (the sea or a large lake) when near, "warm" in swimming weather at
+    "sea", "lake" and "water" (either) when near, "warm" in swimming weather at
     the start and the end of the trip."""
     around = surroundings(place.geoname_id)
     months = {request.start_date.month, request.end_date.month}
     offered = {
         "sea": around.sea,
         "water": around.water,
+        "lake": around.lake,
         "warm": all(swimming_weather(place.latitude, month) for month in months),
     }
     return frozenset(need for need, met in offered.items() if met)

@@ -24,6 +24,7 @@ from services.travel.places import Place
 _WHY_NOT = {
     "sea": "{place} has no sea near it",
     "water": "{place} has neither the sea nor a large lake near it",
+    "lake": "{place} has no large lake near it",
     "warm": "{month} is not swimming weather in {place}",
 }
 
@@ -65,6 +66,6 @@ def _why(interest: str, place: Place, request: TripRequest) -> str:
     if any(t.needs <= offered for t in templates):
         return "its activities did not fit the days' daylight and hours; more days would help"
     lacking = {need for t in templates for need in t.needs - offered}
-    need = next(n for n in ("water", "sea", "warm") if n in lacking)
+    need = next(n for n in ("water", "sea", "lake", "warm") if n in lacking)
     month = calendar.month_name[request.start_date.month]
     return _WHY_NOT[need].format(place=place.name, month=month)

@@ -65,7 +65,7 @@ class Template:
     minutes: int
     parts: frozenset[str]  # subset of {"m", "a", "e"}
     light: str = ""  # "day", "sunset", "sunrise", or "" for any time
-    needs: frozenset[str] = frozenset()  # subset of {"sea", "water", "warm"}
+    needs: frozenset[str] = frozenset()  # subset of {"sea", "lake", "water", "warm"}
     km: float = 0.0  # distance from the centre when known (a half-day trip's town)
 
     def title_for(self, city: str) -> str:
