@@ -9,6 +9,7 @@ activities and for a model's.
 import re
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import lru_cache
 
 from services.agents import pacing
 from services.agents.schemas import DayDraft
@@ -35,6 +36,7 @@ def meal_at(start_time: str) -> str:
     return "lunch" if at < _DINNER_FROM else "dinner"
 
 
+@lru_cache(maxsize=8192)  # titles repeat from trip to trip
 def is_meal(title: str, description: str = "") -> bool:
     """Whether an activity's words say it feeds the traveller."""
     return bool(_MEAL_WORDS.search(title) or _MEAL_WORDS.search(description))

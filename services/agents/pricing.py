@@ -96,9 +96,8 @@ class _Rates:
 
 
 def nights_for(request: TripRequest) -> int:
-    """Nights the trip needs lodging for: one fewer than its days (the last day is the day
-    home; a day trip needs none)."""
-    return request.days - 1
+    """Nights the trip needs lodging for (see TripRequest.lodging_nights)."""
+    return request.lodging_nights
 
 
 def fixed_costs(request: TripRequest, place: Place, style: str) -> list[LineItemDraft]:

@@ -29,6 +29,13 @@ class TripRequest:
     interests: tuple[str, ...] = ()
     pace: Pace = Pace.BALANCED
     request_id: str = field(default="", compare=False)  # never part of the plan or its seed
+    nights: int | None = None  # lodging nights as asked; None: days - 1
+
+    @property
+    def lodging_nights(self) -> int:
+        """Nights to pay lodging for: as asked, else one fewer than the days (the last day
+        is the day home; a day trip needs none)."""
+        return self.days - 1 if self.nights is None else self.nights
 
     @property
     def end_date(self) -> date:
@@ -41,7 +48,7 @@ class TripRequest:
 
     def seed(self) -> int:
         """A seed for deterministic choices, from the normalized request (request id left out)."""
-        parts = (
+        parts: tuple[str, ...] = (
             fold(self.destination),
             self.start_date.isoformat(),
             str(self.days),
@@ -50,6 +57,8 @@ class TripRequest:
             ",".join(sorted(fold(i) for i in self.interests)),
             self.pace.value,
         )
+        if self.nights is not None:  # absent, the seed stays what it always was
+            parts = (*parts, f"nights {self.nights}")
         return stable_hash(*parts)
 
     def variables(self) -> dict[str, Any]:
@@ -63,4 +72,5 @@ class TripRequest:
             "budget": {"amount": str(self.budget.amount), "currency": self.budget.currency},
             "interests": list(self.interests),
             "pace": self.pace.value,
+            "nights": self.lodging_nights,
         }

@@ -83,6 +83,7 @@ def parse_trip_request(
         lambda: _in_range(request.travelers, "travelers", 1, MAX_TRAVELERS, "INVALID_TRAVELERS")
     )
     budget = check(lambda: _budget(request, days, travelers))
+    nights = check(lambda: _nights(request, days))
     check(lambda: _request_id(request.request_id))
     if problems:
         raise _all_of(problems)
@@ -95,6 +96,7 @@ def parse_trip_request(
         interests=_checked(interests),
         pace=_checked(pace),
         request_id=request.request_id,
+        nights=nights,  # None: not asked for (days - 1)
     )
     warnings = list(resolve_place(trip.destination).warnings) if resolve else []
     return trip, warnings
@@ -119,6 +121,13 @@ def _all_of(problems: list[InvalidArgument]) -> InvalidArgument:
         metadata={"fields": ",".join(fields)},
         violations=[FieldViolation(p.field or "", p.message) for p in problems],
     )
+
+
+def _nights(request: trip_pb2.PlanTripRequest, days: int | None) -> int | None:
+    """Nights of lodging as asked (0 to the days), or None when the request leaves them out."""
+    if not request.HasField("nights"):
+        return None
+    return _in_range(request.nights, "nights", 0, days or MAX_DAYS, "INVALID_NIGHTS")
 
 
 def _request_id(request_id: str) -> None:

@@ -3,12 +3,13 @@
 from services.agents.itinerary import PlannedItinerary
 from services.agents.request import TripRequest
 from services.agents.schemas import GuideDraft, PhraseDraft, TipDraft
+from services.guide.regional_tips import food_tip, holiday_tip, transport_tip
 from services.travel import fx
 from services.travel.customs import drives_on_left, emergency_number, etiquette, tipping
 from services.travel.money import format_amount
 from services.travel.phrases import language_name, phrase_language, phrases
 from services.travel.places import Place
-from services.travel.seasons import season_info, utc_offset
+from services.travel.seasons import season_info, swimming_weather, utc_offset
 
 _BIG_CITY = 1_000_000
 
@@ -23,7 +24,7 @@ _INTEREST_TIPS = {
     "family": "Museums and transport often have child and family tickets; ask before paying.",
     "nature": "Tell someone your route before a hike, carry water, and check opening times "
     "of parks and reserves.",
-    "food": "Lunch menus of the day are often the best value; book popular restaurants ahead.",
+    "food": "",  # by region: see regional_tips.food_tip
 }
 
 
@@ -39,14 +40,29 @@ def advise(request: TripRequest, place: Place, itinerary: PlannedItinerary | Non
         TipDraft(category="time", text=_time(request, place)),
         TipDraft(category="language", text=_language(place)),
     ]
+    holidays = holiday_tip(place, request.start_date, request.end_date)
+    if holidays is not None:
+        tips.insert(3, TipDraft(category="holidays", text=holidays))
     for interest in _trip_interests(request, itinerary):
-        tips.append(TipDraft(category=interest, text=_INTEREST_TIPS[interest]))
+        text = {"food": food_tip(place), "beach": _beach(request, place)}.get(
+            interest, _INTEREST_TIPS[interest]
+        )
+        tips.append(TipDraft(category=interest, text=text))
     found = phrases(place.languages, place.country_code)
     return GuideDraft(
         season=start.season,
         time_zone=place.time_zone,
         tips=tips,
         phrases=[PhraseDraft(english=p.english, local=p.local, language=p.language) for p in found],
+    )
+
+
+def _beach(request: TripRequest, place: Place) -> str:
+    if swimming_weather(place.latitude, request.start_date.month):
+        return _INTEREST_TIPS["beach"]
+    return (
+        "It is not swimming weather: on the coast, dress for wind and cold, and keep well "
+        "back from the waterline, where waves can reach further than they seem."
     )
 
 
@@ -90,12 +106,7 @@ def _money(request: TripRequest, place: Place) -> str:
 
 def _transport(place: Place) -> str:
     side = "left" if drives_on_left(place.country_code) else "right"
-    moving = (
-        "Public transport is usually the quickest way around; buy a day or multi-day pass."
-        if place.population >= _BIG_CITY
-        else "The centre is best explored on foot; take buses further out."
-    )
-    return f"{moving} Use licensed taxis or ride-hailing apps. Traffic keeps to the {side}."
+    return f"{transport_tip(place)} Traffic keeps to the {side}."
 
 
 def _time(request: TripRequest, place: Place) -> str:

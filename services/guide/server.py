@@ -1,9 +1,12 @@
 """The guide server: its servicers on the shared runtime."""
 
+import asyncio
+
 import grpc
 from tripmesh.v1 import guide_service_pb2_grpc
 
 from registry import known_service
+from services.a2a.model_reading import model_reader
 from services.a2a.serving import install_a2a
 from services.agents.routed import tool_client
 from services.agents.serving import install_model_chain, install_warm_up
@@ -14,6 +17,7 @@ from services.guide.skill import DESCRIPTION, local_advice_skill
 from services.guide.tools import guide_tools
 from services.runtime.server import ServiceContext, ServiceServer, build_server
 from services.tools.install import install_tools
+from services.travel import public_holidays
 
 SERVICE = known_service("guide")
 Settings = AgentSettings
@@ -22,9 +26,15 @@ Settings = AgentSettings
 async def install(server: grpc.aio.Server, context: ServiceContext[Settings]) -> None:
     """Adds the servicers of the guide service."""
     install_warm_up(context)  # its tools resolve places typed by people
-    servicer = GuideServiceServicer(Advisor(install_model_chain(context), tool_client(context)))
+
+    async def warm_holidays() -> None:
+        await asyncio.to_thread(public_holidays.warm_up)
+
+    context.on_start.insert(0, warm_holidays)
+    chain = install_model_chain(context)
+    servicer = GuideServiceServicer(Advisor(chain, tool_client(context)))
     guide_service_pb2_grpc.add_GuideServiceServicer_to_server(servicer, server)
-    install_a2a(server, context, local_advice_skill(servicer), DESCRIPTION)
+    install_a2a(server, context, local_advice_skill(servicer), DESCRIPTION, model_reader(chain))
     install_tools(server, context, guide_tools())
 
 

@@ -23,6 +23,9 @@ def add_parser(commands: Any) -> None:
     plan.add_argument("--destination", help='where to, such as "Lisbon"')
     plan.add_argument("--start", help="first day, YYYY-MM-DD")
     plan.add_argument("--days", default="3", help="number of days (1-30, default 3)")
+    plan.add_argument(
+        "--nights", default=None, help="nights of lodging (0 to the days; default days - 1)"
+    )
     plan.add_argument("--travelers", default="1", help="number of travellers (1-20, default 1)")
     plan.add_argument("--budget", help='cap for the whole trip, such as "2000 EUR"')
     plan.add_argument("--interest", action="append", help="an interest; repeat for more")

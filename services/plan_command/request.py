@@ -64,13 +64,17 @@ def trip_request(args: argparse.Namespace) -> PlanTripRequest:
             raise UsageError(f"--{flag} is required")
     if args.pace not in PACES:
         raise UsageError(f"--pace must be one of {', '.join(PACES)} (got {args.pace!r})")
-    return PlanTripRequest(
+    days = parse_count("--days", args.days, 1, 30)
+    request = PlanTripRequest(
         destination=args.destination,
         start_date=parse_date(args.start),
-        days=parse_count("--days", args.days, 1, 30),
+        days=days,
         travelers=parse_count("--travelers", args.travelers, 1, 20),
         budget=parse_budget(args.budget),
         interests=args.interest or [],
         pace=PACES[args.pace],
         request_id=args.request_id or "",
     )
+    if getattr(args, "nights", None) is not None:
+        request.nights = parse_count("--nights", args.nights, 0, days)
+    return request

@@ -4,7 +4,6 @@ their deterministic order, and their prices in the itinerary's currency.
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
@@ -12,7 +11,14 @@ from services.agents.pricing import activity_currency, costs_for
 from services.agents.request import TripRequest
 from services.agents.schemas import ActivityDraft
 from services.travel import fx
-from services.travel.activity_templates import GENERAL, TIER_FACTOR, Template, catalogue, interests
+from services.travel.activity_templates import (
+    GENERAL,
+    TIER_FACTOR,
+    Template,
+    catalogue,
+    focused_templates,
+    interests,
+)
 from services.travel.geography import surroundings
 from services.travel.money import round_nicely
 from services.travel.place_index import place_index
@@ -28,14 +34,27 @@ _TRIPS = 4
 _MAX_SHORTENING = 60
 
 
-@dataclass(frozen=True)
 class Pool:
-    """Templates for one place, by interest, in the order a request's seed gives them."""
+    """Templates for one place, by interest, in the order a request's seed gives them.
 
-    by_interest: dict[str, tuple[Template, ...]]
+    Each interest is ordered when first asked for: most plans draw on a few interests,
+    and ordering one costs a SHA-256 per template.
+    """
+
+    def __init__(self, templates: dict[str, tuple[Template, ...]], seed: int) -> None:
+        self._templates = templates
+        self._seed = str(seed)
+        self._ordered: dict[str, tuple[Template, ...]] = {}
 
     def ordered(self, interest: str) -> tuple[Template, ...]:
-        return self.by_interest.get(interest, ())
+        found = self._ordered.get(interest)
+        if found is None:
+            found = tuple(sorted(self._templates.get(interest, ()), key=self._rank))
+            self._ordered[interest] = found
+        return found
+
+    def _rank(self, template: Template) -> tuple[int, str]:
+        return stable_hash(self._seed, template.key), template.key
 
 
 def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -90,44 +109,38 @@ def half_day_trips(place: Place) -> tuple[Template, ...]:
             minutes=240,
             parts=frozenset("m"),
             light="day",
+            km=km,
         )
         for _, geoname_id, name, km, _, _ in _nearby_towns(place)
     )
 
 
-def place_allows(template: Template, place: Place, request: TripRequest) -> bool:
-    """Whether nothing about the place or the season rules a template out: no boat or
-    waterfront without the sea or a large lake near, no beach without the sea, no swim
-    out of swimming weather (at the start or the end of the trip)."""
-    if not template.needs:
-        return True
+def what_the_place_offers(place: Place, request: TripRequest) -> frozenset[str]:
+    """The needs of templates (see Template.needs) that the place and the trip's dates meet:
+    "sea", "lake" and "water" (either) when near, "warm" in swimming weather at
+    the start and the end of the trip."""
     around = surroundings(place.geoname_id)
-    if "sea" in template.needs and not around.sea:
-        return False
-    if "water" in template.needs and not around.water:
-        return False
-    if "warm" in template.needs:
-        months = {request.start_date.month, request.end_date.month}
-        return all(swimming_weather(place.latitude, month) for month in months)
-    return True
+    months = {request.start_date.month, request.end_date.month}
+    offered = {
+        "sea": around.sea,
+        "water": around.water,
+        "lake": around.lake,
+        "warm": all(swimming_weather(place.latitude, month) for month in months),
+    }
+    return frozenset(need for need, met in offered.items() if met)
 
 
 def pool_for(place: Place, request: TripRequest) -> Pool:
     """Every template usable at `place` on the request's dates, each interest's in the
     order the request's seed gives."""
-    seed = request.seed()
-    templates = dict(catalogue())
+    offered = what_the_place_offers(place, request)
+    templates = {**catalogue(), **focused_templates()}
     templates[GENERAL] = templates.get(GENERAL, ()) + half_day_trips(place)
-
-    def rank(template: Template) -> tuple[int, str]:
-        return stable_hash(str(seed), template.key), template.key
-
-    return Pool(
-        {
-            interest: tuple(sorted((t for t in found if place_allows(t, place, request)), key=rank))
-            for interest, found in templates.items()
-        }
-    )
+    usable = {
+        interest: tuple(t for t in found if t.needs <= offered)
+        for interest, found in templates.items()
+    }
+    return Pool(usable, request.seed())
 
 
 # Interests close to each other, to draw from when a wanted interest runs out.
@@ -144,6 +157,8 @@ _RELATED = {
     "adventure": ("nature", "beach"),
     "architecture": ("history", "art"),
     "wellness": ("nature", "food"),
+    "wildlife": ("nature", "family"),
+    "hiking": ("nature", "adventure"),
 }
 
 
@@ -182,8 +197,12 @@ def pick(
 
 def price(template: Template, place: Place, request: TripRequest, style: str) -> Decimal:
     """Per-traveller price of a template, in the itinerary's currency, as posted prices look."""
-    currency = activity_currency(place, request)
-    usd = costs_for(place, style).activity_unit * TIER_FACTOR[template.tier]
+    return _tier_price(template.tier, place, style, activity_currency(place, request))
+
+
+@lru_cache(maxsize=4096)  # a handful of tiers per place and style, asked for every activity
+def _tier_price(tier: str, place: Place, style: str, currency: str) -> Decimal:
+    usd = costs_for(place, style).activity_unit * TIER_FACTOR[tier]
     return round_nicely(fx.convert(usd, "USD", currency).amount, currency)
 
 

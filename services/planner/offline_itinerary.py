@@ -4,25 +4,25 @@ The same request gives the same draft, byte for byte: every choice follows an
 order seeded by a SHA-256 of the normalized request, never Python's hash().
 """
 
-from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from services.agents import pacing
-from services.agents.pricing import activity_currency, costs_for, fixed_costs
+from services.agents.pricing import costs_for, fixed_costs, price_itinerary
 from services.agents.request import TripRequest
 from services.agents.schemas import ActivityDraft, DayDraft, ItineraryDraft, TravelStyle
-from services.planner.activities import activity, pick, pool_for, preference
+from services.planner.activities import pool_for, preference
+from services.planner.day_plan import FREE_TIME, DayFiller, day_contexts
 from services.travel import fx
 from services.travel.activity_templates import GENERAL, canonical_interest
-from services.travel.money import round_money
 from services.travel.places import Place
 
-FREE_TIME = "free time"
-_PART_NAMES = {"m": "morning", "a": "afternoon", "e": "evening"}
-_FREE_MINUTES = 120
 _DEFAULT_INTERESTS = ("culture", "food", "history")
 _ALL_TIERS = frozenset({"free", "low", "mid", "high"})
 _THRIFTY_TIERS = frozenset({"free", "low", "mid"})
+HIGHER_STYLE: dict[str, TravelStyle] = {"budget": "mid-range", "mid-range": "comfort"}
+# Draft the next style up too when its estimate is at most this share of the budget.
+_TRY_ABOVE = Decimal("1.1")
 # Plan for a style only when it leaves this share of the budget unspent, for surprises.
 _HEADROOM = Decimal("0.9")
 # Average price of an activity relative to the typical paid one (a mix of free and paid).
@@ -48,6 +48,7 @@ def plan_interests(request: TripRequest) -> tuple[list[str], list[str]]:
     return wanted, warnings
 
 
+@lru_cache(maxsize=1024)  # the style's choice and its note ask for the same estimates
 def estimated_total(request: TripRequest, place: Place, style: TravelStyle) -> Decimal:
     """A quick estimate of a trip at a style, in the budget currency, to choose the style."""
     fixed = sum((item.amount for item in fixed_costs(request, place, style)), Decimal(0))
@@ -71,40 +72,36 @@ def choose_style(request: TripRequest, place: Place) -> TravelStyle:
 
 
 def draft_itinerary(request: TripRequest, place: Place) -> ItineraryDraft:
-    """The offline draft: one dated day per requested day, its slots filled by the pace."""
+    """The offline draft: one dated day per requested day, its slots filled by the pace,
+    each activity at a time that suits it on that day (see day_plan).
+
+    The style is the one the estimate affords; when the next one up was only just out of
+    reach (its estimate at most _TRY_ABOVE times the budget: estimates run up to a fifth
+    over the exact price), the plan is drafted at that style too and kept if its exact
+    price leaves the headroom: a budget used sensibly rather than half of it unspent.
+    """
     style = choose_style(request, place)
+    draft = _draft_at(request, place, style)
+    higher = HIGHER_STYLE.get(style)
+    reach = request.budget.amount * _TRY_ABOVE
+    if higher is not None and estimated_total(request, place, higher) <= reach:
+        upgraded = _draft_at(request, place, higher)
+        if price_itinerary(request, place, upgraded).total <= request.budget.amount * _HEADROOM:
+            return upgraded
+    return draft
+
+
+def _draft_at(request: TripRequest, place: Place, style: TravelStyle) -> ItineraryDraft:
     wanted, _ = plan_interests(request)
-    pool = pool_for(place, request)
-    tiers = _THRIFTY_TIERS if style == "budget" else _ALL_TIERS
-    used: set[str] = set()
+    tiers = [_THRIFTY_TIERS, _ALL_TIERS] if style == "budget" else [_ALL_TIERS]
+    filler = DayFiller(place, request, style, pool_for(place, request), set())
+    contexts = day_contexts(place, request.dates(), request.seed())
     days = []
-    for day_index, day in enumerate(request.dates()):
-        activities: list[ActivityDraft] = []
-        for slot_index, slot in enumerate(pacing.slots(request.pace)):
-            order = preference(wanted, day_index + slot_index)
-            chosen = pick(pool, order, used, slot.part, slot.max_minutes, tiers)
-            chosen = chosen or pick(pool, order, used, slot.part, slot.max_minutes, _ALL_TIERS)
-            if chosen is None:  # the catalogue ran out (long trips): honest free time instead
-                activities.append(free_time(place, request, day, slot))
-                continue
-            used.add(chosen.key)
-            activities.append(activity(chosen, place, request, style, slot.start, slot.max_minutes))
+    for index, (day, context) in enumerate(zip(request.dates(), contexts, strict=True)):
+        turns = range(index, index + len(pacing.slots(request.pace)))
+        activities = filler.fill(day, context, [preference(wanted, t) for t in turns], tiers)
         days.append(DayDraft(date=day, summary=_summary(activities, place), activities=activities))
     return ItineraryDraft(travel_style=style, days=days)
-
-
-def free_time(place: Place, request: TripRequest, day: date, slot: pacing.Slot) -> ActivityDraft:
-    """A slot left to the traveller, titled by its date and time so that no title repeats."""
-    part = _PART_NAMES[slot.part]
-    return ActivityDraft(
-        title=f"Free {part} in {place.name} ({day.isoformat()}, {slot.start})",
-        category=FREE_TIME,
-        start_time=slot.start,
-        duration_minutes=min(_FREE_MINUTES, slot.max_minutes),
-        cost=round_money(Decimal(0), activity_currency(place, request)),
-        currency=activity_currency(place, request),
-        description="Time of your own: rest, go back to a favourite spot or follow a local tip.",
-    )
 
 
 def _summary(activities: list[ActivityDraft], place: Place) -> str:

@@ -16,6 +16,7 @@ from services.agents.pricing import activity_cost, price_itinerary
 from services.agents.request import TripRequest
 from services.agents.schemas import ActivityDraft, DayDraft, ItineraryDraft, TravelStyle
 from services.planner.activities import Pool, activity, fits, pool_for, preference
+from services.planner.day_plan import day_contexts, start_at
 from services.travel.activity_templates import GENERAL, Template, canonical_interest
 from services.travel.places import Place
 from services.travel.text import fold
@@ -49,6 +50,7 @@ class _Reviser:
     ) -> None:
         self.request, self.place, self.target = request, place, target
         self.currency = request.budget.currency
+        self.contexts = day_contexts(place, [d.date for d in draft.days], request.seed())
         self.state = _State(
             style=draft.travel_style,
             days=[list(d.activities) for d in draft.days],
@@ -92,6 +94,8 @@ class _Reviser:
         day = self.state.days[d]
         room = self._room(day, i)
         part = pacing.part_of_day(current.start_time)
+        at = pacing.minutes(current.start_time)
+        context = self.contexts[d]
         used = {fold(a.title) for days in self.state.days for a in days}
         interest = canonical_interest(current.category) or GENERAL
         others = preference([interest], 0)[1:]
@@ -101,6 +105,9 @@ class _Reviser:
         for names, tier in steps:
             for template in (t for name in names for t in pool.ordered(name)):
                 if template.tier != tier or not fits(template, part, room):
+                    continue
+                # the same start, and nothing that daylight or the sunset rules out then
+                if template.minutes > room or start_at(template, at, at, at, context) != at:
                     continue
                 if fold(template.title_for(self.place.name)) in used:
                     continue

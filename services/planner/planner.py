@@ -13,13 +13,15 @@ from services.agents.variables import trip_variables
 from services.guardrails.output import enforce, reject_input
 from services.llm.chain import ModelTask
 from services.planner.changes import revision_notes
+from services.planner.day_plan import FREE_TIME
+from services.planner.interests import interest_notes
 from services.planner.offline_itinerary import (
-    FREE_TIME,
     choose_style,
     draft_itinerary,
     plan_interests,
 )
 from services.planner.offline_revision import revise_itinerary
+from services.planner.place_checks import check_place
 from services.planner.styles import style_note
 from services.runtime.errors import InvalidArgument
 from services.travel import fx
@@ -45,7 +47,8 @@ class Planner:
         allowed = _currencies(request, place)
 
         def check(draft: ItineraryDraft) -> list[str]:
-            return check_itinerary(draft, request, currencies=allowed)
+            problems = check_itinerary(draft, request, currencies=allowed)
+            return problems or check_place(draft, request, place)
 
         variables = {
             **trip_variables(request, place),
@@ -63,6 +66,7 @@ class Planner:
         enforce(check(result.value), "itinerary", provider=result.provider)
         warnings = [*resolution.warnings, *result.warnings]
         warnings.append(style_note(request, place, result.value))
+        warnings += interest_notes(request, place, result.value)
         if result.provider == "offline":
             warnings += plan_interests(request)[1] + _offline_notes(request, place, result.value)
         itinerary = PlannedItinerary(place=place, draft=result.value)
@@ -174,8 +178,15 @@ def _target(target_total: Money, request: TripRequest) -> Decimal:
     return amount
 
 
+GENERIC_NOTE = (
+    "Without a model, activities are kinds of things to do in {city} rather than named "
+    "sights: the offline engine ships no dataset of landmarks (half-day trips name real "
+    "towns). Look up the best-known ones before you go."
+)
+
+
 def _offline_notes(request: TripRequest, place: Place, draft: ItineraryDraft) -> list[str]:
-    notes = []
+    notes = [GENERIC_NOTE.format(city=place.name)]
     if place.currency_code and activity_currency(place, request) != place.currency_code:
         notes.append(
             f"Activity prices are in {request.budget.currency}: there is no ECB exchange rate "

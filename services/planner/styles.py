@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from services.agents.pricing import describe, price_itinerary
 from services.agents.request import TripRequest
-from services.agents.schemas import ItineraryDraft, TravelStyle
-from services.planner.offline_itinerary import estimated_total, style_fits
+from services.agents.schemas import ItineraryDraft
+from services.planner.offline_itinerary import HIGHER_STYLE, estimated_total, style_fits
 from services.travel.places import Place
 
 MEANING: dict[str, str] = {
@@ -14,7 +14,6 @@ MEANING: dict[str, str] = {
     "mid-range": "mid-range hotels, restaurants, public transport and the odd taxi",
     "comfort": "upscale hotels, fine restaurants and taxis",
 }
-_HIGHER: dict[str, TravelStyle] = {"budget": "mid-range", "mid-range": "comfort"}
 
 
 def style_note(request: TripRequest, place: Place, draft: ItineraryDraft) -> str:
@@ -28,7 +27,7 @@ def style_note(request: TripRequest, place: Place, draft: ItineraryDraft) -> str
             f"budget of {describe(budget.amount, budget.currency)}."
         )
     left = f"{describe(budget.amount - total, budget.currency)} ({_share(total, budget.amount)})"
-    higher = _HIGHER.get(style)
+    higher = HIGHER_STYLE.get(style)
     if higher is None:
         return f"{head}, the most comfortable; {left} of your budget is left for extras."
     upgrade = estimated_total(request, place, higher)

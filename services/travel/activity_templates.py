@@ -18,22 +18,38 @@ from services.travel.text import fold
 # A tier's price as a multiple of the country's typical activity price.
 TIER_FACTOR = {"free": Decimal(0), "low": Decimal("0.5"), "mid": Decimal(1), "high": Decimal("2.5")}
 GENERAL = "sightseeing"
+# Typical distances from the centre of what the templates describe, for travel times.
+IN_TOWN_KM = 2.0
+OUT_OF_TOWN_KM = 15.0
 
 # Words travellers use for an interest, folded, mapped to the catalogue's interest.
 _SYNONYMS = {
     "food": "food foodie cuisine gastronomy eating restaurants wine drinks coffee cooking",
     "history": "history historic heritage castles ruins archaeology monuments",
     "art": "art arts galleries museums museum design painting",
-    "nature": "nature parks hiking wildlife outdoors gardens mountains scenery",
+    "nature": "nature parks outdoors gardens mountains scenery",
     "nightlife": "nightlife bars clubs party music live music cocktails night life",
     "shopping": "shopping markets fashion souvenirs crafts",
-    "family": "family kids children family friendly zoo",
+    "family": "family kids children family friendly",
     "culture": "culture local life traditions festivals theatre theater religion photography",
     "beach": "beach beaches sea swimming coast island islands",
     "adventure": "adventure sports cycling kayaking climbing active",
     "architecture": "architecture buildings churches cathedrals temples",
     "wellness": "wellness spa relaxation yoga thermal baths",
     GENERAL: "sightseeing sights general landmarks city",
+}
+
+# Interests narrower than a catalogue interest, each served by particular templates of any
+# interest (wildlife: reserves, birdwatching, zoos; there is no safari without a park's
+# data), with the words travellers use for them.
+FOCUSED = {
+    "wildlife": ("nature.reserve", "nature.birdwatching", "family.zoo", "family.farm"),
+    "hiking": ("nature.viewpoint-hike", "adventure.hard-hike", "nature.forest"),
+}
+_FOCUSED_SYNONYMS = {
+    "wildlife": "wildlife, animals, animal, safari, safaris, zoo, zoos, national park, "
+    "national parks, nature reserve, nature reserves, reserves, birds, birdwatching, birding",
+    "hiking": "hiking, hike, hikes, trekking, trek, trails",
 }
 
 
@@ -49,10 +65,19 @@ class Template:
     minutes: int
     parts: frozenset[str]  # subset of {"m", "a", "e"}
     light: str = ""  # "day", "sunset", "sunrise", or "" for any time
-    needs: frozenset[str] = frozenset()  # subset of {"sea", "water", "warm"}
+    needs: frozenset[str] = frozenset()  # subset of {"sea", "lake", "water", "warm"}
+    km: float = 0.0  # distance from the centre when known (a half-day trip's town)
 
     def title_for(self, city: str) -> str:
         return self.title.format(city=city)
+
+    @property
+    def distance_km(self) -> float:
+        """How far from the centre it takes place: the known distance, else a typical one
+        (a template has no coordinates): out of town for "near {city}", else in town."""
+        if self.km:
+            return self.km
+        return OUT_OF_TOWN_KM if "near {city}" in self.title else IN_TOWN_KM
 
 
 @cache
@@ -92,11 +117,22 @@ def _synonym_table() -> dict[str, str]:
         table[interest] = interest
     table.update({"street food": "food", "live music": "nightlife", "local life": "culture"})
     table.update({"family friendly": "family", "night life": "nightlife"})
+    for interest, phrases in _FOCUSED_SYNONYMS.items():
+        table[interest] = interest
+        table.update({phrase.strip(): interest for phrase in phrases.split(",")})
     return table
 
 
+@cache
+def focused_templates() -> dict[str, tuple[Template, ...]]:
+    """The templates that serve each focused interest (see FOCUSED)."""
+    by_key = {t.key: t for found in catalogue().values() for t in found}
+    return {interest: tuple(by_key[key] for key in keys) for interest, keys in FOCUSED.items()}
+
+
 def canonical_interest(text: str) -> str | None:
-    """The catalogue interest a traveller's word stands for ("museums" -> "art"), or None."""
+    """The catalogue or focused interest a traveller's word stands for ("museums" -> "art",
+    "safaris" -> "wildlife"), or None."""
     key = fold(text)
     table = _synonym_table()
     if key in table:

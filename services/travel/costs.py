@@ -13,6 +13,7 @@ Countries missing from the table fall back to their continent's level.
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 
 STYLES = ("budget", "mid-range", "comfort")
 
@@ -89,6 +90,7 @@ def price_level(country_code: str, continent: str) -> tuple[Decimal, str]:
     return Decimal(_CONTINENT_LEVEL.get(continent, "0.60")), f"continent {continent or '?'}"
 
 
+@lru_cache(maxsize=2048)  # pure, and asked for every activity priced
 def daily_costs(
     country_code: str, continent: str, style: str, *, population: int = 0
 ) -> DailyCosts:

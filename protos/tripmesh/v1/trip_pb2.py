@@ -29,7 +29,7 @@ from google.type import latlng_pb2 as google_dot_type_dot_latlng__pb2
 from google.type import money_pb2 as google_dot_type_dot_money__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16tripmesh/v1/trip.proto\x12\x0btripmesh.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18google/type/latlng.proto\x1a\x17google/type/money.proto\"\xe5\x01\n\x0fPlanTripRequest\x12\x19\n\x0b\x64\x65stination\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x18\n\nstart_date\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12\x12\n\x04\x64\x61ys\x18\x03 \x01(\x05\x42\x04\xe2\x41\x01\x02\x12\x17\n\ttravelers\x18\x04 \x01(\x05\x42\x04\xe2\x41\x01\x02\x12(\n\x06\x62udget\x18\x05 \x01(\x0b\x32\x12.google.type.MoneyB\x04\xe2\x41\x01\x02\x12\x11\n\tinterests\x18\x06 \x03(\t\x12\x1f\n\x04pace\x18\x07 \x01(\x0e\x32\x11.tripmesh.v1.Pace\x12\x12\n\nrequest_id\x18\x08 \x01(\t\"\xb2\x01\n\x05Place\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x02 \x01(\t\x12\x14\n\x0c\x63ountry_code\x18\x03 \x01(\t\x12\x10\n\x08latitude\x18\x04 \x01(\x01\x12\x11\n\tlongitude\x18\x05 \x01(\x01\x12\x11\n\ttime_zone\x18\x06 \x01(\t\x12\x15\n\rcurrency_code\x18\x07 \x01(\t\x12\x11\n\tlanguages\x18\x08 \x03(\t\x12\x12\n\npopulation\x18\t \x01(\x03\"\xca\x01\n\x08\x41\x63tivity\x12\r\n\x05title\x18\x01 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x02 \x01(\t\x12\x12\n\nstart_time\x18\x03 \x01(\t\x12+\n\x08\x64uration\x18\x04 \x01(\x0b\x32\x19.google.protobuf.Duration\x12 \n\x04\x63ost\x18\x05 \x01(\x0b\x32\x12.google.type.Money\x12\x13\n\x0b\x64\x65scription\x18\x06 \x01(\t\x12%\n\x08location\x18\x07 \x01(\x0b\x32\x13.google.type.LatLng\"X\n\x0cItineraryDay\x12\x0c\n\x04\x64\x61te\x18\x01 \x01(\t\x12)\n\nactivities\x18\x02 \x03(\x0b\x32\x15.tripmesh.v1.Activity\x12\x0f\n\x07summary\x18\x03 \x01(\t\"s\n\tItinerary\x12\'\n\x04\x64\x61ys\x18\x01 \x03(\x0b\x32\x19.tripmesh.v1.ItineraryDay\x12\'\n\x0b\x64\x65stination\x18\x02 \x01(\x0b\x32\x12.tripmesh.v1.Place\x12\x14\n\x0ctravel_style\x18\x03 \x01(\t\"U\n\x08LineItem\x12\x10\n\x08\x63\x61tegory\x18\x01 \x01(\t\x12\"\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x12.google.type.Money\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\"\xf3\x01\n\x0e\x42udgetEstimate\x12!\n\x05total\x18\x01 \x01(\x0b\x32\x12.google.type.Money\x12)\n\nline_items\x18\x02 \x03(\x0b\x32\x15.tripmesh.v1.LineItem\x12\x15\n\rwithin_budget\x18\x03 \x01(\x08\x12%\n\tremaining\x18\x04 \x01(\x0b\x32\x12.google.type.Money\x12(\n\x0cper_traveler\x18\x05 \x01(\x0b\x32\x12.google.type.Money\x12\x0f\n\x07savings\x18\x06 \x03(\t\x12\x1a\n\x12\x65xchange_rate_date\x18\x07 \x01(\t\"%\n\x03Tip\x12\x10\n\x08\x63\x61tegory\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\":\n\x06Phrase\x12\x0f\n\x07\x65nglish\x18\x01 \x01(\t\x12\r\n\x05local\x18\x02 \x01(\t\x12\x10\n\x08language\x18\x03 \x01(\t\"v\n\x0bGuideAdvice\x12\x1e\n\x04tips\x18\x01 \x03(\x0b\x32\x10.tripmesh.v1.Tip\x12$\n\x07phrases\x18\x02 \x03(\x0b\x32\x13.tripmesh.v1.Phrase\x12\x0e\n\x06season\x18\x03 \x01(\t\x12\x11\n\ttime_zone\x18\x04 \x01(\t\"[\n\x05Usage\x12\x13\n\x0bmodel_calls\x18\x01 \x01(\x05\x12\x14\n\x0cinput_tokens\x18\x02 \x01(\x03\x12\x15\n\routput_tokens\x18\x03 \x01(\x03\x12\x10\n\x08\x63ost_usd\x18\x04 \x01(\x01\"\xd1\x02\n\x04Trip\x12\x0c\n\x04name\x18\x01 \x01(\t\x12-\n\x07request\x18\x02 \x01(\x0b\x32\x1c.tripmesh.v1.PlanTripRequest\x12)\n\titinerary\x18\x03 \x01(\x0b\x32\x16.tripmesh.v1.Itinerary\x12-\n\x08\x65stimate\x18\x04 \x01(\x0b\x32\x1b.tripmesh.v1.BudgetEstimate\x12\'\n\x05guide\x18\x05 \x01(\x0b\x32\x18.tripmesh.v1.GuideAdvice\x12\x10\n\x08warnings\x18\x06 \x03(\t\x12!\n\x05usage\x18\x07 \x01(\x0b\x32\x12.tripmesh.v1.Usage\x12/\n\x0b\x63reate_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\trevisions\x18\t \x01(\x05\x12\x10\n\x08trace_id\x18\n \x01(\t*R\n\x04Pace\x12\x14\n\x10PACE_UNSPECIFIED\x10\x00\x12\x10\n\x0cPACE_RELAXED\x10\x01\x12\x11\n\rPACE_BALANCED\x10\x02\x12\x0f\n\x0bPACE_PACKED\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16tripmesh/v1/trip.proto\x12\x0btripmesh.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18google/type/latlng.proto\x1a\x17google/type/money.proto\"\x85\x02\n\x0fPlanTripRequest\x12\x19\n\x0b\x64\x65stination\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x18\n\nstart_date\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12\x12\n\x04\x64\x61ys\x18\x03 \x01(\x05\x42\x04\xe2\x41\x01\x02\x12\x17\n\ttravelers\x18\x04 \x01(\x05\x42\x04\xe2\x41\x01\x02\x12(\n\x06\x62udget\x18\x05 \x01(\x0b\x32\x12.google.type.MoneyB\x04\xe2\x41\x01\x02\x12\x11\n\tinterests\x18\x06 \x03(\t\x12\x1f\n\x04pace\x18\x07 \x01(\x0e\x32\x11.tripmesh.v1.Pace\x12\x12\n\nrequest_id\x18\x08 \x01(\t\x12\x13\n\x06nights\x18\t \x01(\x05H\x00\x88\x01\x01\x42\t\n\x07_nights\"\xb2\x01\n\x05Place\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x02 \x01(\t\x12\x14\n\x0c\x63ountry_code\x18\x03 \x01(\t\x12\x10\n\x08latitude\x18\x04 \x01(\x01\x12\x11\n\tlongitude\x18\x05 \x01(\x01\x12\x11\n\ttime_zone\x18\x06 \x01(\t\x12\x15\n\rcurrency_code\x18\x07 \x01(\t\x12\x11\n\tlanguages\x18\x08 \x03(\t\x12\x12\n\npopulation\x18\t \x01(\x03\"\xca\x01\n\x08\x41\x63tivity\x12\r\n\x05title\x18\x01 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x02 \x01(\t\x12\x12\n\nstart_time\x18\x03 \x01(\t\x12+\n\x08\x64uration\x18\x04 \x01(\x0b\x32\x19.google.protobuf.Duration\x12 \n\x04\x63ost\x18\x05 \x01(\x0b\x32\x12.google.type.Money\x12\x13\n\x0b\x64\x65scription\x18\x06 \x01(\t\x12%\n\x08location\x18\x07 \x01(\x0b\x32\x13.google.type.LatLng\"X\n\x0cItineraryDay\x12\x0c\n\x04\x64\x61te\x18\x01 \x01(\t\x12)\n\nactivities\x18\x02 \x03(\x0b\x32\x15.tripmesh.v1.Activity\x12\x0f\n\x07summary\x18\x03 \x01(\t\"s\n\tItinerary\x12\'\n\x04\x64\x61ys\x18\x01 \x03(\x0b\x32\x19.tripmesh.v1.ItineraryDay\x12\'\n\x0b\x64\x65stination\x18\x02 \x01(\x0b\x32\x12.tripmesh.v1.Place\x12\x14\n\x0ctravel_style\x18\x03 \x01(\t\"U\n\x08LineItem\x12\x10\n\x08\x63\x61tegory\x18\x01 \x01(\t\x12\"\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x12.google.type.Money\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\"\xf3\x01\n\x0e\x42udgetEstimate\x12!\n\x05total\x18\x01 \x01(\x0b\x32\x12.google.type.Money\x12)\n\nline_items\x18\x02 \x03(\x0b\x32\x15.tripmesh.v1.LineItem\x12\x15\n\rwithin_budget\x18\x03 \x01(\x08\x12%\n\tremaining\x18\x04 \x01(\x0b\x32\x12.google.type.Money\x12(\n\x0cper_traveler\x18\x05 \x01(\x0b\x32\x12.google.type.Money\x12\x0f\n\x07savings\x18\x06 \x03(\t\x12\x1a\n\x12\x65xchange_rate_date\x18\x07 \x01(\t\"%\n\x03Tip\x12\x10\n\x08\x63\x61tegory\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\":\n\x06Phrase\x12\x0f\n\x07\x65nglish\x18\x01 \x01(\t\x12\r\n\x05local\x18\x02 \x01(\t\x12\x10\n\x08language\x18\x03 \x01(\t\"v\n\x0bGuideAdvice\x12\x1e\n\x04tips\x18\x01 \x03(\x0b\x32\x10.tripmesh.v1.Tip\x12$\n\x07phrases\x18\x02 \x03(\x0b\x32\x13.tripmesh.v1.Phrase\x12\x0e\n\x06season\x18\x03 \x01(\t\x12\x11\n\ttime_zone\x18\x04 \x01(\t\"[\n\x05Usage\x12\x13\n\x0bmodel_calls\x18\x01 \x01(\x05\x12\x14\n\x0cinput_tokens\x18\x02 \x01(\x03\x12\x15\n\routput_tokens\x18\x03 \x01(\x03\x12\x10\n\x08\x63ost_usd\x18\x04 \x01(\x01\"\xd1\x02\n\x04Trip\x12\x0c\n\x04name\x18\x01 \x01(\t\x12-\n\x07request\x18\x02 \x01(\x0b\x32\x1c.tripmesh.v1.PlanTripRequest\x12)\n\titinerary\x18\x03 \x01(\x0b\x32\x16.tripmesh.v1.Itinerary\x12-\n\x08\x65stimate\x18\x04 \x01(\x0b\x32\x1b.tripmesh.v1.BudgetEstimate\x12\'\n\x05guide\x18\x05 \x01(\x0b\x32\x18.tripmesh.v1.GuideAdvice\x12\x10\n\x08warnings\x18\x06 \x03(\t\x12!\n\x05usage\x18\x07 \x01(\x0b\x32\x12.tripmesh.v1.Usage\x12/\n\x0b\x63reate_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\trevisions\x18\t \x01(\x05\x12\x10\n\x08trace_id\x18\n \x01(\t*R\n\x04Pace\x12\x14\n\x10PACE_UNSPECIFIED\x10\x00\x12\x10\n\x0cPACE_RELAXED\x10\x01\x12\x11\n\rPACE_BALANCED\x10\x02\x12\x0f\n\x0bPACE_PACKED\x10\x03\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -46,30 +46,30 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_PLANTRIPREQUEST'].fields_by_name['travelers']._serialized_options = b'\342A\001\002'
   _globals['_PLANTRIPREQUEST'].fields_by_name['budget']._loaded_options = None
   _globals['_PLANTRIPREQUEST'].fields_by_name['budget']._serialized_options = b'\342A\001\002'
-  _globals['_PACE']._serialized_start=1998
-  _globals['_PACE']._serialized_end=2080
+  _globals['_PACE']._serialized_start=2030
+  _globals['_PACE']._serialized_end=2112
   _globals['_PLANTRIPREQUEST']._serialized_start=189
-  _globals['_PLANTRIPREQUEST']._serialized_end=418
-  _globals['_PLACE']._serialized_start=421
-  _globals['_PLACE']._serialized_end=599
-  _globals['_ACTIVITY']._serialized_start=602
-  _globals['_ACTIVITY']._serialized_end=804
-  _globals['_ITINERARYDAY']._serialized_start=806
-  _globals['_ITINERARYDAY']._serialized_end=894
-  _globals['_ITINERARY']._serialized_start=896
-  _globals['_ITINERARY']._serialized_end=1011
-  _globals['_LINEITEM']._serialized_start=1013
-  _globals['_LINEITEM']._serialized_end=1098
-  _globals['_BUDGETESTIMATE']._serialized_start=1101
-  _globals['_BUDGETESTIMATE']._serialized_end=1344
-  _globals['_TIP']._serialized_start=1346
-  _globals['_TIP']._serialized_end=1383
-  _globals['_PHRASE']._serialized_start=1385
-  _globals['_PHRASE']._serialized_end=1443
-  _globals['_GUIDEADVICE']._serialized_start=1445
-  _globals['_GUIDEADVICE']._serialized_end=1563
-  _globals['_USAGE']._serialized_start=1565
-  _globals['_USAGE']._serialized_end=1656
-  _globals['_TRIP']._serialized_start=1659
-  _globals['_TRIP']._serialized_end=1996
+  _globals['_PLANTRIPREQUEST']._serialized_end=450
+  _globals['_PLACE']._serialized_start=453
+  _globals['_PLACE']._serialized_end=631
+  _globals['_ACTIVITY']._serialized_start=634
+  _globals['_ACTIVITY']._serialized_end=836
+  _globals['_ITINERARYDAY']._serialized_start=838
+  _globals['_ITINERARYDAY']._serialized_end=926
+  _globals['_ITINERARY']._serialized_start=928
+  _globals['_ITINERARY']._serialized_end=1043
+  _globals['_LINEITEM']._serialized_start=1045
+  _globals['_LINEITEM']._serialized_end=1130
+  _globals['_BUDGETESTIMATE']._serialized_start=1133
+  _globals['_BUDGETESTIMATE']._serialized_end=1376
+  _globals['_TIP']._serialized_start=1378
+  _globals['_TIP']._serialized_end=1415
+  _globals['_PHRASE']._serialized_start=1417
+  _globals['_PHRASE']._serialized_end=1475
+  _globals['_GUIDEADVICE']._serialized_start=1477
+  _globals['_GUIDEADVICE']._serialized_end=1595
+  _globals['_USAGE']._serialized_start=1597
+  _globals['_USAGE']._serialized_end=1688
+  _globals['_TRIP']._serialized_start=1691
+  _globals['_TRIP']._serialized_end=2028
 # @@protoc_insertion_point(module_scope)

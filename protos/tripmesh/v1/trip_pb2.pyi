@@ -26,7 +26,7 @@ PACE_BALANCED: Pace
 PACE_PACKED: Pace
 
 class PlanTripRequest(_message.Message):
-    __slots__ = ("destination", "start_date", "days", "travelers", "budget", "interests", "pace", "request_id")
+    __slots__ = ("destination", "start_date", "days", "travelers", "budget", "interests", "pace", "request_id", "nights")
     DESTINATION_FIELD_NUMBER: _ClassVar[int]
     START_DATE_FIELD_NUMBER: _ClassVar[int]
     DAYS_FIELD_NUMBER: _ClassVar[int]
@@ -35,6 +35,7 @@ class PlanTripRequest(_message.Message):
     INTERESTS_FIELD_NUMBER: _ClassVar[int]
     PACE_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    NIGHTS_FIELD_NUMBER: _ClassVar[int]
     destination: str
     start_date: str
     days: int
@@ -43,7 +44,8 @@ class PlanTripRequest(_message.Message):
     interests: _containers.RepeatedScalarFieldContainer[str]
     pace: Pace
     request_id: str
-    def __init__(self, destination: _Optional[str] = ..., start_date: _Optional[str] = ..., days: _Optional[int] = ..., travelers: _Optional[int] = ..., budget: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., interests: _Optional[_Iterable[str]] = ..., pace: _Optional[_Union[Pace, str]] = ..., request_id: _Optional[str] = ...) -> None: ...
+    nights: int
+    def __init__(self, destination: _Optional[str] = ..., start_date: _Optional[str] = ..., days: _Optional[int] = ..., travelers: _Optional[int] = ..., budget: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., interests: _Optional[_Iterable[str]] = ..., pace: _Optional[_Union[Pace, str]] = ..., request_id: _Optional[str] = ..., nights: _Optional[int] = ...) -> None: ...
 
 class Place(_message.Message):
     __slots__ = ("name", "country", "country_code", "latitude", "longitude", "time_zone", "currency_code", "languages", "population")

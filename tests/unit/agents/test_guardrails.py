@@ -66,6 +66,8 @@ def test_ambiguous_destination_is_a_warning() -> None:
         ({"budget": _money(units=20)}, "budget.units", "BUDGET_TOO_LOW"),
         ({"budget": _money(units=5_000_000)}, "budget.units", "BUDGET_TOO_HIGH"),
         ({"request_id": "r" * 129}, "request_id", "INVALID_REQUEST_ID"),
+        ({"nights": 5}, "nights", "INVALID_NIGHTS"),
+        ({"nights": -1}, "nights", "INVALID_NIGHTS"),
     ],
 )  # fmt: skip
 def test_bad_input(changes: dict[str, Any], field: str, reason: str) -> None:
@@ -135,3 +137,10 @@ def test_innocent_text_passes_the_safety_check(text: str) -> None:
     from services.guardrails.safety import unsafe_reason
 
     assert unsafe_reason(text) is None
+
+
+@pytest.mark.parametrize(("nights", "expected"), [(None, 3), (0, 0), (4, 4)])
+def test_nights_default_to_days_minus_one_or_as_asked(nights: int | None, expected: int) -> None:
+    request = proto_request() if nights is None else proto_request(nights=nights)
+    trip, _ = parse_trip_request(request)
+    assert trip.lodging_nights == expected

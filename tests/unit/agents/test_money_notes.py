@@ -1,9 +1,11 @@
 """The planner says which travel style it planned for and why, and what a revision did."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
+from services.agents.pricing import price_itinerary
 from services.planner.planner import Planner
 from services.travel.money import Money
 from tests.unit.agents.support import ScriptedChain, trip
@@ -34,6 +36,21 @@ async def test_the_style_is_shown_with_its_reason(
     assert note.startswith(f"Travel style: {style} (")
     for word in words:
         assert word in note
+
+
+async def test_a_style_just_out_of_reach_of_the_estimate_is_tried_for_real() -> None:
+    # Nairobi on 1,500 USD with nature: comfort's estimate is within the budget but not its
+    # headroom; the exact comfort plan fits, so it is planned instead of leaving 60 % unspent.
+    request = trip(
+        destination="Nairobi",
+        start_date=date(2027, 3, 10),
+        budget=Money(Decimal(1500), "USD"),
+        interests=("nature", "wildlife"),
+    )
+    result = await Planner(ScriptedChain()).draft(request)
+    assert result.value.draft.travel_style == "comfort"
+    total = price_itinerary(request, result.value.place, result.value.draft).total
+    assert Decimal(1500) * Decimal("0.5") < total <= Decimal(1500) * Decimal("0.9")
 
 
 async def test_a_revision_that_changes_nothing_says_so() -> None:

@@ -63,7 +63,11 @@ def test_days_dates_and_pace(pace: Pace) -> None:
     assert draft.days[0].date == START
     slots = pacing.slots(pace)
     for day in draft.days:
-        assert [a.start_time for a in day.activities] == [s.start for s in slots]
+        assert len(day.activities) == len(slots)
+        first = pacing.minutes(day.activities[0].start_time)
+        assert abs(first - pacing.minutes(slots[0].start)) <= 30 or first < 8 * 60  # sunrise
+    # the days do not all start and run alike
+    assert len({tuple(a.start_time for a in d.activities) for d in draft.days}) > 1
     assert check_itinerary(draft, request) == []
 
 
@@ -73,7 +77,9 @@ def test_no_activity_repeats_even_on_a_long_packed_trip(destination: str) -> Non
     draft = draft_itinerary(request, resolve_place(destination).place)
     titles = [a.title for d in draft.days for a in d.activities]
     assert len(titles) == len(set(titles))
-    assert all(len(d.activities) == 5 for d in draft.days)  # free time where the catalogue ends
+    # Full durations: a packed day holds three to five; free time where the catalogue ends.
+    assert all(3 <= len(d.activities) <= 5 for d in draft.days)
+    assert any(a.category == "free time" for a in draft.days[-1].activities)
     assert check_itinerary(draft, request) == []
 
 

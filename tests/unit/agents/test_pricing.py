@@ -96,6 +96,11 @@ def test_check_budget_catches_inexact_sums() -> None:
     assert any("must be in EUR" in p for p in check_budget(wrong_currency, trip()))
 
 
+def test_nights_as_the_request_says() -> None:
+    _, estimate, _ = _priced(days=4, nights=4)  # arriving the evening before
+    assert "x 4 night(s)" in estimate.line_items[0].description
+
+
 @pytest.mark.parametrize("days", [1, 4, 9])
 def test_nights_are_days_minus_one(days: int) -> None:
     _, estimate, _ = _priced(days=days)

@@ -9,15 +9,28 @@ from decimal import Decimal
 
 import pytest
 
+from services.agents import pacing
 from services.agents.meals import meals_share, paid_meals
 from services.agents.pricing import fixed_costs
 from services.agents.request import Pace, TripRequest
 from services.agents.schemas import BudgetDraft, GuideDraft, ItineraryDraft
 from services.budget.estimator import BudgetEstimator
 from services.guide.advisor import Advisor
+from services.planner.activities import half_day_trips
+from services.planner.day_plan import DAY_END, between
+from services.planner.place_checks import check_place
 from services.planner.planner import Planner
+from services.travel.activity_templates import (
+    FOCUSED,
+    Template,
+    canonical_interest,
+    catalogue,
+    focused_templates,
+)
+from services.travel.daylight import daylight
 from services.travel.money import Money
 from services.travel.places import Place
+from services.travel.public_holidays import holidays_between
 from tests.unit.agents.support import ScriptedChain, trip
 
 EUROS = Money(Decimal(3000), "EUR")
@@ -147,3 +160,173 @@ async def test_southern_hemisphere_seasons(case: Case, season: str) -> None:
     ]
     if season == "winter":
         assert swims == []
+
+
+def _templates(place: Place) -> dict[str, Template]:
+    """Title in this place -> the template it came from."""
+    every = [t for found in catalogue().values() for t in found] + list(half_day_trips(place))
+    return {t.title_for(place.name): t for t in every}
+
+
+@pytest.mark.parametrize("case", CASES, ids=_id)
+async def test_outdoor_activities_lie_in_daylight_and_sunsets_at_sunset(case: Case) -> None:
+    planned = await _planned(case)
+    templates, place = _templates(planned.place), planned.place
+    for day in planned.draft.days:
+        light = daylight(place.latitude, place.longitude, place.time_zone, day.date)
+        for activity in day.activities:
+            template = templates.get(activity.title)
+            start = pacing.minutes(activity.start_time)
+            end = start + activity.duration_minutes
+            where = f"{day.date} {activity.start_time} {activity.title} ({light})"
+            if template is None or template.light == "":
+                continue
+            if template.light == "day":
+                assert light.covers(start, end), where
+            elif template.light == "sunset":
+                assert start <= light.sunset <= end, where
+            else:
+                assert start == pytest.approx(light.sunrise, abs=10), where
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.destination in ("Reykjavik", "Tromso")])
+async def test_high_latitude_winter_keeps_outdoor_plans_to_the_short_day(case: Case) -> None:
+    planned = await _planned(case)
+    templates = _templates(planned.place)
+    outdoor = [
+        (d.date, a.start_time)
+        for d in planned.draft.days
+        for a in d.activities
+        if (t := templates.get(a.title)) is not None and t.light in ("day", "sunrise")
+    ]
+    if case.destination == "Tromso":  # polar night: nothing that needs the sun
+        assert outdoor == []
+    else:
+        assert outdoor
+        assert all(start >= "11:00" for _, start in outdoor)
+
+
+@pytest.mark.parametrize("case", CASES, ids=_id)
+async def test_activities_leave_time_to_get_from_one_to_the_next(case: Case) -> None:
+    planned = await _planned(case)
+    templates = _templates(planned.place)
+    for day in planned.draft.days:
+        previous = None
+        for activity in day.activities:
+            template = templates.get(activity.title)
+            start = pacing.minutes(activity.start_time)
+            if previous is not None and template is not None:
+                (end, before) = previous
+                assert start >= end + between(before, template), f"{day.date} {activity.title}"
+            assert start + activity.duration_minutes <= DAY_END
+            previous = (start + activity.duration_minutes, template) if template else None
+
+
+@pytest.mark.parametrize("case", CASES, ids=_id)
+async def test_activities_keep_their_usual_length(case: Case) -> None:
+    planned = await _planned(case)
+    templates = _templates(planned.place)
+    for day in planned.draft.days:
+        for activity in day.activities:
+            template = templates.get(activity.title)
+            if template is not None:
+                assert activity.duration_minutes == template.minutes, activity.title
+
+
+async def test_meals_at_local_hours() -> None:
+    madrid = await _planned(CASES[2])
+    dinners = [
+        a.start_time
+        for d in madrid.draft.days
+        for a in d.activities
+        if re.search(r"\bdinner\b", a.title, re.I)
+    ]
+    assert all(start >= "20:30" for start in dinners)  # Spain dines late, not at 19:30
+
+
+@pytest.mark.parametrize("case", CASES, ids=_id)
+async def test_every_interest_is_served_or_warned_about(case: Case) -> None:
+    planned = await _planned(case)
+    categories = {canonical_interest(a.category) for d in planned.draft.days for a in d.activities}
+    for text in case.interests:
+        interest = canonical_interest(text)
+        served = interest in categories or (
+            interest in FOCUSED
+            and any(
+                a.title in {t.title_for(planned.place.name) for t in focused_templates()[interest]}
+                for d in planned.draft.days
+                for a in d.activities
+            )
+        )
+        warned = any(f'"{text}"' in w for w in planned.warnings)
+        assert served != warned, (text, planned.warnings)
+
+
+async def test_wildlife_is_reserves_zoos_and_birds_not_generic_nature() -> None:
+    nairobi = await _planned(CASES[0])
+    titles = [a.title for d in nairobi.draft.days for a in d.activities]
+    assert any(re.search(r"reserve|zoo|bird", t, re.I) for t in titles)
+    assert any('"beach"' in w and "neither the sea" in w for w in nairobi.warnings)
+
+
+@pytest.mark.parametrize("case", CASES, ids=_id)
+async def test_public_holidays_during_the_trip_are_mentioned(case: Case) -> None:
+    planned = await _planned(case)
+    place = planned.place
+    expected = holidays_between(place.country_code, case.start, case.request().end_date)
+    tips = [t.text for t in planned.guide.tips if t.category == "holidays"]
+    if not expected:
+        assert tips == []
+        return
+    (tip,) = tips
+    for _, name in expected[:5]:
+        assert name in tip
+
+
+@pytest.mark.parametrize(
+    ("case", "holiday"),
+    [(CASES[10], "Christmas Day"), (CASES[11], "Independence Day"), (CASES[12], "Songkran")],
+    ids=lambda x: _id(x) if isinstance(x, Case) else x,
+)
+async def test_known_holidays_are_named(case: Case, holiday: str) -> None:
+    planned = await _planned(case)
+    assert any(holiday in t.text for t in planned.guide.tips if t.category == "holidays")
+
+
+@pytest.mark.parametrize("case", CASES, ids=_id)
+async def test_tips_follow_the_region_not_european_defaults(case: Case) -> None:
+    planned = await _planned(case)
+    text = " ".join(t.text for t in planned.guide.tips)
+    if planned.place.continent != "EU":
+        assert "menus of the day" not in text.lower()
+    if planned.place.continent == "AF":
+        assert "multi-day pass" not in text
+
+
+async def test_the_trip_says_its_activities_are_generic() -> None:
+    lisbon = await _planned(CASES[7])
+    assert any("rather than named sights" in w for w in lisbon.warnings)
+
+
+@pytest.mark.parametrize("case", CASES, ids=_id)
+async def test_offline_plans_pass_the_checks_model_answers_must_pass(case: Case) -> None:
+    planned = await _planned(case)
+    assert check_place(planned.draft, case.request(), planned.place) == []
+
+
+@pytest.mark.parametrize("case", CASES, ids=_id)
+async def test_named_meals_at_meal_times(case: Case) -> None:
+    windows = {"breakfast": ("06:30", "10:30"), "lunch": ("11:00", "15:00")}
+    windows["dinner"] = ("17:30", "22:30")
+    planned = await _planned(case)
+    for day in planned.draft.days:
+        for activity in day.activities:
+            for meal, (first, last) in windows.items():
+                if re.search(rf"\b{meal}\b", activity.title, re.I):
+                    assert first <= activity.start_time <= last, (day.date, activity.title)
+
+
+async def test_no_swimming_advice_out_of_swimming_weather() -> None:
+    reykjavik = await _planned(CASES[5])
+    beach = [t.text for t in reykjavik.guide.tips if t.category == "beach"]
+    assert all("not swimming weather" in text for text in beach)

@@ -40,6 +40,7 @@ FLAGS = [
         ("--travelers", "two", "--travelers must be a whole number from 1 to 20"),
         ("--pace", "fast", "--pace must be one of relaxed, balanced, packed"),
         ("--timeout", "soon", "--timeout must be seconds from 0 to 3600"),
+        ("--nights", "9", "--nights must be a whole number from 0 to 3"),
     ],
 )
 def test_a_bad_flag_is_one_line_and_exit_2(

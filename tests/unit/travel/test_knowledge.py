@@ -90,3 +90,8 @@ def test_interest_synonyms() -> None:
     assert canonical_interest("beaches") == "beach"
     assert canonical_interest("Live music") == "nightlife"
     assert canonical_interest("knitting") is None
+    # narrower interests keep their meaning instead of becoming generic nature
+    for word in ("wildlife", "Safaris", "national parks", "zoo", "birdwatching"):
+        assert canonical_interest(word) == "wildlife", word
+    assert canonical_interest("trekking") == "hiking"
+    assert canonical_interest("nature") == "nature"
