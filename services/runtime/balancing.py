@@ -178,7 +178,8 @@ class _Method:
         return found
 
     def _pick(self, exclude: list[Replica]) -> Replica:
-        replica = self._balanced.replicas.pick(exclude)
+        replicas = self._balanced.replicas
+        replica = replicas.pick(exclude) or replicas.pick_ejected(exclude)
         if replica is None:
             raise errors.Unavailable(
                 f"no healthy instance of {self._balanced.service}",

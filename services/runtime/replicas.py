@@ -89,11 +89,13 @@ class ReplicaSet:
     def pick(self, exclude: Collection[Replica] = ()) -> Replica | None:
         """A replica to call: admitted, not in `exclude`, the better of two at random."""
         now = self._clock()
-        candidates = [
-            r
-            for r in self.replicas
-            if r.ejected_until <= now and r not in exclude and not (r.ejections and r.inflight)
-        ]  # a replica back from an ejection takes one probe call at a time, until one answers
+        admitted = [r for r in self.replicas if r.ejected_until <= now and r not in exclude]
+        # A replica back from an ejection takes one probe call at a time, until one answers
+        # (unless nothing else is left).
+        candidates = [r for r in admitted if not (r.ejections and r.inflight)] or admitted
+        probe = next((r for r in candidates if r.ejections), None)
+        if probe is not None:
+            return probe  # its one call decides whether it stays: without it, never back
         if len(candidates) <= 2:
             return min(candidates, key=Replica.score, default=None)
         first, second = random.sample(candidates, 2)
@@ -122,7 +124,7 @@ class ReplicaSet:
         replica.strikes += 1
         # A replica that fails fast has no calls in flight: without a penalty it would look
         # the least loaded and be picked first until ejected.
-        replica.slowness = max(2 * replica.slowness, FAILURE_PENALTY)
+        replica.slowness = max(replica.slowness, FAILURE_PENALTY)
         if replica.strikes >= self.options.failures_to_eject:
             self._eject(replica, cause)
 
