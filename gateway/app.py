@@ -7,7 +7,6 @@ the transcoding endpoint). Channels are opened in the lifespan startup.
 
 import json
 import logging
-import uuid
 from functools import partial
 from typing import Any
 
@@ -33,6 +32,7 @@ from gateway.upstream import Upstreams
 from registry import Discovery, Endpoint, Registration, known_service
 from registry.factory import create_discovery
 from services.runtime.channels import ChannelPool
+from services.runtime.metrics import EXPORTED
 from services.runtime.server import discovery_options, package_version
 
 SERVICE = known_service("gateway")
@@ -104,7 +104,7 @@ class Gateway:
             return
         self._registration = Registration(
             name=SERVICE.discovery_name,
-            instance_id=self.settings.instance_id or f"gateway-{uuid.uuid4().hex[:12]}",
+            instance_id=self.settings.instance_id or self.address,
             host=host,
             port=port,
             tags=("http", "v1"),
@@ -179,4 +179,4 @@ async def _static(send: Send, *, body: bytes, content_type: bytes) -> None:
 
 
 async def _metrics(send: Send) -> None:
-    await send_response(send, 200, generate_latest(), CONTENT_TYPE_LATEST.encode())
+    await send_response(send, 200, generate_latest(EXPORTED), CONTENT_TYPE_LATEST.encode())

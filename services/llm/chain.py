@@ -85,6 +85,7 @@ class ModelChain:
         max_output_tokens: int | None,
         hook: CallHook | None,
     ) -> None:
+        metrics.register_chain_metrics()
         self._slots = lineup.slots
         self._skipped = lineup.skipped
         self._cache = cache

@@ -5,8 +5,11 @@ sync-only), so the interceptor in interceptors.py feeds these.
 """
 
 import logging
+from collections.abc import Iterator
 
-from prometheus_client import Counter, Histogram, start_http_server
+from prometheus_client import REGISTRY, Counter, Histogram, start_http_server
+from prometheus_client.metrics_core import Metric
+from prometheus_client.registry import Collector
 
 logger = logging.getLogger(__name__)
 
@@ -34,9 +37,24 @@ def split_method(full_method: str) -> tuple[str, str]:
     return service, method
 
 
+class NonEmptyFamilies(Collector):
+    """The default registry without the families that have no sample yet.
+
+    A labelled series exists only once used: until then its family would be exported as
+    a bare HELP/TYPE pair (the gateway's gRPC server families, a counter of failures
+    that never happened), which dashboards and alert rules cannot tell from a typo.
+    """
+
+    def collect(self) -> Iterator[Metric]:
+        return (family for family in REGISTRY.collect() if family.samples)
+
+
+EXPORTED = NonEmptyFamilies()
+
+
 def serve_metrics(host: str, port: int) -> int:
     """Serves /metrics on a background thread; returns the bound port."""
-    server, _thread = start_http_server(port, addr=host)
+    server, _thread = start_http_server(port, addr=host, registry=EXPORTED)
     bound = int(server.server_address[1])
     logger.info("metrics on http://%s:%d/metrics", host, bound)
     return bound
