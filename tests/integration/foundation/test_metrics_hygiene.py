@@ -8,6 +8,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from registry import KNOWN_SERVICES
+from tests.support.meshes import trip_request
 from tests.support.processes import MeshProcess
 
 pytestmark = pytest.mark.slow
@@ -32,13 +33,7 @@ def metrics_url(mesh: MeshProcess, name: str) -> str:
 
 @pytest.fixture(scope="module")
 def exported(mesh: MeshProcess) -> dict[str, dict[str, list[tuple[str, dict[str, str], float]]]]:
-    trip = {
-        "destination": "Lisbon",
-        "startDate": "2027-05-01",
-        "days": 2,
-        "travelers": 1,
-        "budget": {"currencyCode": "EUR", "units": 1500},
-    }
+    trip = trip_request("Lisbon", days=2, budget_eur=1500)
     assert httpx.post(f"{mesh.gateway_url}/v1/trips:plan", json=trip, timeout=60).is_success
     return {name: scrape(metrics_url(mesh, name)) for name in KNOWN_SERVICES}
 
