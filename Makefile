@@ -8,7 +8,7 @@ PROTO_FILES := $(wildcard protos/tripmesh/v1/*.proto)
 PROTOC := $(BIN)/python -m grpc_tools.protoc -Iprotos -Ithird_party \
 	--plugin=protoc-gen-mypy_grpc=$(BIN)/protoc-gen-mypy_grpc
 
-.PHONY: venv run test pytest check lint protos protos-check buf-breaking consul chromium promtool bench k8s clean
+.PHONY: venv run test pytest check lint protos protos-check buf-breaking consul chromium promtool bench bench-mtls chaos k8s clean
 
 ## venv: the virtual environment with tripmesh and its tools (pinned by constraints.txt)
 $(STAMP): pyproject.toml constraints.txt
@@ -88,9 +88,21 @@ promtool:
 chromium:
 	bash tests/support/browser/install.sh
 
-## bench: figures for the gateway, the critical path and memory (prints, asserts nothing)
+## bench: figures for the offline engine, the gateway, the critical path, memory and shared state (prints, asserts nothing)
 bench: venv
+	$(BIN)/python bench/offline_bench.py
 	$(BIN)/python bench/gateway_bench.py
+	$(BIN)/python bench/state_bench.py
+
+## bench-mtls: what mTLS and the identity checks cost a trip (prints, asserts nothing)
+bench-mtls: venv
+	$(BIN)/python bench/mtls_bench.py
+
+## chaos: fault scenarios on real processes (overload, frozen and killed replicas, a failing
+## backend, a soak of MINUTES, default 5); prints a table, asserts nothing
+MINUTES ?= 5
+chaos: venv
+	$(BIN)/python bench/chaos.py --minutes $(MINUTES)
 
 ## k8s: render every overlay
 k8s:

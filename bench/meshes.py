@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from registry import KNOWN_SERVICES
+from services import certs
+from services.runtime.tls import TlsFiles
 from services.supervisor import START_ORDER, endpoints_env, is_serving
 
 HOST = "127.0.0.1"
@@ -55,6 +57,7 @@ class Mesh:
     offset: int
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     supervisor: subprocess.Popen[bytes] | None = None
+    operator: TlsFiles | None = None  # with --tls: the certificate clients call it with
 
     def port(self, name: str) -> int:
         return KNOWN_SERVICES[name].port + self.offset
@@ -77,12 +80,16 @@ class Mesh:
                 process.wait()
 
 
-def tripmesh_up(data_dir: Path, timeout: float = 60.0) -> Mesh:
-    """`tripmesh up --port-offset N`, waited for until every service is SERVING."""
+def tripmesh_up(data_dir: Path, timeout: float = 60.0, tls: bool = False) -> Mesh:
+    """`tripmesh up --port-offset N` (and --tls), waited for until every service is SERVING."""
     mesh = Mesh(free_offset())
+    if tls:
+        certs.generate(data_dir / "certs")  # where `up --tls` looks
+        mesh.operator = certs.files(data_dir / "certs", certs.OPERATOR)
     log = (data_dir / "up.log").open("wb")
+    flags = ["--tls"] if tls else []
     mesh.supervisor = subprocess.Popen(
-        [sys.executable, "-m", "services.cli", "up", "--port-offset", str(mesh.offset)],
+        [sys.executable, "-m", "services.cli", "up", "--port-offset", str(mesh.offset), *flags],
         env=base_env(data_dir),
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -123,7 +130,11 @@ def _wait_ready(mesh: Mesh, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     pending = list(START_ORDER)
     while pending and time.monotonic() < deadline:
-        pending = [n for n in pending if not is_serving(KNOWN_SERVICES[n], HOST, mesh.port(n))]
+        pending = [
+            n
+            for n in pending
+            if not is_serving(KNOWN_SERVICES[n], HOST, mesh.port(n), files=mesh.operator)
+        ]
         if pending:
             time.sleep(0.3)
     if pending:

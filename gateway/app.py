@@ -1,10 +1,11 @@
 """The gateway's ASGI application: everything built once from the settings and descriptors.
 
-Pure ASGI layers, outermost first: observe (request id, route, metrics, logs,
-span, errors) → CORS → guard (keys, rate limit) → dispatch (fixed endpoints or
-the transcoding endpoint). Channels are opened in the lifespan startup.
+Pure ASGI layers, outermost first: CORS → observe (request id, route, metrics, logs,
+span, errors) → guard (keys, rate limit) → overload (adaptive limit) → dispatch (fixed
+endpoints or the transcoding endpoint). Channels are opened in the lifespan startup.
 """
 
+import contextlib
 import json
 import logging
 from functools import partial
@@ -12,18 +13,24 @@ from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from gateway.a2a_routes import a2a_routes
+from gateway.agent_cards import AgentCards
 from gateway.auth import ApiKeys
 from gateway.cors import origins, with_cors
 from gateway.dispatch import Dispatcher, FixedEndpoint
 from gateway.endpoint import CallPolicy, RpcEndpoint
 from gateway.guard import GuardMiddleware
 from gateway.health import Readiness, healthz
+from gateway.mcp.build import tools_server
+from gateway.mcp.http import PATH as MCP_PATH
+from gateway.mcp.http import McpEndpoint
 from gateway.mesh import MeshView
 from gateway.observe import ObserveMiddleware
 from gateway.openapi import openapi_document
+from gateway.overload import OverloadMiddleware
 from gateway.pages import Pages
 from gateway.propagation import forwardable
-from gateway.ratelimit import RateLimiter
+from gateway.ratelimit import build_admission
 from gateway.responses import JSON, Receive, Scope, Send, send_response
 from gateway.router import Router
 from gateway.rules import Route, load_routes
@@ -31,9 +38,12 @@ from gateway.settings import Settings
 from gateway.upstream import Upstreams
 from registry import Discovery, Endpoint, Registration, known_service
 from registry.factory import create_discovery
+from services.runtime import tls
 from services.runtime.channels import ChannelPool
 from services.runtime.metrics import EXPORTED
+from services.runtime.overload import Admission
 from services.runtime.server import discovery_options, package_version
+from services.runtime.state.connection import SharedState
 
 SERVICE = known_service("gateway")
 logger = logging.getLogger(__name__)
@@ -44,25 +54,44 @@ class Gateway:
 
     def __init__(self, settings: Settings, routes: list[Route] | None = None) -> None:
         self.settings = settings
-        self.routes = routes if routes is not None else load_routes()
+        api = routes if routes is not None else load_routes()
+        # A2A is described by its own spec and the agent cards, not by /openapi.json.
+        self.routes = [*api, *a2a_routes()]
         self.keys = ApiKeys.from_settings(settings.api_keys, settings.api_key_file)
         self.endpoint = RpcEndpoint(self.routes, _policy(settings))
         self.readiness = Readiness(settings.gateway_readyz_timeout)
-        self.mesh = MeshView(settings.gateway_readyz_timeout, self._own_entry)
+        self.mesh = MeshView(
+            settings.gateway_readyz_timeout,
+            self._own_entry,
+            tls.client_credentials(settings.tls),
+        )
         self.address = ""  # host:port, once the server has bound
-        self.document = _document(self.routes, self.keys.enabled)
-        self.dispatcher = Dispatcher(Router(self.routes), self.endpoint, self._fixed(), Pages())
-        guarded = GuardMiddleware(
+        self.document = _document(api, self.keys.enabled)
+        self.cards = AgentCards(self.keys.enabled)
+        mounts = {MCP_PATH: self._mcp_request, **self.cards.mounts()}
+        self.dispatcher = Dispatcher(
+            Router(self.routes), self.endpoint, self._fixed(), mounts, Pages()
+        )
+        self.state = SharedState.from_settings(settings)
+        self.overload = OverloadMiddleware(
             self.dispatcher,
+            Admission(settings.limit_options()) if settings.overload_control else None,
+        )
+        guarded = GuardMiddleware(
+            self.overload,
             self.keys,
-            RateLimiter(settings.rate_limit, settings.rate_limit_burst),
+            build_admission(settings.rate_limit, settings.rate_limit_burst, self.state),
         )
         methods = sorted({r.http_method for r in self.routes})
-        cors = with_cors(guarded, origins(settings.cors_origins), methods)
-        self._http = ObserveMiddleware(cors, self.dispatcher.resolve)
+        observed = ObserveMiddleware(guarded, self.dispatcher.resolve)
+        # Outermost, so that errors answered by observe (401, 403, 404, 429, ...) carry the
+        # CORS headers too: a page can read the error and its Retry-After.
+        self._http = with_cors(observed, origins(settings.cors_origins), methods)
         self._discovery: Discovery | None = None
         self._pool: ChannelPool | None = None
         self._registration: Registration | None = None
+        self._mcp: McpEndpoint | None = None
+        self._running = contextlib.AsyncExitStack()
 
     def _fixed(self) -> dict[str, FixedEndpoint]:
         openapi = json.dumps(self.document, separators=(",", ":")).encode()
@@ -90,12 +119,23 @@ class Gateway:
             default_deadline=max(settings.gateway_max_deadline, settings.default_deadline),
             margin=0.0,  # the gateway is the first hop: the client's timeout passes on whole
             max_message_bytes=settings.max_message_bytes,
+            credentials=tls.client_credentials(settings.tls),  # its own certificate, as a client
+            resilience=settings.resilience(),
         )
         upstreams = Upstreams(self._pool, {r.rpc.upstream for r in self.routes})
         self.endpoint.upstreams = upstreams
+        self.cards.upstreams = upstreams
         self.mesh.discovery = self._discovery
         self.readiness.upstreams = upstreams
         logger.info("routing %d HTTP routes to %s", len(self.routes), ", ".join(upstreams.services))
+        tools = tools_server(self._pool, settings)
+        self._mcp = McpEndpoint(tools, origins(settings.cors_origins), settings.max_body_bytes)
+        await self._running.enter_async_context(self._mcp.running())
+
+    async def _mcp_request(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self._mcp is None:
+            raise RuntimeError("the gateway has not started")
+        await self._mcp(scope, receive, send)
 
     async def register(self, host: str, port: int) -> None:
         """Announces the gateway to discovery (Consul checks it on /readyz)."""
@@ -132,11 +172,14 @@ class Gateway:
         }
 
     async def shutdown(self) -> None:
+        await self._running.aclose()  # MCP sessions end before their channels close
         await self.mesh.close()
         if self._pool is not None:
             await self._pool.close()
         if self._discovery is not None:
             await self._discovery.close()
+        if self.state is not None:
+            await self.state.aclose()
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:

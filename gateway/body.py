@@ -7,6 +7,23 @@ from gateway.responses import Receive
 from services.runtime.errors import InvalidArgument, ResourceExhausted
 
 
+def require_json(headers: Mapping[str, str]) -> None:
+    """Raises HttpError 415 when the body is declared as anything but JSON (no declared
+    type is read as JSON): a form or text/plain is never parsed as if it were."""
+    declared = headers.get("content-type")
+    if declared is None:
+        return
+    media_type = declared.split(";", 1)[0].strip().lower()
+    if media_type != "application/json" and not media_type.endswith("+json"):
+        raise gateway_error(
+            InvalidArgument,
+            "the body must be JSON: Content-Type: application/json",
+            reason="UNSUPPORTED_MEDIA_TYPE",
+            http=415,
+            metadata={"content_type": declared},
+        )
+
+
 async def read_body(receive: Receive, headers: Mapping[str, str], limit: int) -> bytes:
     """The whole body; raises HttpError 413 as soon as it is known to exceed `limit`."""
     declared = headers.get("content-length")

@@ -15,6 +15,7 @@ from gateway.router import Router
 from services.runtime.errors import NotFound, Unimplemented
 
 FixedEndpoint = Callable[[Send], Awaitable[None]]
+MountedApp = Callable[[Scope, Receive, Send], Awaitable[None]]  # any method (/mcp)
 FIXED_METHODS = ("GET", "HEAD")
 
 
@@ -26,16 +27,18 @@ class Dispatcher:
         router: Router,
         endpoint: RpcEndpoint,
         fixed: dict[str, FixedEndpoint],
+        mounts: dict[str, MountedApp] | None = None,
         pages: Pages | None = None,
     ) -> None:
         self._router = router
         self._endpoint = endpoint
         self._fixed = fixed
+        self._mounts = mounts or {}
         self._pages = pages
 
     def resolve(self, exchange: Exchange) -> None:
         """Names the request's route (its template, or the fixed path)."""
-        if exchange.raw_path in self._fixed:
+        if exchange.raw_path in self._fixed or exchange.raw_path in self._mounts:
             exchange.label = exchange.raw_path
             return
         if self._pages is not None and (page := self._pages.lookup(exchange.raw_path)):
@@ -49,14 +52,17 @@ class Dispatcher:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         exchange = exchange_of(scope)
         fixed = self._fixed.get(exchange.raw_path) or self._page(exchange.raw_path)
-        if fixed is not None:
+        mounted = self._mounts.get(exchange.raw_path)
+        if mounted is not None:
+            await mounted(scope, receive, send)
+        elif fixed is not None:
             if exchange.method not in FIXED_METHODS:
-                raise _not_allowed(exchange, list(FIXED_METHODS))
+                raise not_allowed(exchange, list(FIXED_METHODS))
             await fixed(send)
         elif exchange.match is not None:
             await self._endpoint(exchange, scope, receive, send)
         elif allowed := self._router.allowed_methods(exchange.raw_path):
-            raise _not_allowed(exchange, allowed)
+            raise not_allowed(exchange, allowed)
         else:
             raise gateway_error(
                 NotFound,
@@ -70,7 +76,7 @@ class Dispatcher:
         return page[1] if page is not None else None
 
 
-def _not_allowed(exchange: Exchange, allowed: list[str]) -> Exception:
+def not_allowed(exchange: Exchange, allowed: list[str]) -> Exception:
     return gateway_error(
         Unimplemented,
         f"{exchange.method} is not allowed on {exchange.raw_path}; allowed: {', '.join(allowed)}",

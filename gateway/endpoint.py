@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl
 import grpc
 from google.protobuf.message import Message
 
-from gateway.body import ClientGone, read_body
+from gateway.body import ClientGone, read_body, require_json
 from gateway.deadline import request_timeout
 from gateway.disconnect import DisconnectWatch
 from gateway.errors import from_rpc_error
@@ -48,9 +48,10 @@ class RpcEndpoint:
         assert exchange.match is not None
         assert self.upstreams is not None
         route, policy = exchange.match.route, self._policy
-        body = (
-            await read_body(receive, exchange.headers, policy.max_body_bytes) if route.body else b""
-        )
+        body = b""
+        if route.body:
+            require_json(exchange.headers)
+            body = await read_body(receive, exchange.headers, policy.max_body_bytes)
         query = parse_qsl(
             scope["query_string"].decode("latin-1"),
             keep_blank_values=True,
@@ -70,7 +71,8 @@ class RpcEndpoint:
         watch.on_disconnect(call.cancel)
         try:
             if streaming:
-                await _relay_stream(call, codec, StreamWriter(send, wants_sse(exchange.headers)))
+                writer = StreamWriter(send, wants_sse(exchange.headers), route.error_envelope)
+                await _relay_stream(call, codec, writer)
             else:
                 response: Message = await call
                 await send_response(send, 200, codec.response(response))

@@ -19,6 +19,7 @@ from services.runtime import errors
 
 DOMAIN = "tripmesh-gateway"
 JSON_TYPE = b"application/json"
+DEFAULT_RETRY_AFTER = 1  # seconds, for a 429 or 503 whose status has no RetryInfo
 
 
 class HttpError(Exception):
@@ -36,6 +37,8 @@ class HttpError(Exception):
         self.headers = dict(headers or {})
         if (delay := retry_after(status)) is not None:
             self.headers.setdefault("retry-after", str(delay))
+        elif self.http in (429, 503):  # retryable: always say when, even if upstream did not
+            self.headers.setdefault("retry-after", str(DEFAULT_RETRY_AFTER))
 
 
 def gateway_error(
@@ -117,5 +120,16 @@ def status_dict(status: status_pb2.Status) -> dict[str, object]:
     return {"code": status.code, "message": status.message, "details": details}
 
 
-def status_json(status: status_pb2.Status) -> bytes:
-    return json.dumps(status_dict(status), ensure_ascii=False, separators=(",", ":")).encode()
+def status_json(status: status_pb2.Status, envelope: bool = False) -> bytes:
+    """The Status as JSON; with `envelope`, as AIP-193 writes it: {"error": {"code": HTTP
+    status, "status": "NOT_FOUND", "message", "details"}}."""
+    body: dict[str, object] = status_dict(status)
+    if envelope:
+        body = {
+            "error": {
+                **body,
+                "code": http_status(status.code),
+                "status": errors.code_name(status.code),
+            }
+        }
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()

@@ -1,18 +1,16 @@
 """What the gateway knows of one HTTP request, shared by its middleware and endpoint."""
 
-import re
-import uuid
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.router import RouteMatch
+from services.runtime.logs import correlation_id
 
 SCOPE_KEY = "tripmesh.exchange"
+# Paths beside /v1 that serve the API, under the same keys and limits.
+API_PATHS = frozenset({"/mcp"})
 UNMATCHED = "unmatched"  # route label of a path no route matches, never the raw path
-
-# A caller's request id is kept when it is short and plain; otherwise a new one is made.
-_REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
 
 
 @dataclass
@@ -44,8 +42,10 @@ class Exchange:
 
     @property
     def is_api(self) -> bool:
-        """Whether the path is under /v1 (keys and rate limits apply)."""
-        return self.raw_path.startswith("/v1/") or self.raw_path == "/v1"
+        """Whether the request is for the API: /v1, a transcoded route (A2A) or /mcp; keys
+        and rate limits apply."""
+        path = self.raw_path
+        return path.startswith("/v1/") or path == "/v1" or path in API_PATHS or bool(self.match)
 
 
 def exchange_of(scope: MutableMapping[str, Any]) -> Exchange:
@@ -54,6 +54,5 @@ def exchange_of(scope: MutableMapping[str, Any]) -> Exchange:
 
 
 def request_id_of(headers: dict[str, str]) -> str:
-    """The caller's X-Request-Id when it is well formed, else a new one."""
-    given = headers.get("x-request-id", "")
-    return given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+    """The caller's X-Request-Id when it is well formed, else a new one (the correlation id)."""
+    return correlation_id(headers.get("x-request-id"))

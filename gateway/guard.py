@@ -5,7 +5,7 @@ from typing import Any
 from gateway.auth import ApiKeys, presented_key
 from gateway.errors import gateway_error
 from gateway.exchange import exchange_of
-from gateway.ratelimit import RateLimiter, retry_after_seconds
+from gateway.ratelimit import Admission, retry_after_seconds
 from gateway.responses import Receive, Scope, Send
 from services.runtime.errors import PermissionDenied, ResourceExhausted, Unauthenticated
 
@@ -15,7 +15,7 @@ ASGIApp = Any
 class GuardMiddleware:
     """401 without a key, 403 with a wrong one, 429 (with Retry-After) over the rate."""
 
-    def __init__(self, app: ASGIApp, keys: ApiKeys, limiter: RateLimiter) -> None:
+    def __init__(self, app: ASGIApp, keys: ApiKeys, limiter: Admission) -> None:
         self.app = app
         self._keys = keys
         self._limiter = limiter
@@ -24,7 +24,7 @@ class GuardMiddleware:
         exchange = exchange_of(scope)
         if exchange.is_api:
             exchange.client = self._client(exchange.headers, scope)
-            if wait := self._limiter.take(exchange.client):
+            if wait := await self._limiter.admit(exchange.client):
                 seconds = retry_after_seconds(wait)
                 raise gateway_error(
                     ResourceExhausted,

@@ -1,4 +1,10 @@
-"""/healthz (the gateway process) and /readyz (every upstream it routes to is SERVING)."""
+"""/healthz (the gateway process) and /readyz (it can reach what trips need).
+
+Readiness follows the hard dependency only: the orchestrator. An upstream that trips
+do not need (the monitor, the registry, the router, an agent reached directly) being
+down degrades the routes it serves and shows in the body, but never takes the edge
+out of its load balancer.
+"""
 
 import asyncio
 import json
@@ -8,15 +14,19 @@ from grpc_health.v1 import health_pb2
 
 from gateway.responses import Send, send_response
 from gateway.upstream import Upstreams
+from services.runtime.balancing import BalancedChannel
 
 CHECK = "/grpc.health.v1.Health/Check"
+REQUIRED = frozenset({"tripmesh-orchestrator"})
 
 
 async def healthz(send: Send) -> None:
     await send_response(send, 200, b'{"status":"SERVING"}')
 
 
-async def health_status(channel: grpc.aio.Channel, service: str, timeout: float) -> str:
+async def health_status(
+    channel: grpc.aio.Channel | BalancedChannel, service: str, timeout: float
+) -> str:
     """The health status name of `service` on `channel`: "SERVING", "UNREACHABLE", ..."""
     check = channel.unary_unary(
         CHECK,
@@ -54,15 +64,17 @@ class Readiness:
         return await health_status(channel, service, self._timeout)
 
     async def readyz(self, send: Send) -> None:
-        """200 when every upstream is SERVING, else 503 naming those that are not."""
+        """200 when the orchestrator is SERVING, else 503; names every upstream that is not."""
         statuses = await self.statuses()
         not_serving = sorted(name for name, status in statuses.items() if status != "SERVING")
-        ready = self.upstreams is not None and not not_serving and not self.draining
+        missing = [name for name in not_serving if name in REQUIRED]
+        ready = self.upstreams is not None and not missing and not self.draining
         body = {
             "status": "SERVING" if ready else "NOT_SERVING",
             "draining": self.draining,
             "upstreams": statuses,
             "notServing": not_serving,
+            "degraded": [name for name in not_serving if name not in REQUIRED],
         }
         await send_response(
             send, 200 if ready else 503, json.dumps(body, separators=(",", ":")).encode()

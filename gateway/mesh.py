@@ -15,6 +15,7 @@ import grpc
 from gateway.health import health_status
 from gateway.responses import Send, send_response
 from registry import KNOWN_SERVICES, Discovery, Endpoint
+from services.runtime import tls
 
 SERVING = "SERVING"
 
@@ -22,8 +23,14 @@ SERVING = "SERVING"
 class MeshView:
     """Answers /v1/mesh from discovery's cache and a health check per instance."""
 
-    def __init__(self, timeout: float, gateway: Callable[[], dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        timeout: float,
+        gateway: Callable[[], dict[str, Any]],
+        credentials: grpc.ChannelCredentials | None = None,
+    ) -> None:
         self._timeout = timeout
+        self._credentials = credentials  # mTLS: the gateway's own certificate; None: plaintext
         self._gateway = gateway  # the gateway's own entry: it is the one answering
         self.discovery: Discovery | None = None  # set when the gateway starts
         self._channels: dict[str, grpc.aio.Channel] = {}
@@ -53,7 +60,9 @@ class MeshView:
     async def _check(self, endpoint: Endpoint, service: str) -> str:
         channel = self._channels.get(endpoint.address)
         if channel is None:
-            channel = self._channels[endpoint.address] = grpc.aio.insecure_channel(endpoint.address)
+            channel = self._channels[endpoint.address] = tls.aio_channel(
+                endpoint.address, self._credentials, service=service
+            )
         return await health_status(channel, service, self._timeout)
 
     async def endpoint(self, send: Send) -> None:

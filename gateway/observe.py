@@ -13,7 +13,7 @@ from gateway.exchange import SCOPE_KEY, Exchange
 from gateway.propagation import server_span
 from gateway.responses import Message, Receive, Scope, Send, send_error
 from services.runtime.errors import Internal, TripmeshError
-from services.runtime.logs import request_id_var
+from services.runtime.logs import correlation_id_var
 
 logger = logging.getLogger("gateway.access")
 
@@ -32,7 +32,7 @@ class ObserveMiddleware:
         exchange = Exchange.of(scope)
         self._resolve(exchange)
         scope[SCOPE_KEY] = exchange
-        token = request_id_var.set(exchange.request_id)
+        token = correlation_id_var.set(exchange.request_id)
         request_id = exchange.request_id.encode()
         started = time.perf_counter()
         metrics.IN_FLIGHT.inc()
@@ -54,7 +54,7 @@ class ObserveMiddleware:
             metrics.observe(
                 exchange.label, exchange.method, exchange.status, time.perf_counter() - started
             )
-            request_id_var.reset(token)
+            correlation_id_var.reset(token)
 
     async def _run(self, exchange: Exchange, scope: Scope, receive: Receive, send: Send) -> None:
         try:
@@ -69,9 +69,9 @@ class ObserveMiddleware:
             logger.exception("unhandled error on %s %s", exchange.method, exchange.label)
             internal = gateway_error(
                 Internal,
-                f"internal error (request id {exchange.request_id})",
+                f"internal error (correlation id {exchange.request_id})",
                 reason="INTERNAL",
-                metadata={"request_id": exchange.request_id},
+                metadata={"correlation_id": exchange.request_id},
             )
             await self._answer(exchange, send, internal)
 
@@ -80,7 +80,8 @@ class ObserveMiddleware:
         if exchange.status:  # a stream already answered: nothing more can be said
             logger.warning("error after the response started: %s", error.status.message)
             return
-        await send_error(send, error)
+        envelope = exchange.match is not None and exchange.match.route.error_envelope
+        await send_error(send, error, envelope)
 
 
 def _log(exchange: Exchange, seconds: float) -> None:

@@ -36,7 +36,9 @@ async def send_response(
     await send({"type": "http.response.body", "body": body})
 
 
-async def send_error(send: Send, error: HttpError) -> None:
-    """The error's google.rpc.Status as JSON, with its HTTP status and headers."""
+async def send_error(send: Send, error: HttpError, envelope: bool = False) -> None:
+    """The error's google.rpc.Status as JSON (AIP-193's envelope if asked), with its HTTP
+    status and headers."""
     headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in error.headers.items()]
-    await send_response(send, error.http, status_json(error.status), JSON, headers)
+    body = status_json(error.status, envelope)
+    await send_response(send, error.http, body, JSON, headers)

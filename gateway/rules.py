@@ -73,6 +73,8 @@ class Route:
     body: str  # "" (no body), "*" (the whole request) or a top-level field name
     response_body: str  # "" (the whole response) or a top-level field name
     rpc: RpcMethod
+    # Errors as AIP-193 {"error": {...}} (A2A's HTTP+JSON binding), not a bare Status.
+    error_envelope: bool = False
 
     @property
     def label(self) -> str:
@@ -126,7 +128,7 @@ def _routes_of(method: MethodDescriptor) -> list[Route]:
         return []
     rule: http_pb2.HttpRule = options.Extensions[annotations_pb2.http]
     rpc = _rpc_method(method)
-    return [_route(binding, rpc) for binding in (rule, *rule.additional_bindings)]
+    return [route_of_rule(binding, rpc) for binding in (rule, *rule.additional_bindings)]
 
 
 def _rpc_method(method: MethodDescriptor) -> RpcMethod:
@@ -150,7 +152,7 @@ def upstream_of(proto_service: str) -> str:
     return proto_service
 
 
-def _route(rule: http_pb2.HttpRule, rpc: RpcMethod) -> Route:
+def route_of_rule(rule: http_pb2.HttpRule, rpc: RpcMethod) -> Route:
     kind = rule.WhichOneof("pattern")
     if kind == "custom":
         verb, path = rule.custom.kind.upper(), rule.custom.path

@@ -94,8 +94,9 @@ WELL_KNOWN: dict[str, Schema] = {
 class SchemaBuilder:
     """Collects the components of every message it is asked about."""
 
-    def __init__(self) -> None:
+    def __init__(self, ref_prefix: str = REF_PREFIX) -> None:
         self.components: dict[str, Schema] = {}
+        self._ref_prefix = ref_prefix
 
     def message(self, descriptor: Descriptor) -> Schema:
         """A `$ref` to the message's component (inline schema for well-known types)."""
@@ -105,7 +106,7 @@ class SchemaBuilder:
         if name not in self.components:
             self.components[name] = {}  # placeholder: a recursive message refers to itself
             self.components[name] = self._object(descriptor)
-        return {"$ref": REF_PREFIX + name}
+        return {"$ref": self._ref_prefix + name}
 
     def _object(self, descriptor: Descriptor) -> Schema:
         schema: Schema = {
@@ -149,7 +150,15 @@ class SchemaBuilder:
                 **_described(name, _value_list(descriptor)),
                 "enum": [v.name for v in descriptor.values],
             }
-        return {"$ref": REF_PREFIX + name}
+        return {"$ref": self._ref_prefix + name}
+
+    def standalone(self, descriptor: Descriptor) -> Schema:
+        """The message's schema inline, with what it refers to under `$defs` (build this
+        builder with ref_prefix="#/$defs/"): one self-contained JSON Schema document."""
+        schema = self._object(descriptor)
+        if self.components:
+            schema["$defs"] = dict(self.components)
+        return schema
 
     def object_without(self, descriptor: Descriptor, excluded: set[str]) -> Schema:
         """The message's schema inline, without the top-level fields named in `excluded`."""

@@ -52,6 +52,9 @@ def bind_host(settings: Settings, keys_enabled: bool) -> str:
 
 def uvicorn_config(settings: Settings, app: Gateway) -> uvicorn.Config:
     port = settings.port if settings.port is not None else SERVICE.port
+    # With mTLS on, the gateway serves HTTPS with its own certificate; it asks callers for
+    # none (outside callers prove themselves with API keys) and presents it upstream.
+    files = settings.tls
     return uvicorn.Config(
         app,
         host=bind_host(settings, app.keys.enabled),
@@ -63,6 +66,8 @@ def uvicorn_config(settings: Settings, app: Gateway) -> uvicorn.Config:
         timeout_graceful_shutdown=int(settings.grace_period) or None,
         lifespan="on",
         server_header=False,
+        ssl_certfile=str(files.cert) if files else None,
+        ssl_keyfile=str(files.key) if files else None,
     )
 
 

@@ -5,7 +5,9 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.runtime.overload_settings import OverloadSettings, ResilienceSettings
 from services.runtime.settings import RuntimeSettings
+from services.runtime.state.settings import StateSettings
 
 
 class GatewaySettings(BaseSettings):
@@ -39,10 +41,15 @@ class GatewaySettings(BaseSettings):
     gateway_forward_headers: str = Field(
         "", description="Comma-separated extra request headers passed on as gRPC metadata."
     )
+    mcp_poll_interval: float = Field(
+        2.0, gt=0, description="Seconds between looks at the tool registry for MCP list changes."
+    )
     gateway_readyz_timeout: float = Field(
         1.0, gt=0, description="Seconds /readyz waits for each upstream's health check."
     )
 
 
-class Settings(GatewaySettings, RuntimeSettings):
+class Settings(
+    GatewaySettings, StateSettings, OverloadSettings, ResilienceSettings, RuntimeSettings
+):
     """Every setting the gateway reads."""

@@ -29,9 +29,10 @@ def wants_sse(headers: Mapping[str, str]) -> bool:
 class StreamWriter:
     """Frames messages for one response, starting it on the first write."""
 
-    def __init__(self, send: Send, sse: bool) -> None:
+    def __init__(self, send: Send, sse: bool, envelope: bool = False) -> None:
         self._send = send
         self._sse = sse
+        self._envelope = envelope  # errors as AIP-193 {"error": ...} (A2A routes)
         self.started = False
 
     async def start(self) -> None:
@@ -55,7 +56,7 @@ class StreamWriter:
         await self._write(frame)
 
     async def error(self, status: status_pb2.Status) -> None:
-        body = status_json(status)
+        body = status_json(status, self._envelope)
         frame = (
             b"event: error\ndata: " + body + b"\n\n" if self._sse else b'{"error":' + body + b"}\n"
         )

@@ -8,15 +8,14 @@ channel.
 from collections.abc import Iterable
 from typing import Any
 
-import grpc
-
 from gateway.errors import gateway_error
 from gateway.rules import RpcMethod
+from services.runtime.balancing import BalancedChannel
 from services.runtime.channels import ChannelPool
 from services.runtime.errors import Unavailable
 
 
-def _channel_itself(channel: grpc.aio.Channel) -> grpc.aio.Channel:
+def _channel_itself(channel: BalancedChannel) -> BalancedChannel:
     return channel
 
 
@@ -28,9 +27,9 @@ class Upstreams:
         self.services = sorted(set(services))
         for service in self.services:
             pool.client(service, _channel_itself)  # subscribes to discovery
-        self._callables: dict[str, tuple[grpc.aio.Channel, dict[str, Any]]] = {}
+        self._callables: dict[str, tuple[BalancedChannel, dict[str, Any]]] = {}
 
-    def channel(self, service: str) -> grpc.aio.Channel:
+    def channel(self, service: str) -> BalancedChannel:
         """The channel of `service`; raises HttpError 503 when it has no healthy instance."""
         channel = self.pool.channel(service)
         if channel is None:
@@ -57,7 +56,7 @@ class Upstreams:
         return found
 
 
-def _multicallable(channel: grpc.aio.Channel, rpc: RpcMethod) -> Any:
+def _multicallable(channel: BalancedChannel, rpc: RpcMethod) -> Any:
     factory = channel.unary_stream if rpc.server_streaming else channel.unary_unary
     return factory(
         rpc.path,

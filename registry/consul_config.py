@@ -19,6 +19,9 @@ class ConsulConfig:
     ca_file: str = ""  # CONSUL_CACERT
     check_interval: float = 2.0
     check_timeout: float = 1.0
+    # The instances serve mTLS: gRPC checks with GRPCUseTLS, the gateway's over https. The
+    # agent presents its own certificate (enable_agent_tls_for_checks), signed by the mesh's CA.
+    tls_checks: bool = False
     deregister_after: float = 60.0  # DeregisterCriticalServiceAfter: backstop for lost instances
     wait: float = 5.0  # blocking-query wait; changes return at once, so this only bounds idling
     request_timeout: float = 3.0  # every non-blocking call, and the slack on top of `wait`

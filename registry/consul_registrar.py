@@ -36,11 +36,18 @@ def _check(registration: Registration, config: ConsulConfig, http: bool) -> dict
     address = f"{registration.host}:{registration.port}"
     if ":" in registration.host:
         address = f"[{registration.host}]:{registration.port}"
-    target = (
-        {"HTTP": f"http://{address}{READINESS_PATH}"}
+    scheme = "https" if config.tls_checks else "http"
+    target: dict[str, Any] = (
+        {"HTTP": f"{scheme}://{address}{READINESS_PATH}"}
         if http
-        else {"GRPC": address, "GRPCUseTLS": False}
+        else {"GRPC": address, "GRPCUseTLS": config.tls_checks}
     )
+    if config.tls_checks:
+        # The agent authenticates itself (the server asks it for a certificate from the mesh's
+        # CA: enable_agent_tls_for_checks) but does not check the instance's certificate:
+        # TLSServerName, which would, is unknown to Consul before 1.10 (CI runs 1.8.7), and
+        # without it the agent would check the Consul node's name, which no instance holds.
+        target["TLSSkipVerify"] = True
     return {
         "CheckID": f"service:{registration.instance_id}",
         "Name": f"{'HTTP' if http else 'gRPC'} health of {registration.name}",

@@ -17,6 +17,7 @@ class DiscoveryOptions:
     consul_ca_file: str = ""  # CONSUL_CACERT
     check_interval: float = 2.0
     check_timeout: float = 1.0
+    tls_checks: bool = False  # the instance serves mTLS (TRIPMESH_TLS_*): checks use TLS too
 
 
 def create_discovery(options: DiscoveryOptions) -> Discovery:
@@ -31,6 +32,7 @@ def create_discovery(options: DiscoveryOptions) -> Discovery:
                 ca_file=options.consul_ca_file,
                 check_interval=options.check_interval,
                 check_timeout=options.check_timeout,
+                tls_checks=options.tls_checks,
             )
         )
     return StaticDiscovery.from_text(options.endpoints)

@@ -22,6 +22,8 @@ import httpx
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from registry import KNOWN_SERVICES, KnownService
+from services import certs
+from services.runtime import tls
 
 START_ORDER = [
     "performance-monitor",
@@ -59,10 +61,15 @@ def _die_with_parent() -> None:
 class Mesh:
     """The eight processes of a local mesh."""
 
-    def __init__(self, host: str, offset: int, log_dir: Path, grace: float) -> None:
+    def __init__(
+        self, host: str, offset: int, log_dir: Path, grace: float, tls_dir: Path | None = None
+    ) -> None:
         self.host = host
         self.offset = offset
         self.grace = grace
+        self.tls_dir = tls_dir  # mTLS: each child gets its own certificate from there
+        # What the supervisor checks health with: the operator's certificate.
+        self.client_tls = certs.files(tls_dir, certs.OPERATOR) if tls_dir else None
         log_dir.mkdir(parents=True, exist_ok=True)
         self.children = [
             Child(
@@ -96,6 +103,7 @@ class Mesh:
                 **env,
                 "TRIPMESH_PORT": str(child.port),
                 "TRIPMESH_METRICS_PORT": str(child.metrics_port),
+                **self._tls_env(child.service.name),
             }
             with child.log_path.open("ab") as log:
                 child.process = subprocess.Popen(
@@ -108,6 +116,16 @@ class Mesh:
                     preexec_fn=_die_with_parent,
                 )
 
+    def _tls_env(self, name: str) -> dict[str, str]:
+        if self.tls_dir is None:
+            return {}
+        files = certs.files(self.tls_dir, name)
+        return {
+            "TRIPMESH_TLS_CERT": str(files.cert),
+            "TRIPMESH_TLS_KEY": str(files.key),
+            "TRIPMESH_TLS_CA": str(files.ca),
+        }
+
     def dead(self) -> list[Child]:
         """Children that have exited."""
         return [c for c in self.children if c.process is not None and c.process.poll() is not None]
@@ -117,7 +135,11 @@ class Mesh:
         pending = list(self.children)
         deadline = time.monotonic() + timeout
         while pending and time.monotonic() < deadline and not stopping() and not self.dead():
-            pending = [c for c in pending if not is_serving(c.service, self.host, c.port)]
+            pending = [
+                c
+                for c in pending
+                if not is_serving(c.service, self.host, c.port, files=self.client_tls)
+            ]
             if pending:
                 time.sleep(0.2)
         return pending
@@ -149,19 +171,44 @@ def _in_use(host: str, port: int) -> bool:
     return False
 
 
-def is_serving(service: KnownService, host: str, port: int, timeout: float = 1.0) -> bool:
-    """Whether a service answers SERVING (gRPC health, or /healthz for the gateway)."""
+def is_serving(
+    service: KnownService,
+    host: str,
+    port: int,
+    timeout: float = 1.0,
+    files: tls.TlsFiles | None = None,
+) -> bool:
+    """Whether a service answers SERVING (gRPC health, or /healthz for the gateway);
+    with `files`, over mTLS (https for the gateway)."""
     if not service.proto_service:
-        try:
-            return httpx.get(f"http://{host}:{port}/healthz", timeout=timeout).status_code == 200
-        except httpx.HTTPError:
-            return False
-    return health_status(host, port, timeout) == "SERVING"
+        return _healthz(service, f"{tls.http_scheme(files)}://{host}:{port}", timeout, files)
+    return health_status(host, port, timeout, files=files, server=service.discovery_name) == (
+        "SERVING"
+    )
 
 
-def health_status(host: str, port: int, timeout: float = 1.0, service: str = "") -> str:
-    """The gRPC health status name of a server, or "UNREACHABLE"."""
-    with grpc.insecure_channel(f"{host}:{port}") as channel:
+def _healthz(service: KnownService, url: str, timeout: float, files: tls.TlsFiles | None) -> bool:
+    verify = tls.client_ssl_context(files) if files else True
+    extensions = tls.https_extensions(files, service.discovery_name)
+    try:
+        with httpx.Client(timeout=timeout, verify=verify) as client:
+            return client.get(f"{url}/healthz", extensions=extensions).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def health_status(
+    host: str,
+    port: int,
+    timeout: float = 1.0,
+    service: str = "",
+    *,
+    files: tls.TlsFiles | None = None,
+    server: str = "",
+) -> str:
+    """The gRPC health status name of a server, or "UNREACHABLE"; with `files`, over mTLS,
+    checking that the server's certificate names `server` (a discovery name)."""
+    with tls.sync_channel(f"{host}:{port}", files, service=server) as channel:
         stub = health_pb2_grpc.HealthStub(channel)
         try:
             reply = stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=timeout)

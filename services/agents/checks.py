@@ -11,12 +11,18 @@ from decimal import Decimal
 
 from services.agents import pacing
 from services.agents.request import TripRequest
-from services.agents.schemas import BudgetDraft, DayDraft, GuideDraft, ItineraryDraft
+from services.agents.schemas import (
+    REQUIRED_TIP_CATEGORIES,
+    BudgetDraft,
+    DayDraft,
+    GuideDraft,
+    ItineraryDraft,
+    TipDraft,
+)
 from services.travel.money import round_money
 from services.travel.seasons import SEASONS
 from services.travel.text import fold
 
-REQUIRED_TIP_CATEGORIES = ("etiquette", "safety", "season", "money")
 MIN_PHRASES = 3
 
 
@@ -124,16 +130,25 @@ def check_revision(
     target_total: Decimal,
     currencies: Collection[str] = (),
 ) -> list[str]:
-    """Violations of a revision: the itinerary rules, the same days, and a lower cost."""
+    """Violations of a revision: the itinerary rules, the same days, and a lower cost unless
+    nothing is left to cut (then the trip stays over budget, and says why)."""
     problems = check_itinerary(revised, request, currencies=currencies, revision=True)
     if [d.date for d in revised.days] != [d.date for d in original.days]:
         problems.append("a revision must keep every day and its date")
-    if original_total > target_total and revised_total >= original_total:
+    cheaper_possible = not nothing_left_to_cut(revised)
+    if original_total > target_total and revised_total >= original_total and cheaper_possible:
         problems.append(
             f"the revision costs {revised_total}, not less than the original {original_total}; "
             f"bring it towards {target_total} by replacing or dropping paid activities"
         )
     return problems
+
+
+def nothing_left_to_cut(draft: ItineraryDraft) -> bool:
+    """Whether only lodging, food and transport at budget prices remain: every activity is
+    free and the travel style is the cheapest. No revision can cost less than that."""
+    free = all(a.cost == 0 for day in draft.days for a in day.activities)
+    return free and draft.travel_style == "budget"
 
 
 def check_budget(draft: BudgetDraft, request: TripRequest) -> list[str]:
@@ -177,16 +192,22 @@ def check_savings(savings: list[str], *, over_budget: bool) -> list[str]:
     return problems
 
 
-def check_guide(draft: GuideDraft, *, time_zone: str) -> list[str]:
-    """Violations of local advice."""
+def check_tips(tips: list[TipDraft]) -> list[str]:
+    """Violations of the tips: what a model writes of the guide's advice."""
     problems: list[str] = []
-    categories = {fold(tip.category) for tip in draft.tips}
+    categories = {fold(tip.category) for tip in tips}
     missing = [c for c in REQUIRED_TIP_CATEGORIES if c not in categories]
     if missing:
         problems.append(f"add tips for: {', '.join(missing)}")
-    texts = [fold(tip.text) for tip in draft.tips]
+    texts = [fold(tip.text) for tip in tips]
     if len(set(texts)) != len(texts):
         problems.append("tips must not repeat")
+    return problems
+
+
+def check_guide(draft: GuideDraft, *, time_zone: str) -> list[str]:
+    """Violations of the whole advice, tips and the tools' season and phrases together."""
+    problems = check_tips(list(draft.tips))
     if len(draft.phrases) < MIN_PHRASES:
         problems.append(f"give at least {MIN_PHRASES} phrases in the local language")
     if draft.season not in SEASONS:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from services.agents.meals import meals_share, paid_meals
 from services.agents.request import TripRequest
 from services.agents.schemas import ActivityDraft, BudgetDraft, ItineraryDraft, LineItemDraft
 from services.travel import fx
@@ -94,20 +95,31 @@ class _Rates:
         return amount * value
 
 
+def nights_for(request: TripRequest) -> int:
+    """Nights the trip needs lodging for: one fewer than its days (the last day is the day
+    home; a day trip needs none)."""
+    return request.days - 1
+
+
 def fixed_costs(request: TripRequest, place: Place, style: str) -> list[LineItemDraft]:
-    """Lodging, food and transport line items for the whole trip, in the budget currency."""
+    """Lodging, food and transport line items for the whole trip, in the budget currency,
+    with the full food allowance (no meal paid as an activity)."""
     costs = costs_for(place, style)
     rates = _Rates(request.budget.currency)
-    return _fixed_items(request, place, costs, rates)
+    return _fixed_items(request, place, costs, rates, [])
 
 
 def _fixed_items(
-    request: TripRequest, place: Place, costs: DailyCosts, rates: _Rates
+    request: TripRequest,
+    place: Place,
+    costs: DailyCosts,
+    rates: _Rates,
+    meals: list[tuple[str, str]],
 ) -> list[LineItemDraft]:
     currency = request.budget.currency
     rooms, nights, people, days = (
         rooms_for(request.travelers),
-        request.days,
+        nights_for(request),
         request.travelers,
         request.days,
     )
@@ -117,13 +129,16 @@ def _fixed_items(
         amount = round_money(rates.convert(amount_usd, costs.currency), currency)
         return LineItemDraft(category=category, amount=amount, description=how)
 
-    # One night per planned day, as daily-cost calculators count: the last night is
-    # usually still spent at the destination or on the way home.
+    # Meals the itinerary pays as activities (a food tour at dinner time) replace that
+    # part of the day's food allowance instead of adding to it.
+    food_days = days - meals_share(meals)
+    food_how = f"{people} traveller(s) x {days} day(s), {basis}"
+    if meals:
+        food_how += f", less {len(meals)} meal(s) paid as activities"
     return [
         item("lodging", costs.lodging_per_room * rooms * nights,
              f"{rooms} room(s) x {nights} night(s), {basis}"),
-        item("food", costs.food_per_person * people * days,
-             f"{people} traveller(s) x {days} day(s), {basis}"),
+        item("food", costs.food_per_person * people * food_days, food_how),
         item("transport", costs.transport_per_person * people * days,
              f"local transport, {people} traveller(s) x {days} day(s)"),
     ]  # fmt: skip
@@ -133,7 +148,8 @@ def price_itinerary(request: TripRequest, place: Place, draft: ItineraryDraft) -
     """The exact estimate of an itinerary (savings left empty: see offline_budget)."""
     currency = request.budget.currency
     rates = _Rates(currency)
-    items = _fixed_items(request, place, costs_for(place, draft.travel_style), rates)
+    costs = costs_for(place, draft.travel_style)
+    items = _fixed_items(request, place, costs, rates, paid_meals(draft.days))
     paid = [a for d in draft.days for a in d.activities if a.cost > 0]
     per_person = sum((rates.convert(a.cost, a.currency) for a in paid), Decimal(0))
     items.append(

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, TypeVar
 
+from services.agents.remembered_tools import RememberedTools
 from services.runtime import errors
 from services.tools.client import ToolClient
 from services.tools.definition import JsonObject
@@ -36,10 +37,15 @@ class _HasChannels(Protocol):
     @property
     def channels(self) -> Any: ...
 
+    @property
+    def settings(self) -> Any: ...
 
-def tool_client(context: _HasChannels) -> ToolClient:
-    """A router client for an agent's own tool calls (`ServiceContext` in `install()`)."""
-    return ToolClient.from_context(context, timeout=TOOL_TIMEOUT)
+
+def tool_client(context: _HasChannels) -> RememberedTools:
+    """A router client for an agent's own tool calls (`ServiceContext` in `install()`),
+    remembering the results of pure tools."""
+    client = ToolClient.from_context(context, timeout=TOOL_TIMEOUT)
+    return RememberedTools(client, ttl=context.settings.tool_result_ttl)
 
 
 async def routed_or_local(

@@ -8,9 +8,9 @@ checks.py, so that their messages can tell a model exactly what to fix.
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 TravelStyle = Literal["budget", "mid-range", "comfort"]
 
@@ -23,12 +23,20 @@ class _Answer(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
+MAX_SAVINGS = 8
+MAX_SAVING_LENGTH = 400
+
+
 class ActivityDraft(_Answer):
     """One activity at a time of a day."""
 
     title: str = Field(min_length=1, max_length=160, description="Short title, unique in the trip")
     category: str = Field(min_length=1, max_length=40, description="Usually one of the interests")
-    start_time: str = Field(pattern=_TIME, description="Local start time, HH:MM (24-hour)")
+    start_time: str = Field(
+        pattern=_TIME,
+        description="Local start time, HH:MM (24-hour), 06:00 or later; the activity ends "
+        "by midnight and after the previous one",
+    )
     duration_minutes: int = Field(ge=1, le=1440, description="How long it takes, in minutes")
     cost: Decimal = Field(description="Cost per traveller, as a decimal number (0 when free)")
     currency: str = Field(pattern=_CURRENCY, description="ISO 4217 code of the cost")
@@ -71,10 +79,17 @@ class BudgetDraft(_Answer):
     exchange_rate_date: dt.date | None = Field(default=None, description="ECB date of the rates")
 
 
+Saving = Annotated[str, StringConstraints(min_length=1, max_length=MAX_SAVING_LENGTH)]
+
+
 class SavingsDraft(_Answer):
     """Savings suggestions for an over-budget trip (the only part of a budget a model writes)."""
 
-    savings: list[str] = Field(description="Concrete ways to save, most effective first")
+    savings: list[Saving] = Field(
+        min_length=1,
+        max_length=MAX_SAVINGS,
+        description="Concrete ways to save, most effective first",
+    )
 
 
 class TipDraft(_Answer):
@@ -94,6 +109,20 @@ class PhraseDraft(_Answer):
     english: str = Field(min_length=1, max_length=80)
     local: str = Field(min_length=1, max_length=160)
     language: str = Field(min_length=2, max_length=35, description="BCP 47 tag, such as pt-PT")
+
+
+REQUIRED_TIP_CATEGORIES = ("etiquette", "safety", "season", "money")
+
+
+class AdviceDraft(_Answer):
+    """What a model writes of the guide's advice: the tips. The season, the time zone and the
+    phrases come from the guide's tools and the place, so a model is not asked for them."""
+
+    tips: list[TipDraft] = Field(
+        description="At least one tip for each of "
+        + ", ".join(f'"{c}"' for c in REQUIRED_TIP_CATEGORIES)
+        + "; no tip repeated"
+    )
 
 
 class GuideDraft(_Answer):

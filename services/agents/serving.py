@@ -45,7 +45,9 @@ def install_model_chain(context: ServiceContext[AgentSettings]) -> ModelChain:
     (the offline engine still answers); `<name>.models` turns NOT_SERVING then, so
     that `grpcurl ... Health/Check` and `tripmesh status` say so.
     """
-    chain = create_model_chain(context.settings, on_call=context.reporter.on_model_call)
+    chain = create_model_chain(
+        context.settings, on_call=context.reporter.on_model_call, state=context.state
+    )
     watcher: list[asyncio.Task[None]] = []
 
     async def start() -> None:

@@ -22,7 +22,7 @@ class RateSource(Protocol):
     async def prefetch(self, pairs: Iterable[Pair]) -> dict[Pair, Rate]: ...
 
 
-RatesFactory = Callable[[], RateSource]  # one source per estimate: rates are not kept longer
+RatesFactory = Callable[[], RateSource]  # one source per estimate (the tool client remembers)
 
 
 def local_rates(pairs: Iterable[Pair]) -> dict[Pair, Rate]:

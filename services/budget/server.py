@@ -4,12 +4,14 @@ import grpc
 from tripmesh.v1 import budget_service_pb2_grpc
 
 from registry import known_service
+from services.a2a.serving import install_a2a
 from services.agents.routed import tool_client
 from services.agents.serving import install_model_chain, install_warm_up
 from services.agents.settings import AgentSettings
 from services.budget.estimator import BudgetEstimator
 from services.budget.rate_sources import ToolRates
 from services.budget.servicer import BudgetServiceServicer
+from services.budget.skill import DESCRIPTION, estimate_budget_skill
 from services.budget.tools import budget_tools
 from services.runtime.server import ServiceContext, ServiceServer, build_server
 from services.tools.install import install_tools
@@ -24,9 +26,9 @@ async def install(server: grpc.aio.Server, context: ServiceContext[Settings]) ->
     tools = tool_client(context)
     # Rates through the router's currency.convert, fresh for each estimate.
     estimator = BudgetEstimator(install_model_chain(context), rates=lambda: ToolRates(tools))
-    budget_service_pb2_grpc.add_BudgetServiceServicer_to_server(
-        BudgetServiceServicer(estimator), server
-    )
+    servicer = BudgetServiceServicer(estimator)
+    budget_service_pb2_grpc.add_BudgetServiceServicer_to_server(servicer, server)
+    install_a2a(server, context, estimate_budget_skill(servicer), DESCRIPTION)
     install_tools(server, context, budget_tools())
 
 

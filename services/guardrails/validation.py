@@ -5,14 +5,16 @@ and a message that says what to change.
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 from tripmesh.v1 import trip_pb2
 
 from services.agents.request import Pace, TripRequest
 from services.guardrails.safety import check_text_safety
-from services.runtime.errors import InvalidArgument
+from services.runtime.errors import FieldViolation, InvalidArgument
 from services.travel import fx
 from services.travel.currencies import is_iso_currency
 from services.travel.money import Money, format_amount, to_decimal
@@ -38,6 +40,7 @@ _PACES = {
     trip_pb2.PACE_PACKED: Pace.PACKED,
 }
 _NANOS = 1_000_000_000
+T = TypeVar("T")
 
 
 def _invalid(message: str, reason: str, field: str, **metadata: str) -> InvalidArgument:
@@ -47,7 +50,7 @@ def _invalid(message: str, reason: str, field: str, **metadata: str) -> InvalidA
 def validate_trip_request(
     request: trip_pb2.PlanTripRequest, *, today: date | None = None, resolve: bool = True
 ) -> list[str]:
-    """Warnings about a valid request; raises InvalidArgument on the first bad field.
+    """Warnings about a valid request; raises InvalidArgument naming every bad field.
 
     `today` defaults to the current UTC date; `resolve=False` skips resolving the
     destination (which loads the place index, about a second once per process).
@@ -58,32 +61,73 @@ def validate_trip_request(
 def parse_trip_request(
     request: trip_pb2.PlanTripRequest, *, today: date | None = None, resolve: bool = True
 ) -> tuple[TripRequest, list[str]]:
-    """The validated request as the agents take it, and warnings for the traveller."""
-    destination = _destination(request.destination)
-    interests = _interests(list(request.interests))
-    pace = _pace(request.pace)
-    start = _start_date(request.start_date, today or datetime.now(UTC).date())
-    days = _in_range(request.days, "days", 1, MAX_DAYS, "INVALID_DAYS")
-    travelers = _in_range(request.travelers, "travelers", 1, MAX_TRAVELERS, "INVALID_TRAVELERS")
-    budget = _budget(request, days, travelers)
-    if len(request.request_id) > MAX_REQUEST_ID:
+    """The validated request as the agents take it, and warnings for the traveller.
+
+    Every bad field is reported at once: one InvalidArgument whose BadRequest names them all.
+    """
+    problems: list[InvalidArgument] = []
+
+    def check(parse: Callable[[], T]) -> T | None:
+        try:
+            return parse()
+        except InvalidArgument as exc:
+            problems.append(exc)
+            return None
+
+    destination = check(lambda: _destination(request.destination))
+    interests = check(lambda: _interests(list(request.interests)))
+    pace = check(lambda: _pace(request.pace))
+    start = check(lambda: _start_date(request.start_date, today or datetime.now(UTC).date()))
+    days = check(lambda: _in_range(request.days, "days", 1, MAX_DAYS, "INVALID_DAYS"))
+    travelers = check(
+        lambda: _in_range(request.travelers, "travelers", 1, MAX_TRAVELERS, "INVALID_TRAVELERS")
+    )
+    budget = check(lambda: _budget(request, days, travelers))
+    check(lambda: _request_id(request.request_id))
+    if problems:
+        raise _all_of(problems)
+    trip = TripRequest(
+        destination=_checked(destination),
+        start_date=_checked(start),
+        days=_checked(days),
+        travelers=_checked(travelers),
+        budget=_checked(budget),
+        interests=_checked(interests),
+        pace=_checked(pace),
+        request_id=request.request_id,
+    )
+    warnings = list(resolve_place(trip.destination).warnings) if resolve else []
+    return trip, warnings
+
+
+def _checked(value: T | None) -> T:
+    """A value its check returned (None only when the check failed, which raised above)."""
+    if value is None:
+        raise AssertionError("a failed check was not reported")
+    return value
+
+
+def _all_of(problems: list[InvalidArgument]) -> InvalidArgument:
+    """One error for every bad field: the first's reason, every field in the BadRequest."""
+    if len(problems) == 1:
+        return problems[0]
+    first = problems[0]
+    fields = [p.field or "" for p in problems]
+    return InvalidArgument(
+        f"{len(problems)} fields are invalid: " + "; ".join(p.message for p in problems),
+        reason=first.reason,
+        metadata={"fields": ",".join(fields)},
+        violations=[FieldViolation(p.field or "", p.message) for p in problems],
+    )
+
+
+def _request_id(request_id: str) -> None:
+    if len(request_id) > MAX_REQUEST_ID:
         raise _invalid(
             f"request_id must be at most {MAX_REQUEST_ID} characters",
             "INVALID_REQUEST_ID",
             "request_id",
         )
-    warnings = list(resolve_place(destination).warnings) if resolve else []
-    trip = TripRequest(
-        destination=destination,
-        start_date=start,
-        days=days,
-        travelers=travelers,
-        budget=budget,
-        interests=interests,
-        pace=pace,
-        request_id=request.request_id,
-    )
-    return trip, warnings
 
 
 def _plain_text(text: str, field: str) -> None:
@@ -188,7 +232,8 @@ def _in_range(value: int, field: str, low: int, high: int, reason: str) -> int:
     return value
 
 
-def _budget(request: trip_pb2.PlanTripRequest, days: int, travelers: int) -> Money:
+def _budget(request: trip_pb2.PlanTripRequest, days: int | None, travelers: int | None) -> Money:
+    """The budget; its plausibility per traveller-day only once days and travelers are valid."""
     if not request.HasField("budget"):
         raise _invalid(
             'budget is missing; give the total for all travellers, such as {"currencyCode": '
@@ -215,7 +260,8 @@ def _budget(request: trip_pb2.PlanTripRequest, days: int, travelers: int) -> Mon
             "BUDGET_NOT_POSITIVE",
             "budget.units",
         )
-    _plausible(amount, currency, days, travelers)
+    if days is not None and travelers is not None:
+        _plausible(amount, currency, days, travelers)
     return Money(amount, currency)
 
 

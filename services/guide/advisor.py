@@ -2,15 +2,16 @@
 
 The season and the phrases come from the `guide.season` and `guide.phrases` tools
 through the router when the server gives a tool client (computed locally otherwise,
-or with a warning when the router is down); the tips from the model chain.
+or with a warning when the router is down), the time zone from the place; the tips from
+the model chain, which is asked for nothing else.
 """
 
-from services.agents.checks import check_guide
+from services.agents.checks import check_guide, check_tips
 from services.agents.itinerary import PlannedItinerary
 from services.agents.model_runner import AgentResult, ModelRunner
 from services.agents.request import TripRequest
 from services.agents.routed import ToolCaller, routed_or_local
-from services.agents.schemas import GuideDraft
+from services.agents.schemas import REQUIRED_TIP_CATEGORIES, AdviceDraft, GuideDraft
 from services.agents.variables import trip_variables
 from services.guardrails.output import enforce
 from services.guide.facts import GuideFacts, local_facts, routed_facts
@@ -38,8 +39,8 @@ class Advisor:
             place, warnings = resolution.place, list(resolution.warnings)
         facts, degraded = await self._facts(request, place)
 
-        def check(answer: GuideDraft) -> list[str]:
-            return check_guide(answer, time_zone=place.time_zone)
+        def check(answer: AdviceDraft) -> list[str]:
+            return check_tips(list(answer.tips))
 
         categories = (
             sorted({a.category for d in itinerary.draft.days for a in d.activities})
@@ -51,19 +52,24 @@ class Advisor:
             "season": facts.season,
             "phrase_language": facts.language,
             "itinerary_categories": categories,
-            "required_tip_categories": ["etiquette", "safety", "season", "money"],
+            "required_tip_categories": list(REQUIRED_TIP_CATEGORIES),
         }
         task = ModelTask(
             name="get_advice",
-            schema=GuideDraft,
+            schema=AdviceDraft,
             variables=variables,
-            offline=lambda: advise(request, place, itinerary),
+            offline=lambda: AdviceDraft(tips=advise(request, place, itinerary).tips),
             check=check,
         )
         result = await self._chain.run(task)
-        # The tools' season and phrases are the answer's, whoever wrote the tips.
-        value = result.value.model_copy(update={"season": facts.season, "phrases": facts.phrases})
-        enforce(check(value), "advice", provider=result.provider)
+        # The tools' season and phrases and the place's time zone, whoever wrote the tips.
+        value = GuideDraft(
+            season=facts.season,
+            time_zone=place.time_zone,
+            tips=result.value.tips,
+            phrases=facts.phrases,
+        )
+        enforce(check_guide(value, time_zone=place.time_zone), "advice", provider=result.provider)
         warnings += degraded + result.warnings
         return AgentResult(value, warnings, result.usage, result.provider)
 

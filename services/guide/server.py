@@ -4,11 +4,13 @@ import grpc
 from tripmesh.v1 import guide_service_pb2_grpc
 
 from registry import known_service
+from services.a2a.serving import install_a2a
 from services.agents.routed import tool_client
 from services.agents.serving import install_model_chain, install_warm_up
 from services.agents.settings import AgentSettings
 from services.guide.advisor import Advisor
 from services.guide.servicer import GuideServiceServicer
+from services.guide.skill import DESCRIPTION, local_advice_skill
 from services.guide.tools import guide_tools
 from services.runtime.server import ServiceContext, ServiceServer, build_server
 from services.tools.install import install_tools
@@ -20,9 +22,9 @@ Settings = AgentSettings
 async def install(server: grpc.aio.Server, context: ServiceContext[Settings]) -> None:
     """Adds the servicers of the guide service."""
     install_warm_up(context)  # its tools resolve places typed by people
-    guide_service_pb2_grpc.add_GuideServiceServicer_to_server(
-        GuideServiceServicer(Advisor(install_model_chain(context), tool_client(context))), server
-    )
+    servicer = GuideServiceServicer(Advisor(install_model_chain(context), tool_client(context)))
+    guide_service_pb2_grpc.add_GuideServiceServicer_to_server(servicer, server)
+    install_a2a(server, context, local_advice_skill(servicer), DESCRIPTION)
     install_tools(server, context, guide_tools())
 
 

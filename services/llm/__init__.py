@@ -1,7 +1,8 @@
-"""The LLM provider chain shared by the agents: OpenAI, Gemini and the offline engine.
+"""The LLM provider chain shared by the agents: OpenAI, Gemini, Claude and the offline engine.
 
 Importing this package imports no provider SDK; `create_model_chain` imports only
-the SDKs of the providers that `TRIPMESH_MODELS` lists and that have a key.
+the SDKs of the providers in the chain: those `TRIPMESH_MODELS` lists or, when it is unset,
+those whose key is set.
 """
 
 from services.llm.chain import ModelChain, ModelResult, ModelTask, create_model_chain

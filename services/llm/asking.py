@@ -1,5 +1,6 @@
 """The conversation with a model: the first request from a prompt file, and a re-ask."""
 
+import dataclasses
 import functools
 from collections.abc import Mapping
 from typing import Any
@@ -25,26 +26,20 @@ def first_request(
     template = load_prompt(task)
     json_schema = json_schema_of(schema)
     system, user = template.render(variables=to_json(dict(variables)), schema=to_json(json_schema))
+    _, note = load_prompt("schema_note").render(schema=to_json(json_schema))
     request = ModelRequest(
         system=system,
         messages=(Message("user", user),),
         schema_name=schema.__name__,
         json_schema=json_schema,
         max_output_tokens=max_output_tokens,
+        schema_note=note,
     )
     return request, template.version
 
 
 def reask(request: ModelRequest, answer: str, errors: list[str]) -> ModelRequest:
     """The same conversation with the bad answer and what was wrong with it."""
-    _, text = load_prompt("reask").render(
-        errors="\n".join(f"- {error}" for error in errors), schema=to_json(request.json_schema)
-    )
+    _, text = load_prompt("reask").render(errors="\n".join(f"- {error}" for error in errors))
     turns = (Message("assistant", answer or "(empty)"), Message("user", text))
-    return ModelRequest(
-        system=request.system,
-        messages=request.messages + turns,
-        schema_name=request.schema_name,
-        json_schema=request.json_schema,
-        max_output_tokens=request.max_output_tokens,
-    )
+    return dataclasses.replace(request, messages=request.messages + turns)

@@ -13,13 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from opentelemetry.trace import Span
+
 from services.llm import metrics
 from services.llm.backoff import full_jitter
 from services.llm.breaker import CircuitBreaker
 from services.llm.errors import Failure, ProviderError
+from services.llm.genai import model_call_span, record_genai
 from services.llm.pricing import PriceTable
 from services.llm.providers.base import ModelRequest, Provider, RawAnswer
-from services.llm.ratelimit import TokenBucket
+from services.llm.ratelimit import Throttle
 from services.llm.records import CallHook, ModelCallRecord
 from services.llm.structured import MalformedAnswer
 from services.llm.telemetry import record_call
@@ -52,7 +55,7 @@ class GuardedProvider:
         self,
         provider: Provider,
         breaker: CircuitBreaker,
-        limiter: TokenBucket | None,
+        limiter: Throttle | None,
         policy: RetryPolicy,
         prices: PriceTable,
         hook: CallHook | None,
@@ -144,33 +147,37 @@ class GuardedProvider:
         accept: Callable[[RawAnswer], V],
     ) -> V:
         start, began = time.time(), time.monotonic()
-        answer: RawAnswer | None = None
+        billed: tuple[int, int] | None = None  # input and output tokens, once known
         outcome = Failure.UNAVAILABLE.value
-        try:
-            answer = await self._generate(request, limit, by_deadline)
-            self.breaker.record_success()
-            value = accept(answer)
-            outcome = "success"
-            return value
-        except MalformedAnswer:
-            outcome = Failure.MALFORMED.value
-            raise
-        except ProviderError as exc:
-            outcome = exc.failure.value
-            self._judge(exc.failure)
-            raise
-        except asyncio.CancelledError:
-            outcome = "cancelled"
-            self.breaker.release()
-            raise
-        except Exception:
-            outcome = "error"  # a bug in accept(), not the provider's fault
-            self.breaker.release()
-            raise
-        finally:
-            usage = self._usage(answer)
-            spend.usage += usage
-            self._record(task, start, time.monotonic() - began, outcome, usage)
+        with model_call_span(self.provider.kind, self.provider.model) as span:
+            try:
+                answer = await self._generate(request, limit, by_deadline)
+                billed = (answer.input_tokens, answer.output_tokens)
+                self.breaker.record_success()
+                value = accept(answer)
+                outcome = "success"
+                return value
+            except MalformedAnswer:
+                outcome = Failure.MALFORMED.value
+                raise
+            except ProviderError as exc:
+                outcome = exc.failure.value
+                if exc.input_tokens or exc.output_tokens:  # blocked, but billed
+                    billed = (exc.input_tokens, exc.output_tokens)
+                self._judge(exc.failure)
+                raise
+            except asyncio.CancelledError:
+                outcome = "cancelled"
+                self.breaker.release()
+                raise
+            except Exception:
+                outcome = "error"  # a bug in accept(), not the provider's fault
+                self.breaker.release()
+                raise
+            finally:
+                usage = self._usage(billed)
+                spend.usage += usage
+                self._record(task, start, time.monotonic() - began, outcome, usage, span)
 
     async def _generate(self, request: ModelRequest, limit: float, by_deadline: bool) -> RawAnswer:
         try:
@@ -198,11 +205,8 @@ class GuardedProvider:
             return
         left = self._time_left(reserve)
         limit = self._policy.max_wait if left is None else min(self._policy.max_wait, left)
-        wait = self._limiter.reserve(limit)
-        if wait is None:
+        if not await self._limiter.acquire(limit):
             raise ProviderError(Failure.THROTTLED, "client-side rate limit")
-        if wait > 0:
-            await asyncio.sleep(wait)
 
     def _timeout(self, reserve: float) -> tuple[float, bool]:
         """The call's timeout, and whether the deadline (not the call timeout) set it."""
@@ -218,13 +222,16 @@ class GuardedProvider:
         left = deadlines.remaining()
         return None if left is None else left - reserve
 
-    def _usage(self, answer: RawAnswer | None) -> Usage:
-        if answer is None:
+    def _usage(self, billed: tuple[int, int] | None) -> Usage:
+        if billed is None:
             return Usage()
-        cost = self._prices.cost(self.provider.model, answer.input_tokens, answer.output_tokens)
-        return Usage(1, answer.input_tokens, answer.output_tokens, cost)
+        input_tokens, output_tokens = billed
+        cost = self._prices.cost(self.provider.model, input_tokens, output_tokens)
+        return Usage(1, input_tokens, output_tokens, cost)
 
-    def _record(self, task: str, start: float, duration: float, outcome: str, usage: Usage) -> None:
+    def _record(
+        self, task: str, start: float, duration: float, outcome: str, usage: Usage, span: Span
+    ) -> None:
         record = ModelCallRecord(
             task=task,
             provider=self.provider.kind,
@@ -237,6 +244,7 @@ class GuardedProvider:
             cost_usd=usage.cost_usd,
         )
         record_call(record, self._hook)
+        record_genai(record, span)
         metrics.BREAKER_STATE.labels(self.name).set(
             metrics.BREAKER_VALUES[self.breaker.state.value]
         )

@@ -29,10 +29,12 @@ from services.llm.telemetry import record_call, record_fallback
 from services.llm.usage import Usage
 from services.runtime import deadlines
 from services.runtime.errors import DeadlineExceeded, Internal, InvalidArgument, Unavailable
+from services.runtime.state.connection import SharedState
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T", bound=pydantic.BaseModel)
+CACHE = "cache"  # the provider name of an answer from the response cache
 
 __all__ = [
     "ModelCallRecord",
@@ -56,7 +58,7 @@ class ModelTask(Generic[T]):
 @dataclass(frozen=True)
 class ModelResult(Generic[T]):
     value: T
-    provider: str  # "offline" or "openai:gpt-4.1-mini" ...
+    provider: str  # "offline", "openai:gpt-4.1-mini", "cache:openai:gpt-4.1-mini" ...
     usage: Usage
     warnings: list[str] = field(default_factory=list)
 
@@ -87,7 +89,6 @@ class ModelChain:
     ) -> None:
         metrics.register_chain_metrics()
         self._slots = lineup.slots
-        self._skipped = lineup.skipped
         self._cache = cache
         self._reasks = reasks
         self._margin = deadline_margin
@@ -114,12 +115,11 @@ class ModelChain:
             self._update_gauges()
 
     def status(self) -> dict[str, str]:
-        """provider -> "closed" / "open" / "half_open" / "skipped (no key)"."""
+        """provider -> "closed" / "open" / "half_open"."""
         states = {
             slot.spec.name: slot.guard.breaker.state.value if slot.guard else "closed"
             for slot in self._slots
         }
-        states.update({name: "skipped (no key)" for name in self._skipped})
         self._update_gauges()
         return states
 
@@ -199,7 +199,10 @@ class ModelChain:
             raise Internal(str(exc), reason="LLM_PROMPT_MISSING") from None
 
     async def _cached(self, run: _Run[T], key: str, slot: Slot) -> ModelResult[T] | None:
+        """A stored answer, reported as the cache's ("cache:openai:gpt-4.1-mini"): no call,
+        no cost, and the name of the provider that once gave it."""
         run.cache_result = run.cache_result or "miss"
+        start, began = time.time(), time.monotonic()
         text = await self._cache.get(key)  # a backend that is down answers None
         if text is None:
             return None
@@ -208,7 +211,11 @@ class ModelChain:
         except pydantic.ValidationError:
             return None  # stored by an older schema; ask again
         run.cache_result = "hit"
-        return ModelResult(value, slot.spec.name, run.spend.usage, run.warnings)
+        record = ModelCallRecord(
+            run.task.name, CACHE, slot.spec.name, start, time.monotonic() - began, "success"
+        )
+        record_call(record, self._hook)
+        return ModelResult(value, f"{CACHE}:{slot.spec.name}", run.spend.usage, run.warnings)
 
     async def _store(self, key: str, value: pydantic.BaseModel) -> None:
         await self._cache.set(key, value.model_dump_json())
@@ -275,13 +282,17 @@ def create_model_chain(
     *,
     on_call: CallHook | None = None,
     cache: ResponseCache | None = None,
+    state: SharedState | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> ModelChain:
-    """The chain `TRIPMESH_MODELS` describes; SDKs are imported only for listed providers.
+    """The chain `TRIPMESH_MODELS` describes (or the keys, when it is unset); SDKs are
+    imported only for the providers in it.
 
     A `cache` passed in stays the caller's to close; one built from settings is the chain's.
+    `clock` times the breakers' cooldowns (tests pass their own instead of sleeping).
     """
     return ModelChain(
-        build_lineup(settings, on_call),
+        build_lineup(settings, on_call, state, clock),
         FailSoftCache(cache, owned=False)
         if cache is not None
         else FailSoftCache(_build_cache(settings), owned=True),

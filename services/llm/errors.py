@@ -18,6 +18,7 @@ class Failure(StrEnum):
     TIMEOUT = "timeout"  # our per-call timeout fired with deadline left
     DEADLINE = "deadline"  # the caller's deadline left no time for the call
     BAD_REQUEST = "bad_request"  # 400, 404, 422: this request will never work here
+    CONTEXT_WINDOW = "context_window"  # the input is longer than this model's context window
     AUTH = "auth"  # 401, 403: the key is wrong or lacks access
     BLOCKED = "blocked"  # the provider's content filter refused the request
     MALFORMED = "malformed"  # an answer that is not valid JSON of the schema, or breaks a rule
@@ -30,17 +31,30 @@ class Failure(StrEnum):
 
     @property
     def counts_against_provider(self) -> bool:
-        """Whether the circuit breaker counts it: the provider, not the request, is at fault."""
+        """Whether the circuit breaker counts it: the provider, not the request, is at fault.
+        A context window too small is this model's limit for this request: the next model
+        in the chain may take it, and this one stays good for shorter ones."""
         return self in (Failure.RATE_LIMITED, Failure.UNAVAILABLE, Failure.TIMEOUT, Failure.AUTH)
 
 
 class ProviderError(Exception):
-    """A failed provider call. `retry_after` is the provider's own hint, in seconds."""
+    """A failed provider call. `retry_after` is the provider's own hint, in seconds; the
+    tokens are those the provider bills for it all the same (a blocked or refused answer)."""
 
-    def __init__(self, failure: Failure, message: str, *, retry_after: float | None = None):
+    def __init__(
+        self,
+        failure: Failure,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        input_tokens: int = 0,
+        output_tokens: int = 0,
+    ):
         super().__init__(message)
         self.failure = failure
         self.retry_after = retry_after
+        self.input_tokens = input_tokens
+        self.output_tokens = output_tokens
 
 
 def failure_of_status(status: int) -> Failure:

@@ -2,20 +2,23 @@
 
 import logging
 import random
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from services.llm.breaker import CircuitBreaker
 from services.llm.caller import GuardedProvider, RetryPolicy
 from services.llm.pricing import PriceTable
-from services.llm.providers import build_provider, has_key
-from services.llm.ratelimit import TokenBucket
+from services.llm.providers import build_provider
+from services.llm.ratelimit import LocalThrottle, SharedThrottle, Throttle
 from services.llm.records import CallHook
 from services.llm.settings import LLMSettings
-from services.llm.specs import ProviderSpec, parse_models, with_fallback_model
+from services.llm.specs import KEY_VARIABLES, ProviderSpec, with_fallback_model
+from services.runtime.errors import FailedPrecondition
+from services.runtime.state.connection import SharedState
+from services.runtime.token_bucket import TokenBucket
 
 logger = logging.getLogger(__name__)
-
-_KEY_NAMES = {"openai": "OPENAI_API_KEY", "gemini": "GEMINI_API_KEY"}
 
 
 @dataclass(frozen=True)
@@ -29,28 +32,30 @@ class Slot:
 @dataclass(frozen=True)
 class Lineup:
     slots: list[Slot]
-    skipped: list[str]  # provider names without a key
 
 
-def build_lineup(settings: LLMSettings, hook: CallHook | None) -> Lineup:
-    specs = with_fallback_model(parse_models(settings.models), settings.gemini_fallback_model)
+def build_lineup(
+    settings: LLMSettings,
+    hook: CallHook | None,
+    state: SharedState | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> Lineup:
+    """The chain's slots; FailedPrecondition when a provider it names lacks its key, so
+    that the service stops at start rather than fail every call."""
+    problem = settings.missing_key()
+    if problem is not None:
+        raise FailedPrecondition(problem, reason="MODEL_KEY_MISSING")
+    specs = with_fallback_model(settings.provider_specs(), settings.gemini_fallback_model)
     prices = PriceTable(settings.llm_prices)
-    limiters = _limiters(settings)
+    limiters = _limiters(settings, state)
     rng = random.Random()
     slots: list[Slot] = []
-    skipped: list[str] = []
     for spec in specs:
-        if not has_key(spec, settings):
-            logger.info(
-                "model provider %s skipped: %s is not set", spec.name, _KEY_NAMES[spec.kind]
-            )
-            skipped.append(spec.name)
-            continue
         guard = None
         if spec.kind != "offline":
             guard = GuardedProvider(
                 build_provider(spec, settings),
-                CircuitBreaker(settings.llm_breaker_failures, settings.llm_breaker_cooldown),
+                CircuitBreaker(settings.llm_breaker_failures, settings.llm_breaker_cooldown, clock),
                 limiters.get(spec.kind),
                 _policy(spec, settings),
                 prices,
@@ -58,15 +63,28 @@ def build_lineup(settings: LLMSettings, hook: CallHook | None) -> Lineup:
                 rng,
             )
         slots.append(Slot(spec, guard))
-    _log_order(slots)
-    return Lineup(slots, skipped)
+    _log_order(slots, settings)
+    return Lineup(slots)
 
 
-def _limiters(settings: LLMSettings) -> dict[str, TokenBucket]:
-    """One bucket per API key: Gemini's limit covers its fallback model too."""
-    limits = {"openai": settings.openai_rate_limit, "gemini": settings.gemini_api_rate_limit}
+def _limiters(settings: LLMSettings, state: SharedState | None) -> dict[str, Throttle]:
+    """One limit per API key: Gemini's limit covers its fallback model too. With shared
+    state the limit holds across every replica (whole calls a minute, at least one)."""
+    limits = {
+        "openai": settings.openai_rate_limit,
+        "gemini": settings.gemini_api_rate_limit,
+        "anthropic": settings.anthropic_rate_limit,
+    }
+    if state is not None:
+        from services.runtime.state.limits import GlobalRateLimit
+
+        return {
+            kind: SharedThrottle(GlobalRateLimit(state, f"model:{kind}", round(per_minute)))
+            for kind, per_minute in limits.items()
+            if per_minute > 0
+        }
     return {
-        kind: TokenBucket(per_minute, settings.llm_rate_burst)
+        kind: LocalThrottle(TokenBucket(per_minute, settings.llm_rate_burst))
         for kind, per_minute in limits.items()
         if per_minute > 0
     }
@@ -85,10 +103,13 @@ def _policy(spec: ProviderSpec, settings: LLMSettings) -> RetryPolicy:
     )
 
 
-def _log_order(slots: list[Slot]) -> None:
+def _log_order(slots: list[Slot], settings: LLMSettings) -> None:
     names = [slot.spec.name for slot in slots]
-    logger.info("model provider chain: %s", " -> ".join(names) or "(empty)")
+    if settings.models is not None:
+        source = "from TRIPMESH_MODELS"
+    else:
+        keys = [v for k, v in KEY_VARIABLES.items() if settings.has_key(k)]
+        source = f"following the keys set ({', '.join(keys) or 'none'}; TRIPMESH_MODELS unset)"
+    logger.info("model provider chain: %s, %s", " -> ".join(names), source)
     if "offline" in names and names[-1] != "offline":
         logger.warning("providers after 'offline' in TRIPMESH_MODELS are never reached")
-    if not names:
-        logger.warning("no model provider can answer: every one listed lacks its key")

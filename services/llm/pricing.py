@@ -19,6 +19,12 @@ DEFAULT_PRICES: dict[str, ModelPrice] = {
     "gemini-2.5-flash": ModelPrice(input=0.30, output=2.50),
     "gemini-2.5-flash-lite": ModelPrice(input=0.10, output=0.40),
     "gemini-2.0-flash": ModelPrice(input=0.10, output=0.40),
+    "claude-opus-4-5": ModelPrice(input=5.00, output=25.00),
+    "claude-opus-4-1": ModelPrice(input=15.00, output=75.00),
+    "claude-sonnet-4-5": ModelPrice(input=3.00, output=15.00),
+    "claude-sonnet-4-0": ModelPrice(input=3.00, output=15.00),
+    "claude-haiku-4-5": ModelPrice(input=1.00, output=5.00),
+    "claude-3-5-haiku-latest": ModelPrice(input=0.80, output=4.00),
 }
 
 

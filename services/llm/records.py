@@ -9,8 +9,8 @@ class ModelCallRecord:
     """A model call as it happened; `outcome` is "success" or the failure kind."""
 
     task: str  # prompt name, e.g. "draft_itinerary"
-    provider: str  # "openai", "gemini" or "offline"
-    model: str  # "gpt-4.1-mini"; "offline" for the offline engine
+    provider: str  # "openai", "gemini", "anthropic", "offline", or "cache" for a cache hit
+    model: str  # "gpt-4.1-mini"; "offline" for the offline engine; a hit's source provider
     start: float  # wall clock, seconds since the epoch
     duration: float  # seconds
     outcome: str

@@ -1,12 +1,12 @@
 """Settings of the LLM provider chain, a mixin of the service's one Settings class."""
 
 from typing import Literal
-from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.llm.specs import parse_models
+from services.llm.specs import KEY_VARIABLES, ProviderSpec, parse_models, specs_for_keys
+from services.runtime.state.settings import check_redis_url
 
 
 class ModelPrice(BaseModel):
@@ -21,9 +21,10 @@ class LLMSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="TRIPMESH_", extra="ignore")
 
-    models: str = Field(
-        default="offline",
-        description="Provider order, e.g. 'openai:gpt-4.1-mini,gemini:gemini-2.5-flash,offline'.",
+    models: str | None = Field(
+        default=None,
+        description="Provider order, e.g. 'openai:gpt-4.1-mini,gemini:gemini-2.5-flash,offline'; "
+        "unset: every provider whose key is set (OpenAI, Gemini, Anthropic), then offline.",
     )
 
     # One retry layer: attempts per provider (the first call included), full-jitter backoff.
@@ -80,7 +81,11 @@ class LLMSettings(BaseSettings):
     openai_rate_limit: float = Field(
         default=0.0, ge=0, description="Requests per minute; 0: no limit."
     )
-    openai_response_format: Literal["json_object", "json_schema"] = "json_object"
+    openai_response_format: Literal["json_schema", "json_object"] = Field(
+        default="json_schema",
+        description="json_schema: structured outputs in strict mode; json_object: JSON mode "
+        "with the schema in the prompt, for OpenAI-compatible servers without json_schema.",
+    )
 
     gemini_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("GEMINI_API_KEY", "GOOGLE_API_KEY")
@@ -98,47 +103,65 @@ class LLMSettings(BaseSettings):
         default=None, validation_alias=AliasChoices("GEMINI_FALLBACK_MODEL")
     )
 
+    anthropic_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("ANTHROPIC_API_KEY")
+    )
+    anthropic_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("ANTHROPIC_BASE_URL")
+    )
+    anthropic_rate_limit: float = Field(
+        default=0.0, ge=0, description="Requests per minute; 0: no limit."
+    )
+
     @field_validator("models")
     @classmethod
-    def _valid_models(cls, value: str) -> str:
-        parse_models(value)  # raises ValueError naming the bad entry
+    def _valid_models(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_models(value)  # raises ValueError naming the bad entry
         return value
+
+    def missing_key(self) -> str | None:
+        """Why the chain cannot be built: a provider named in TRIPMESH_MODELS without its key.
+
+        Checked by the services that build a chain (the agents), not here: the gateway and
+        the others read the same variables but are given no model keys.
+        """
+        for spec in self.provider_specs():
+            variable = KEY_VARIABLES.get(spec.kind)
+            if variable and not self.has_key(spec.kind):
+                return f"TRIPMESH_MODELS names {spec.name} but {variable} is not set"
+        return None
+
+    def has_key(self, kind: str) -> bool:
+        key: SecretStr | None = getattr(self, f"{kind}_api_key", None)
+        return key is not None
+
+    def provider_specs(self) -> list[ProviderSpec]:
+        """The chain's order: TRIPMESH_MODELS, or the providers whose keys are set."""
+        if self.models is not None:
+            return parse_models(self.models)
+        return specs_for_keys({kind for kind in KEY_VARIABLES if self.has_key(kind)})
 
     @field_validator("cache_url")
     @classmethod
     def _valid_cache_url(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None:
-            check_cache_url(value.get_secret_value())
+            check_redis_url(value.get_secret_value())
         return value
 
     @field_validator(
+        "models",
         "cache_url",
         "openai_api_key",
         "openai_base_url",
         "gemini_api_key",
         "gemini_base_url",
         "gemini_fallback_model",
+        "anthropic_api_key",
+        "anthropic_base_url",
         mode="before",
     )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         # An exported-but-empty variable means "not set", as it does for the SDKs.
         return None if isinstance(value, str) and not value.strip() else value
-
-
-def check_cache_url(url: str) -> None:
-    """Raises ValueError for a URL Redis cannot use; the message never repeats the URL,
-    which may carry a password."""
-    parts = urlsplit(url.strip())
-    if parts.scheme == "unix":
-        if not parts.path:
-            raise ValueError("a unix:// URL needs a socket path")
-        return
-    if parts.scheme not in ("redis", "rediss"):
-        raise ValueError("expected redis://host:port/db, rediss://... or unix:///path")
-    if not parts.hostname:
-        raise ValueError("the URL names no host")
-    _ = parts.port  # raises ValueError for a port that is not a number in range
-    db = parts.path.strip("/")
-    if db and not db.isdigit():
-        raise ValueError("the database after the host must be a number, e.g. /0")

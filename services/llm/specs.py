@@ -1,9 +1,21 @@
-"""The provider order of `TRIPMESH_MODELS`, e.g. "openai:gpt-4.1-mini,gemini,offline"."""
+"""The provider order of `TRIPMESH_MODELS`, e.g. "openai:gpt-4.1-mini,gemini,offline", or,
+when it is unset, of the keys that are set."""
 
 from dataclasses import dataclass
 
-KINDS = ("openai", "gemini", "offline")
-DEFAULT_MODELS = {"openai": "gpt-4.1-mini", "gemini": "gemini-2.5-flash", "offline": "offline"}
+KINDS = ("openai", "gemini", "anthropic", "offline")
+DEFAULT_MODELS = {
+    "openai": "gpt-4.1-mini",
+    "gemini": "gemini-2.5-flash",
+    "anthropic": "claude-haiku-4-5",
+    "offline": "offline",
+}
+# The key each remote provider needs; also the order of a chain that follows the keys.
+KEY_VARIABLES = {
+    "openai": "OPENAI_API_KEY",
+    "gemini": "GEMINI_API_KEY",
+    "anthropic": "ANTHROPIC_API_KEY",
+}
 
 
 @dataclass(frozen=True)
@@ -37,6 +49,13 @@ def parse_models(value: str) -> list[ProviderSpec]:
     if not specs:
         raise ValueError("no model provider listed; use e.g. 'offline'")
     return specs
+
+
+def specs_for_keys(kinds_with_keys: set[str]) -> list[ProviderSpec]:
+    """Each provider that has a key, with its default model, in KEY_VARIABLES' order; the
+    offline engine last, so that a chain always answers."""
+    remote = [ProviderSpec(k, DEFAULT_MODELS[k]) for k in KEY_VARIABLES if k in kinds_with_keys]
+    return [*remote, ProviderSpec("offline", "offline")]
 
 
 def with_fallback_model(specs: list[ProviderSpec], fallback: str | None) -> list[ProviderSpec]:

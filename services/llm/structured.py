@@ -47,13 +47,23 @@ def _parse(text: str, schema: type[T], check: Callable[[T], list[str]]) -> Parse
     if not isinstance(data, dict):
         raise MalformedAnswer(["the answer is not a JSON object"])
     try:
-        value = schema.model_validate(data)
+        value = schema.model_validate(_without_nulls(data))
     except pydantic.ValidationError as exc:
         raise MalformedAnswer(_describe(exc)) from None
     violations = check(value)
     if violations:
         raise MalformedAnswer(violations[:_MAX_ERRORS])
     return Parsed(value, repaired)
+
+
+def _without_nulls(value: Any) -> Any:
+    """Structured output sends every property, null for an optional one left out; the
+    answer models take a missing key as "use the default", so nulls are dropped."""
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
 
 
 def _load(text: str) -> tuple[Any, bool]:

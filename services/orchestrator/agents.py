@@ -74,9 +74,10 @@ class GuideClient:
 def agent_clients(channels: ChannelPool) -> tuple[PlannerClient, BudgetClient, GuideClient]:
     """The three clients on the pool's long-lived channels."""
     # The stub classes build async stubs on aio channels; the .pyi says so only by overload.
-    planner: Any = channels.client("planner", PlannerServiceStub)
-    budget: Any = channels.client("budget", BudgetServiceStub)
-    guide: Any = channels.client("guide", GuideServiceStub)
+    # Their RPCs are pure functions of the request: safe to hedge and retry elsewhere.
+    planner: Any = channels.client("planner", PlannerServiceStub, pure=True)
+    budget: Any = channels.client("budget", BudgetServiceStub, pure=True)
+    guide: Any = channels.client("guide", GuideServiceStub, pure=True)
     return PlannerClient(planner), BudgetClient(budget), GuideClient(guide)
 
 

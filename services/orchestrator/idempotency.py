@@ -55,10 +55,18 @@ class Idempotency:
         return self._now() - self._window
 
     @asynccontextmanager
-    async def claim(self, request_id: str) -> AsyncIterator[Trip | None]:
-        """Holds the request id for the block; yields its stored trip, if there is one."""
+    async def claim(self, request_id: str, fresh: bool = False) -> AsyncIterator[Trip | None]:
+        """Holds the request id for the block; yields its stored trip, if there is one.
+
+        `fresh`: the id was just made up for a request that had none, so no trip can
+        have it, and the store is not asked.
+        """
         async with self._locks.hold(request_id):
-            yield await self._store.find_by_request_id(request_id, since=self._since())
+            yield (
+                None
+                if fresh
+                else await self._store.find_by_request_id(request_id, since=self._since())
+            )
 
     async def record(self, trip: Trip) -> Trip:
         """Stores the trip; returns the one stored for its request id (another, if it won)."""

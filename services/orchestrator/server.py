@@ -6,11 +6,13 @@ import grpc
 from tripmesh.v1 import orchestrator_service_pb2_grpc
 
 from registry import known_service
+from services.a2a.serving import install_a2a
 from services.agents.serving import install_warm_up
 from services.guardrails import validate_trip_request
 from services.orchestrator.agents import agent_clients
 from services.orchestrator.servicer import OrchestratorServiceServicer
 from services.orchestrator.settings import Settings
+from services.orchestrator.skill import DESCRIPTION, plan_trip_skill
 from services.orchestrator.store_factory import create_store
 from services.orchestrator.workflow import TripWorkflow
 from services.runtime.server import ServiceContext, ServiceServer, build_server
@@ -30,6 +32,7 @@ async def install(server: grpc.aio.Server, context: ServiceContext[Settings]) ->
     orchestrator_service_pb2_grpc.add_OrchestratorServiceServicer_to_server(
         OrchestratorServiceServicer(workflow, store), server
     )
+    install_a2a(server, context, plan_trip_skill(workflow), DESCRIPTION)
     context.on_start.append(store.open)
     context.on_stop.append(store.close)
 

@@ -74,6 +74,7 @@ class _Run:
     trip: Trip
     clock: TripClock
     round_seconds: float = 0.0
+    fresh_id: bool = False  # the request came without a request_id: one was made up
     started: float = field(default_factory=time.monotonic)
 
 
@@ -99,35 +100,44 @@ class TripWorkflow:
     async def plan(self, request: PlanTripRequest) -> Trip:
         """Plans a trip and returns it, complete and stored."""
         trip: Trip | None = None
-        async with aclosing(self.run(request)) as events:
+        async with aclosing(self.run(request, snapshots=False)) as events:
             async for event in events:
                 trip = event.trip
         assert trip is not None  # run() ends with the complete trip or raises
         return trip
 
-    async def run(self, request: PlanTripRequest) -> AsyncGenerator[PlanEvent, None]:
+    async def run(
+        self, request: PlanTripRequest, snapshots: bool = True
+    ) -> AsyncGenerator[PlanEvent, None]:
         """Plans a trip, yielding an event at each step and the complete trip last.
+
+        `snapshots` False: the events' trips are the trip being planned itself, not copies
+        of what each step changed (`plan` reads the last one only).
 
         Raises the typed error of a bad request, or the AioRpcError of a
         planner or budget call that failed.
         """
         try:
-            async for event in self._run(request):
+            async for event in self._run(request, snapshots):
                 yield event
         except BaseException as error:
             trip_ended_by(error)
             raise
 
-    async def _run(self, request: PlanTripRequest) -> AsyncGenerator[PlanEvent, None]:
+    async def _run(
+        self, request: PlanTripRequest, snapshots: bool
+    ) -> AsyncGenerator[PlanEvent, None]:
         clock = TripClock.for_request(self._settings.trip_deadline, self._settings.answer_reserve)
         warnings = self._validate(request)
         run = _Run(_normalized(request), Trip(name=trip_name(new_trip_id())), clock)
+        run.fresh_id = not request.request_id
         run.trip.request.CopyFrom(run.request)
         add_warnings(run.trip, warnings)
         events: asyncio.Queue[PlanEvent | None] = asyncio.Queue()
 
         def emit(stage: PlanStage, message: str) -> None:
-            events.put_nowait(PlanEvent(stage, message, progress(run.trip, stage)))
+            trip = progress(run.trip, stage) if snapshots else run.trip
+            events.put_nowait(PlanEvent(stage, message, trip))
 
         emit(PlanStage.PLAN_STAGE_VALIDATED, f"request_id {run.request.request_id}")
         work = asyncio.create_task(self._work(run, emit, lambda: events.put_nowait(None)))
@@ -141,7 +151,7 @@ class TripWorkflow:
 
     async def _work(self, run: _Run, emit: Emit, done: Callable[[], None]) -> None:
         try:
-            async with self._idempotency.claim(run.request.request_id) as stored:
+            async with self._idempotency.claim(run.request.request_id, run.fresh_id) as stored:
                 if stored is not None:
                     _same_request_or_conflict(run.request, stored)
                     run.trip.CopyFrom(stored)
@@ -273,6 +283,7 @@ class TripWorkflow:
                 stored.name,
                 stored.revisions,
                 len(stored.warnings),
+                extra={"request_id": run.request.request_id, "trip": stored.name},
             )
         run.trip.CopyFrom(stored)
         emit(PlanStage.PLAN_STAGE_STORED, stored.name)

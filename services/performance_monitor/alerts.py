@@ -40,10 +40,27 @@ def alert_name(rule: str, subject: str) -> str:
 
 
 class AlertBook:
-    def __init__(self) -> None:
+    """The alerts and their watchers.
+
+    With replicas, the changes `apply` returns are published through the shared state
+    and come back to every replica's `publish`, so `publish_changes` is off there.
+    """
+
+    def __init__(self, *, publish_changes: bool = True) -> None:
         self._active: dict[str, Alert] = {}
         self._resolved: deque[Alert] = deque()
         self._watchers: set[asyncio.Queue[Alert]] = set()
+        self._publish_changes = publish_changes
+
+    def restore(self, active: list[Alert], resolved: list[Alert]) -> None:
+        """Takes the alerts as the shared state has them (another replica may have applied)."""
+        for name, alert in self._active.items():
+            if all(a.name != name for a in active):
+                FIRING.labels(name, alert.rule).set(0)
+        self._active = {alert.name: alert for alert in active}
+        for alert in active:
+            FIRING.labels(alert.name, alert.rule).set(1)
+        self._resolved = deque(sorted(resolved, key=lambda a: a.end_time))
 
     def apply(self, rules: list[str], observations: list[Observation], now: float) -> list[Alert]:
         """Updates the alerts of `rules` from their observations; returns the changes.
@@ -68,8 +85,9 @@ class AlertBook:
             if alert.rule in rules and name not in seen:
                 changes.append(self._resolve(name, now, None))
         self._forget(now)
-        for change in changes:
-            self._publish(change)
+        if self._publish_changes:
+            for change in changes:
+                self.publish(change)
         return changes
 
     def firing(self) -> list[Alert]:
@@ -121,7 +139,8 @@ class AlertBook:
         while self._resolved and self._resolved[0].end_time < now - RESOLVED_RETENTION:
             self._resolved.popleft()
 
-    def _publish(self, alert: Alert) -> None:
+    def publish(self, alert: Alert) -> None:
+        """Hands a change to every watcher of this process."""
         for queue in self._watchers:
             if queue.full():  # a watcher that does not read loses its oldest changes
                 queue.get_nowait()

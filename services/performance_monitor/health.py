@@ -16,6 +16,7 @@ import httpx
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from registry import Discovery, Endpoint, KnownService
+from services.runtime import tls
 
 logger = logging.getLogger(__name__)
 
@@ -31,17 +32,21 @@ class ServiceState:
 class GrpcProbe:
     """Checks one instance: gRPC health of the service's name, or HTTP /healthz for the gateway."""
 
-    def __init__(self, timeout: float) -> None:
+    def __init__(self, timeout: float, files: tls.TlsFiles | None = None) -> None:
         self._timeout = timeout
+        self._files = files  # mTLS: gRPC with the monitor's certificate, the gateway over https
+        self._credentials = tls.client_credentials(files)
         self._channels: dict[str, grpc.aio.Channel] = {}
         self._http: httpx.AsyncClient | None = None
 
     async def __call__(self, service: KnownService, endpoint: Endpoint) -> bool:
         if not service.proto_service:
-            return await self._http_ok(endpoint)
+            return await self._http_ok(service, endpoint)
         channel = self._channels.get(endpoint.address)
         if channel is None:
-            channel = self._channels[endpoint.address] = grpc.aio.insecure_channel(endpoint.address)
+            channel = self._channels[endpoint.address] = tls.aio_channel(
+                endpoint.address, self._credentials, service=service.discovery_name
+            )
         stub = health_pb2_grpc.HealthStub(channel)
         try:
             reply = await stub.Check(
@@ -51,11 +56,16 @@ class GrpcProbe:
             return False
         return bool(reply.status == health_pb2.HealthCheckResponse.SERVING)
 
-    async def _http_ok(self, endpoint: Endpoint) -> bool:
+    async def _http_ok(self, service: KnownService, endpoint: Endpoint) -> bool:
         if self._http is None:
-            self._http = httpx.AsyncClient(timeout=self._timeout)
+            verify = tls.client_ssl_context(self._files) if self._files else True
+            self._http = httpx.AsyncClient(timeout=self._timeout, verify=verify)
+        scheme = tls.http_scheme(self._files)
         try:
-            reply = await self._http.get(f"http://{endpoint.address}/healthz")
+            reply = await self._http.get(
+                f"{scheme}://{endpoint.address}/healthz",
+                extensions=tls.https_extensions(self._files, service.discovery_name),
+            )
         except httpx.HTTPError:
             return False
         return reply.status_code == 200

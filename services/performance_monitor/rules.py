@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from services.performance_monitor.series import Aggregate
-from services.performance_monitor.store import StatsStore, Subject
+from services.performance_monitor.store import StatsView, Subject
 from services.runtime.reporting import Kind
 
 ORCHESTRATOR = "tripmesh-orchestrator"
@@ -54,7 +54,7 @@ class RateRule:
     """Fires when the share of failed executions in the window is above the threshold."""
 
     name: str
-    store: StatsStore
+    store: StatsView
     match: Callable[[Subject], bool]
     rate: Callable[[Aggregate], float]
     threshold: float
@@ -79,7 +79,7 @@ class MeanDurationRule:
     """Fires when the mean duration of matching executions is above the threshold (seconds)."""
 
     name: str
-    store: StatsStore
+    store: StatsView
     match: Callable[[Subject], bool]
     threshold: float
     window: float
@@ -136,7 +136,7 @@ class Thresholds:
     min_count: int = 5
 
 
-def default_rules(store: StatsStore, health: HealthView, limits: Thresholds) -> list[Rule]:
+def default_rules(store: StatsView, health: HealthView, limits: Thresholds) -> list[Rule]:
     """The alert rules of the operations notes."""
     rules: list[Rule] = []
     if limits.trip_failure_rate > 0:

@@ -10,12 +10,15 @@ from tripmesh.v1 import performance_monitor_service_pb2_grpc
 from registry import KNOWN_SERVICES, known_service
 from services.performance_monitor.alerts import AlertBook
 from services.performance_monitor.health import GrpcProbe, HealthWatcher
-from services.performance_monitor.monitor import PerformanceMonitor
+from services.performance_monitor.monitor import PerformanceMonitor, Replicas
 from services.performance_monitor.rules import Thresholds, default_rules
 from services.performance_monitor.servicer import PerformanceMonitorServiceServicer, record
 from services.performance_monitor.settings import Settings
+from services.performance_monitor.shared_alerts import SharedAlerts
+from services.performance_monitor.shared_stats import SharedStats
 from services.performance_monitor.store import StatsStore
 from services.runtime.server import ServiceContext, ServiceServer, build_server
+from services.runtime.state.lease import Lease
 
 SERVICE = known_service("performance-monitor")
 
@@ -34,14 +37,29 @@ def thresholds(settings: Settings) -> Thresholds:
 def create_monitor(context: ServiceContext[Settings], probe: GrpcProbe) -> PerformanceMonitor:
     watched = [s for s in KNOWN_SERVICES.values() if s != SERVICE]
     health = HealthWatcher(context.discovery, watched, probe)
-    store = StatsStore()
-    rules = default_rules(store, health, thresholds(context.settings))
-    return PerformanceMonitor(store, rules, AlertBook(), health)
+    limits = thresholds(context.settings)
+    if context.state is None:
+        store = StatsStore()
+        return PerformanceMonitor(store, default_rules(store, health, limits), AlertBook(), health)
+    replicas = shared_replicas(context)
+    rules = default_rules(replicas.stats, health, limits)
+    return PerformanceMonitor(
+        replicas.stats, rules, replicas.alerts.book, health, replicas=replicas
+    )
+
+
+def shared_replicas(context: ServiceContext[Settings]) -> Replicas:
+    """Statistics and alerts in the shared state, the alert lease named after this instance."""
+    assert context.state is not None
+    settings = context.settings
+    lease = Lease(context.state, "monitor-alerts", context.instance_id, settings.monitor_lease_ttl)
+    alerts = SharedAlerts(context.state, AlertBook(publish_changes=False), lease)
+    return Replicas(SharedStats(context.state, settings.report_buffer_size), alerts)
 
 
 async def install(server: grpc.aio.Server, context: ServiceContext[Settings]) -> None:
     """Adds the servicers of the performance monitor service."""
-    probe = GrpcProbe(timeout=context.settings.consul_check_timeout)
+    probe = GrpcProbe(timeout=context.settings.consul_check_timeout, files=context.settings.tls)
     monitor = create_monitor(context, probe)
     performance_monitor_service_pb2_grpc.add_PerformanceMonitorServiceServicer_to_server(
         PerformanceMonitorServiceServicer(monitor), server
@@ -68,7 +86,14 @@ async def install(server: grpc.aio.Server, context: ServiceContext[Settings]) ->
                 await task
         await probe.close()
 
+    async def hand_over() -> None:
+        """A draining replica gives the alert lease up, so another evaluates at once."""
+        if monitor.replicas is not None:
+            await monitor.replicas.stats.flush()
+            await monitor.replicas.alerts.lease.release()
+
     context.on_start.append(start)
+    context.on_drain.append(hand_over)
     context.on_stop.append(stop)
 
 

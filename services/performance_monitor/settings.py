@@ -19,6 +19,12 @@ class MonitorSettings(BaseSettings):
     monitor_eval_interval: float = Field(
         2.0, gt=0, description="Seconds between evaluations of the alert rules."
     )
+    monitor_lease_ttl: float = Field(
+        10.0,
+        gt=0,
+        description="Seconds the alert lease lasts without renewal (replicas with shared "
+        "state): another replica takes over the rules within about this long.",
+    )
     alert_window: Literal[60, 300, 3600] = Field(
         300, description="Window of the rate and mean rules, in seconds: one of the stats windows."
     )

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 from services.performance_monitor.series import Aggregate, SlicedSeries
 from services.runtime.reporting import Execution, Kind
@@ -26,6 +27,20 @@ class Subject:
         if execution.kind == Kind.EXECUTION_KIND_MODEL:
             return cls(execution.kind, execution.service, execution.model)
         return cls(execution.kind, execution.service, execution.method)
+
+
+class StatsView(Protocol):
+    """What the rules and GetStats read: this process's store, or the shared one."""
+
+    dropped_count: int
+
+    def windows(
+        self, now: float, window_ids: list[int], match: Callable[[Subject], bool]
+    ) -> Iterator[tuple[int, Subject, Aggregate]]: ...
+
+    def total(self, now: float, seconds: float, match: Callable[[Subject], bool]) -> Aggregate: ...
+
+    def prune(self, now: float) -> None: ...
 
 
 class StatsStore:

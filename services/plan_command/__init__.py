@@ -12,7 +12,7 @@ from tripmesh.v1.orchestrator_service_pb2 import PlanStage
 from tripmesh.v1.trip_pb2 import Trip
 
 from services.plan_command import render, transport
-from services.plan_command.flags import add_gateway_flags, gateway_url
+from services.plan_command.flags import add_gateway_flags, client_tls, gateway_url
 from services.plan_command.request import PACES, UsageError, parse_timeout, trip_request
 from services.plan_command.trips import add_trips_parser
 
@@ -42,15 +42,21 @@ def _fail(message: str, code: int) -> int:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    """Exit 0 with the trip; 2 for bad flags; 1 for an error from (or reaching) the server."""
+    """Exit 0 with the trip; 2 for bad flags; 1 for an error from (or reaching) the server.
+
+    With TRIPMESH_TLS_* set, both ways use mTLS / https with that certificate.
+    """
     try:
         request, timeout = trip_request(args), parse_timeout(args.timeout)
     except UsageError as exc:
         return _fail(str(exc), 2)
+    files = client_tls()
     if args.grpc:
-        events = transport.via_grpc(args.grpc, request, timeout)
+        events = transport.via_grpc(args.grpc, request, timeout, files)
     else:
-        events = transport.via_gateway(gateway_url(args), request, timeout, args.api_key)
+        events = transport.via_gateway(
+            gateway_url(args, files), request, timeout, args.api_key, files
+        )
     started = time.monotonic()
     trip: Trip | None = None
     try:

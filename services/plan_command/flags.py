@@ -3,6 +3,9 @@
 import argparse
 from typing import Any
 
+from services.runtime import tls
+from services.runtime.settings import load_settings
+
 GATEWAY_PORT = 8080
 
 
@@ -19,6 +22,12 @@ def add_gateway_flags(command: argparse.ArgumentParser) -> Any:
     return where
 
 
-def gateway_url(args: argparse.Namespace) -> str:
-    """--gateway, or the local mesh's gateway at its port offset."""
-    return str(args.gateway or f"http://127.0.0.1:{GATEWAY_PORT + args.port_offset}")
+def gateway_url(args: argparse.Namespace, files: tls.TlsFiles | None = None) -> str:
+    """--gateway, or the local mesh's gateway at its port offset (https with mTLS on)."""
+    local = f"{tls.http_scheme(files)}://127.0.0.1:{GATEWAY_PORT + args.port_offset}"
+    return str(args.gateway or local)
+
+
+def client_tls() -> tls.TlsFiles | None:
+    """The command line's certificate: TRIPMESH_TLS_* (the operator's), or None."""
+    return load_settings(tls.TlsSettings).tls

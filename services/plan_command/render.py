@@ -105,7 +105,7 @@ def trip_text(trip: Trip) -> str:
         f"{where}: {request.days} days from {request.start_date},"
         f" {request.travelers} traveller(s){f', {style} style' if style else ''}   ({trip.name})",
         "",
-        "Itinerary",
+        f"Itinerary ({trip.itinerary.travel_style or 'unknown'} style)",
         *itinerary_lines(trip),
         "",
         "Budget",

@@ -6,6 +6,7 @@ ServerError (a status from the server) or Unreachable (no answer at all).
 """
 
 import json
+import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -19,9 +20,11 @@ from tripmesh.v1.orchestrator_service_pb2 import StreamPlanTripResponse
 from tripmesh.v1.orchestrator_service_pb2_grpc import OrchestratorServiceStub
 from tripmesh.v1.trip_pb2 import PlanTripRequest
 
+from services.runtime import tls
 from services.runtime.errors import error_info
 
 ERROR_INFO_TYPE = "type.googleapis.com/google.rpc.ErrorInfo"
+ORCHESTRATOR = "tripmesh-orchestrator"  # the name its certificate carries
 HINT = (
     "Is the mesh running (`tripmesh up` or `make run`)? Beside another one, pass the same"
     " --port-offset; elsewhere, --gateway URL (or --grpc HOST:PORT)."
@@ -42,10 +45,10 @@ class Unreachable(Exception):
 
 
 def via_grpc(
-    address: str, request: PlanTripRequest, timeout: float
+    address: str, request: PlanTripRequest, timeout: float, files: tls.TlsFiles | None = None
 ) -> Iterator[StreamPlanTripResponse]:
-    """StreamPlanTrip on the orchestrator at host:port."""
-    with grpc.insecure_channel(address) as channel:
+    """StreamPlanTrip on the orchestrator at host:port (over mTLS with `files`)."""
+    with tls.sync_channel(address, files, service=ORCHESTRATOR) as channel:
         call = OrchestratorServiceStub(channel).StreamPlanTrip(request, timeout=timeout)
         try:
             yield from call
@@ -66,9 +69,14 @@ def _grpc_error(exc: grpc.RpcError, address: str) -> Exception:
 
 
 def via_gateway(
-    url: str, request: PlanTripRequest, timeout: float, api_key: str = ""
+    url: str,
+    request: PlanTripRequest,
+    timeout: float,
+    api_key: str = "",
+    files: tls.TlsFiles | None = None,
 ) -> Iterator[StreamPlanTripResponse]:
-    """POST {url}/v1/trips:stream, reading one JSON object per line."""
+    """POST {url}/v1/trips:stream, reading one JSON object per line (an https URL is checked
+    against the mesh's CA when `files` is given, else against the system's)."""
     headers = {
         "Accept": "application/x-ndjson",
         "Content-Type": "application/json",
@@ -79,7 +87,7 @@ def via_gateway(
     body = json_format.MessageToJson(request)
     try:
         with (
-            httpx.Client(timeout=httpx.Timeout(timeout + 5)) as client,
+            httpx.Client(timeout=httpx.Timeout(timeout + 5), verify=_verify(files)) as client,
             client.stream(
                 "POST", f"{url.rstrip('/')}/v1/trips:stream", content=body, headers=headers
             ) as response,
@@ -94,14 +102,30 @@ def via_gateway(
         raise Unreachable(f"cannot reach the gateway at {url}: {exc}. {HINT}") from None
 
 
-def gateway_call(method: str, url: str, path: str, timeout: float, api_key: str = "") -> Any:
+def _verify(files: tls.TlsFiles | None) -> ssl.SSLContext | bool:
+    """How an https gateway is checked: against the mesh's CA with `files`, else the system's."""
+    return tls.client_ssl_context(files) if files else True
+
+
+def gateway_call(
+    method: str,
+    url: str,
+    path: str,
+    timeout: float,
+    api_key: str = "",
+    files: tls.TlsFiles | None = None,
+) -> Any:
     """One plain call to the gateway (GET /v1/trips, DELETE /v1/trips/x); its JSON answer."""
     headers = {"Grpc-Timeout": f"{max(1, int(timeout * 1000))}m"}
     if api_key:
         headers["X-API-Key"] = api_key
     try:
         response = httpx.request(
-            method, f"{url.rstrip('/')}{path}", headers=headers, timeout=timeout + 5
+            method,
+            f"{url.rstrip('/')}{path}",
+            headers=headers,
+            timeout=timeout + 5,
+            verify=_verify(files),
         )
     except httpx.TransportError as exc:
         raise Unreachable(f"cannot reach the gateway at {url}: {exc}. {HINT}") from None

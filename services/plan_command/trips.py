@@ -9,7 +9,8 @@ from google.protobuf import json_format
 from tripmesh.v1.trip_pb2 import Trip
 
 from services.plan_command import render, transport
-from services.plan_command.flags import add_gateway_flags, gateway_url
+from services.plan_command.flags import add_gateway_flags, client_tls, gateway_url
+from services.runtime.tls import TlsFiles
 
 TIMEOUT = 30.0
 
@@ -30,9 +31,13 @@ def add_trips_parser(commands: Any) -> None:
         action.set_defaults(func=lambda args, run=func: _run(run, args))
 
 
-def _run(action: Callable[[argparse.Namespace, str], str], args: argparse.Namespace) -> int:
+Action = Callable[[argparse.Namespace, str, TlsFiles | None], str]
+
+
+def _run(action: Action, args: argparse.Namespace) -> int:
+    files = client_tls()
     try:
-        text = action(args, gateway_url(args))
+        text = action(args, gateway_url(args, files), files)
     except transport.ServerError as exc:
         reason = f", {exc.reason}" if exc.reason else ""
         print(f"tripmesh: {exc.message} ({exc.code}{reason})", file=sys.stderr)
@@ -48,22 +53,25 @@ def _name(text: str) -> str:
     return text if text.startswith("trips/") else f"trips/{text}"
 
 
-def _list(args: argparse.Namespace, url: str) -> str:
+def _list(args: argparse.Namespace, url: str, files: TlsFiles | None) -> str:
     size = max(1, min(args.limit, 100))
-    page = transport.gateway_call("GET", url, f"/v1/trips?pageSize={size}", TIMEOUT, args.api_key)
+    path = f"/v1/trips?pageSize={size}"
+    page = transport.gateway_call("GET", url, path, TIMEOUT, args.api_key, files)
     trips = [json_format.ParseDict(t, Trip(), ignore_unknown_fields=True) for t in page["trips"]]
     return render.trips_table(trips) if trips else "no stored trips"
 
 
-def _show(args: argparse.Namespace, url: str) -> str:
-    data = transport.gateway_call("GET", url, f"/v1/{_name(args.name)}", TIMEOUT, args.api_key)
+def _show(args: argparse.Namespace, url: str, files: TlsFiles | None) -> str:
+    data = transport.gateway_call(
+        "GET", url, f"/v1/{_name(args.name)}", TIMEOUT, args.api_key, files
+    )
     trip = json_format.ParseDict(data, Trip(), ignore_unknown_fields=True)
     if args.json:
         return json_format.MessageToJson(trip, always_print_fields_with_no_presence=True, indent=2)
     return render.trip_text(trip)
 
 
-def _delete(args: argparse.Namespace, url: str) -> str:
+def _delete(args: argparse.Namespace, url: str, files: TlsFiles | None) -> str:
     name = _name(args.name)
-    transport.gateway_call("DELETE", url, f"/v1/{name}", TIMEOUT, args.api_key)
+    transport.gateway_call("DELETE", url, f"/v1/{name}", TIMEOUT, args.api_key, files)
     return f"deleted {name}"

@@ -13,9 +13,11 @@ from services.agents.request import TripRequest
 from services.agents.schemas import ActivityDraft
 from services.travel import fx
 from services.travel.activity_templates import GENERAL, TIER_FACTOR, Template, catalogue, interests
+from services.travel.geography import surroundings
 from services.travel.money import round_nicely
 from services.travel.place_index import place_index
 from services.travel.places import Place
+from services.travel.seasons import swimming_weather
 from services.travel.text import stable_hash
 
 _TRIP_RADIUS_KM = 120
@@ -87,20 +89,45 @@ def half_day_trips(place: Place) -> tuple[Template, ...]:
             tier="mid",
             minutes=240,
             parts=frozenset("m"),
+            light="day",
         )
         for _, geoname_id, name, km, _, _ in _nearby_towns(place)
     )
 
 
-def pool_for(place: Place, seed: int) -> Pool:
-    """Every template usable at `place`, each interest's in the seed's order."""
+def place_allows(template: Template, place: Place, request: TripRequest) -> bool:
+    """Whether nothing about the place or the season rules a template out: no boat or
+    waterfront without the sea or a large lake near, no beach without the sea, no swim
+    out of swimming weather (at the start or the end of the trip)."""
+    if not template.needs:
+        return True
+    around = surroundings(place.geoname_id)
+    if "sea" in template.needs and not around.sea:
+        return False
+    if "water" in template.needs and not around.water:
+        return False
+    if "warm" in template.needs:
+        months = {request.start_date.month, request.end_date.month}
+        return all(swimming_weather(place.latitude, month) for month in months)
+    return True
+
+
+def pool_for(place: Place, request: TripRequest) -> Pool:
+    """Every template usable at `place` on the request's dates, each interest's in the
+    order the request's seed gives."""
+    seed = request.seed()
     templates = dict(catalogue())
     templates[GENERAL] = templates.get(GENERAL, ()) + half_day_trips(place)
 
     def rank(template: Template) -> tuple[int, str]:
         return stable_hash(str(seed), template.key), template.key
 
-    return Pool({k: tuple(sorted(v, key=rank)) for k, v in templates.items()})
+    return Pool(
+        {
+            interest: tuple(sorted((t for t in found if place_allows(t, place, request)), key=rank))
+            for interest, found in templates.items()
+        }
+    )
 
 
 # Interests close to each other, to draw from when a wanted interest runs out.

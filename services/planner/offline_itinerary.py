@@ -56,11 +56,16 @@ def estimated_total(request: TripRequest, place: Place, style: TravelStyle) -> D
     return fixed + fx.convert(usd, "USD", request.budget.currency).amount
 
 
+def style_fits(request: TripRequest, place: Place, style: TravelStyle) -> bool:
+    """Whether the budget affords a style with some headroom."""
+    return estimated_total(request, place, style) <= request.budget.amount * _HEADROOM
+
+
 def choose_style(request: TripRequest, place: Place) -> TravelStyle:
     """The most comfortable style the budget affords with some headroom ("budget" at worst)."""
     styles: tuple[TravelStyle, ...] = ("comfort", "mid-range")
     for style in styles:
-        if estimated_total(request, place, style) <= request.budget.amount * _HEADROOM:
+        if style_fits(request, place, style):
             return style
     return "budget"
 
@@ -69,7 +74,7 @@ def draft_itinerary(request: TripRequest, place: Place) -> ItineraryDraft:
     """The offline draft: one dated day per requested day, its slots filled by the pace."""
     style = choose_style(request, place)
     wanted, _ = plan_interests(request)
-    pool = pool_for(place, request.seed())
+    pool = pool_for(place, request)
     tiers = _THRIFTY_TIERS if style == "budget" else _ALL_TIERS
     used: set[str] = set()
     days = []

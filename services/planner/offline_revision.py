@@ -77,7 +77,7 @@ class _Reviser:
         return [(d, i) for _, _, d, i in sorted(found)]
 
     def swap_paid(self, cuts: set[str]) -> None:
-        pool = pool_for(self.place, self.request.seed())
+        pool = pool_for(self.place, self.request)
         for d, i in self.paid(cuts):
             if not self.over():
                 return

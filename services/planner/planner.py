@@ -3,7 +3,7 @@
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
-from services.agents.checks import check_itinerary, check_revision
+from services.agents.checks import check_itinerary, check_revision, nothing_left_to_cut
 from services.agents.itinerary import PlannedItinerary
 from services.agents.model_runner import AgentResult, ModelRunner
 from services.agents.pricing import activity_currency, describe, price_itinerary
@@ -20,10 +20,16 @@ from services.planner.offline_itinerary import (
     plan_interests,
 )
 from services.planner.offline_revision import revise_itinerary
+from services.planner.styles import style_note
 from services.runtime.errors import InvalidArgument
 from services.travel import fx
 from services.travel.money import Money
 from services.travel.places import Place, resolve_place
+
+NOTHING_LEFT_TO_CUT = (
+    "Nothing is left to cut: every activity is free, and lodging, food and transport are "
+    "at budget prices."
+)
 
 
 class Planner:
@@ -56,6 +62,7 @@ class Planner:
         result = await self._chain.run(task)
         enforce(check(result.value), "itinerary", provider=result.provider)
         warnings = [*resolution.warnings, *result.warnings]
+        warnings.append(style_note(request, place, result.value))
         if result.provider == "offline":
             warnings += plan_interests(request)[1] + _offline_notes(request, place, result.value)
         itinerary = PlannedItinerary(place=place, draft=result.value)
@@ -95,8 +102,11 @@ class Planner:
                 currencies=allowed,
             )
 
+        trip = trip_variables(request, place)
         variables = {
-            **trip_variables(request, place),
+            **trip,
+            # A revision may cut a day down to one activity (check_itinerary's revision rule).
+            "activities_per_day": {**trip["activities_per_day"], "min": 1},
             "itinerary": original.model_dump(mode="json"),
             "current_total": {"amount": str(before), "currency": request.budget.currency},
             "target_total": {"amount": str(target), "currency": request.budget.currency},
@@ -117,7 +127,12 @@ class Planner:
         enforce(final(result.value), "revised itinerary", provider=result.provider)
         after = price_itinerary(request, place, result.value).total
         warnings = [*result.warnings, *revision_notes(original, result.value)]
-        warnings.append(_cost_note(before, after, target, request.budget.currency))
+        if result.value == original:
+            warnings.append(_unchanged_note(after, target, request.budget.currency))
+        else:
+            warnings.append(_cost_note(before, after, target, request.budget.currency))
+            if after > target and nothing_left_to_cut(result.value):
+                warnings.append(NOTHING_LEFT_TO_CUT)
         revised = PlannedItinerary(place=place, draft=result.value)
         return AgentResult(revised, warnings, result.usage, result.provider)
 
@@ -175,6 +190,19 @@ def _offline_notes(request: TripRequest, place: Place, draft: ItineraryDraft) ->
             f"{'...' if len(short) > 3 else ''}); they have free time instead."
         )
     return notes
+
+
+def _unchanged_note(total: Decimal, target: Decimal, currency: str) -> str:
+    if total <= target:
+        return (
+            f"The revision changed nothing: the plan already costs {describe(total, currency)}, "
+            f"within the target of {describe(target, currency)}."
+        )
+    return (
+        f"The revision changed nothing: no paid activity is left to swap or drop and the "
+        f"style is as cheap as it goes. The plan still costs {describe(total, currency)}, "
+        f"above the target of {describe(target, currency)}."
+    )
 
 
 def _cost_note(before: Decimal, after: Decimal, target: Decimal, currency: str) -> str:

@@ -4,10 +4,12 @@ import grpc
 from tripmesh.v1 import planner_service_pb2_grpc
 
 from registry import known_service
+from services.a2a.serving import install_a2a
 from services.agents.serving import install_model_chain, install_warm_up
 from services.agents.settings import AgentSettings
 from services.planner.planner import Planner
 from services.planner.servicer import PlannerServiceServicer
+from services.planner.skill import DESCRIPTION, draft_itinerary_skill
 from services.planner.tools import planner_tools
 from services.runtime.server import ServiceContext, ServiceServer, build_server
 from services.tools.install import install_tools
@@ -19,9 +21,9 @@ Settings = AgentSettings
 async def install(server: grpc.aio.Server, context: ServiceContext[Settings]) -> None:
     """Adds the servicers of the planner service."""
     install_warm_up(context)
-    planner_service_pb2_grpc.add_PlannerServiceServicer_to_server(
-        PlannerServiceServicer(Planner(install_model_chain(context))), server
-    )
+    servicer = PlannerServiceServicer(Planner(install_model_chain(context)))
+    planner_service_pb2_grpc.add_PlannerServiceServicer_to_server(servicer, server)
+    install_a2a(server, context, draft_itinerary_skill(servicer), DESCRIPTION)
     install_tools(server, context, planner_tools())
 
 

@@ -1,99 +1,53 @@
-"""Outgoing calls: one long-lived channel per target service, built from discovery.
+"""Outgoing calls: per target service, a BalancedChannel over one channel per replica,
+following discovery.
 
 Every call carries the caller's remaining deadline minus a margin and its
-request id; UNAVAILABLE is retried by gRPC's own retry policy with throttling
-(the only retry layer between services).
+request id (outgoing.py). Retries, hedges and outlier ejection across replicas
+live in balancing.py and replicas.py, the only retry layer between services:
+the per-replica channels keep gRPC's transparent retries (a call that never
+left the client) and have no retry policy of their own.
 """
 
 import asyncio
 import ipaddress
-import json
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 import grpc
 
 from registry import Discovery, Endpoint, discovery_name
-from services.runtime import deadlines, errors
-from services.runtime.interceptors import REQUEST_ID_HEADER
-from services.runtime.logs import request_id_var
-from services.runtime.tracing import inject_trace_context
+from services.runtime import errors, tls
+from services.runtime.balancing import BalancedChannel, HedgeOptions
+from services.runtime.outgoing import OutgoingInterceptor
+from services.runtime.replicas import OutlierOptions, Replica, ReplicaSet
+from services.runtime.retry_budget import RetryBudget
+
+__all__ = ["ChannelPool", "OutgoingInterceptor", "Resilience", "ServiceClient"]
 
 logger = logging.getLogger(__name__)
-
-SERVICE_CONFIG = json.dumps(
-    {
-        "loadBalancingConfig": [{"round_robin": {}}],
-        "methodConfig": [
-            {
-                "name": [{}],
-                "retryPolicy": {
-                    "maxAttempts": 3,
-                    "initialBackoff": "0.05s",
-                    "maxBackoff": "0.5s",
-                    "backoffMultiplier": 2,
-                    "retryableStatusCodes": ["UNAVAILABLE"],
-                },
-            }
-        ],
-        "retryThrottling": {"maxTokens": 10, "tokenRatio": 0.1},
-    }
-)
 
 StubT = TypeVar("StubT")
 
 
-def channel_target(endpoints: list[Endpoint]) -> str:
-    """A gRPC target naming every endpoint, so that round_robin spreads calls over them."""
-    hosts = [e.host for e in endpoints]
-    if all(_is_ip(h, 4) for h in hosts):
-        return "ipv4:" + ",".join(e.address for e in endpoints)
-    if all(_is_ip(h, 6) for h in hosts):
-        return "ipv6:" + ",".join(e.address for e in endpoints)
-    if len(endpoints) == 1:
-        return f"dns:///{endpoints[0].address}"
-    logger.warning("mixed host names %s: using the first endpoint only", hosts)
-    return f"dns:///{endpoints[0].address}"
+@dataclass(frozen=True)
+class Resilience:
+    """How clients treat replicas: ejection, hedging, and the retry budget per service."""
+
+    outliers: OutlierOptions = field(default_factory=OutlierOptions)
+    hedging: HedgeOptions = field(default_factory=HedgeOptions)
+    retry_ratio: float = 0.1
+    retry_reserve: float = 10.0
 
 
-def _is_ip(host: str, version: int) -> bool:
+def endpoint_target(endpoint: Endpoint) -> str:
+    """The gRPC target of one endpoint (an IP literal skips the DNS resolver)."""
     try:
-        return ipaddress.ip_address(host).version == version
+        version = ipaddress.ip_address(endpoint.host).version
     except ValueError:
-        return False
-
-
-class OutgoingInterceptor(
-    grpc.aio.UnaryUnaryClientInterceptor, grpc.aio.UnaryStreamClientInterceptor
-):
-    """Gives every call the remaining deadline (minus a margin), the request id and the trace."""
-
-    def __init__(self, default_deadline: float, margin: float) -> None:
-        self._default = default_deadline
-        self._margin = margin
-
-    def _details(self, details: grpc.aio.ClientCallDetails) -> grpc.aio.ClientCallDetails:
-        timeout = deadlines.budget(self._default, self._margin)
-        if details.timeout is not None:
-            timeout = min(timeout, details.timeout)
-        if timeout <= 0:
-            raise errors.DeadlineExceeded(
-                f"no time left to call {details.method!r}", reason="DEADLINE_EXCEEDED"
-            )
-        metadata = grpc.aio.Metadata(*(details.metadata or ()))
-        if (request_id := request_id_var.get()) and not metadata.get(REQUEST_ID_HEADER):
-            metadata.add(REQUEST_ID_HEADER, request_id)
-        inject_trace_context(metadata)
-        return grpc.aio.ClientCallDetails(
-            details.method, timeout, metadata, details.credentials, details.wait_for_ready
-        )
-
-    async def intercept_unary_unary(self, continuation: Any, details: Any, request: Any) -> Any:
-        return await continuation(self._details(details), request)
-
-    async def intercept_unary_stream(self, continuation: Any, details: Any, request: Any) -> Any:
-        return await continuation(self._details(details), request)
+        return f"dns:///{endpoint.address}"
+    return f"ipv{version}:{endpoint.address}"
 
 
 class _NoEndpoint:
@@ -111,32 +65,6 @@ class _NoEndpoint:
         )
 
 
-class ServiceClient(Generic[StubT]):
-    """A stub that always uses the current channel of its service.
-
-    Attribute access returns the method of a stub on the pool's current channel,
-    so that callers keep one object while discovery moves the endpoints.
-    """
-
-    def __init__(self, pool: "ChannelPool", service: str, stub_class: Callable[[Any], StubT]):
-        self._pool = pool
-        self._service = service
-        self._stub_class = stub_class
-        self._stub: StubT | None = None
-        self._stub_channel: grpc.aio.Channel | None = None
-
-    @property
-    def stub(self) -> StubT:
-        """The typed stub on the current channel (raises UNAVAILABLE when none is healthy)."""
-        channel = self._pool.channel(self._service)
-        if channel is None:
-            return _NoEndpointStub(self._service)  # type: ignore[return-value]
-        if channel is not self._stub_channel:
-            self._stub, self._stub_channel = self._stub_class(channel), channel
-        assert self._stub is not None
-        return self._stub
-
-
 class _NoEndpointStub:
     def __init__(self, service: str) -> None:
         self._service = service
@@ -145,8 +73,28 @@ class _NoEndpointStub:
         return _NoEndpoint(self._service)
 
 
+class ServiceClient(Generic[StubT]):
+    """A typed stub on the service's BalancedChannel, or one that raises UNAVAILABLE while
+    the service has no instance."""
+
+    def __init__(self, pool: "ChannelPool", service: str, stub_class: Callable[[Any], StubT]):
+        self._pool = pool
+        self._service = service
+        self._stub_class = stub_class
+        self._stub: StubT | None = None
+
+    @property
+    def stub(self) -> StubT:
+        channel = self._pool.channel(self._service)
+        if channel is None:
+            return _NoEndpointStub(self._service)  # type: ignore[return-value]
+        if self._stub is None:
+            self._stub = self._stub_class(channel)
+        return self._stub
+
+
 class ChannelPool:
-    """One channel per target service, rebuilt when discovery reports new endpoints."""
+    """A BalancedChannel per target service; its replicas follow discovery."""
 
     def __init__(
         self,
@@ -155,52 +103,83 @@ class ChannelPool:
         default_deadline: float = 30.0,
         margin: float = 0.05,
         max_message_bytes: int = 4 * 1024 * 1024,
+        resilience: Resilience | None = None,
+        credentials: grpc.ChannelCredentials | None = None,
     ) -> None:
         self._discovery = discovery
-        self._interceptors: list[grpc.aio.ClientInterceptor] = [
-            OutgoingInterceptor(default_deadline, margin)
-        ]
-        self._options = [
-            ("grpc.service_config", SERVICE_CONFIG),
-            ("grpc.enable_retries", 1),
+        self._credentials = credentials  # None: plaintext
+        self._default_deadline = default_deadline
+        self._margin = margin
+        self._resilience = resilience or Resilience()
+        self._options: list[tuple[str, Any]] = [
+            ("grpc.enable_retries", 1),  # transparent retries only: no policy configured
             ("grpc.max_receive_message_length", max_message_bytes),
             ("grpc.max_send_message_length", max_message_bytes),
             ("grpc.keepalive_time_ms", 30_000),
+            ("grpc.initial_reconnect_backoff_ms", 200),
+            ("grpc.min_reconnect_backoff_ms", 200),
+            ("grpc.max_reconnect_backoff_ms", 2_000),
         ]
-        self._channels: dict[str, grpc.aio.Channel | None] = {}
-        self._targets: dict[str, str] = {}
+        self._balanced: dict[str, BalancedChannel] = {}
         self._unsubscribe: list[Callable[[], None]] = []
         self._retired: set[asyncio.Task[None]] = set()
 
-    def client(self, service: str, stub_class: Callable[[Any], StubT]) -> ServiceClient[StubT]:
-        """A client of `service` ("planner" or "tripmesh-planner") with the given stub class."""
+    def client(
+        self, service: str, stub_class: Callable[[Any], StubT], *, pure: bool = False
+    ) -> ServiceClient[StubT]:
+        """A client of `service` ("planner" or "tripmesh-planner") with the given stub class.
+
+        `pure`: every method of the service is a function of its request, safe to send
+        twice (hedged and retried on another replica); otherwise only reads and calls
+        with a request_id are.
+        """
         name = discovery_name(service)
-        if name not in self._channels:
-            self._channels[name] = None
+        balanced = self._balanced.get(name)
+        if balanced is None:
+            balanced = self._balanced[name] = self._new_balanced(name)
             self._unsubscribe.append(self._discovery.watch(name, self._listener(name)))
+        balanced.pure = balanced.pure or pure
         return ServiceClient(self, name, stub_class)
 
-    def channel(self, service: str) -> grpc.aio.Channel | None:
-        """The current channel of a service, or None when it has no healthy instance."""
-        return self._channels.get(discovery_name(service))
+    def channel(self, service: str) -> BalancedChannel | None:
+        """The channel of a service, or None when it has no healthy instance."""
+        balanced = self._balanced.get(discovery_name(service))
+        return balanced if balanced is not None and balanced.replicas.replicas else None
+
+    def _new_balanced(self, name: str) -> BalancedChannel:
+        resilience = self._resilience
+        return BalancedChannel(
+            name,
+            ReplicaSet(name, resilience.outliers),
+            RetryBudget(resilience.retry_ratio, resilience.retry_reserve),
+            resilience.hedging,
+            default_deadline=self._default_deadline,
+            margin=self._margin,
+        )
 
     def _listener(self, name: str) -> Callable[[list[Endpoint]], None]:
         return lambda endpoints: self._update(name, endpoints)
 
     def _update(self, name: str, endpoints: list[Endpoint]) -> None:
-        target = channel_target(sorted(endpoints)) if endpoints else ""
-        if target == self._targets.get(name):
+        balanced = self._balanced.get(name)
+        if balanced is None:  # closed
             return
-        old = self._channels.get(name)
-        self._targets[name] = target
-        self._channels[name] = (
-            grpc.aio.insecure_channel(target, self._options, interceptors=self._interceptors)
-            if target
-            else None
-        )
-        logger.info("channel to %s: %s", name, target or "no healthy instance")
-        if old is not None:
-            self._retire(old)
+        replicas = balanced.replicas
+        known = {r.address: r for r in replicas.replicas}
+        wanted = {endpoint_target(e): e for e in sorted(endpoints)}
+        if set(known) == set(wanted):
+            return
+        replicas.replicas = [
+            known.get(target) or Replica(target, self._new_channel(name, target))
+            for target in wanted
+        ]
+        for target, replica in known.items():
+            if target not in wanted:
+                self._retire(replica.channel)
+        logger.info("channels to %s: %s", name, ", ".join(wanted) or "no healthy instance")
+
+    def _new_channel(self, name: str, target: str) -> grpc.aio.Channel:
+        return tls.aio_channel(target, self._credentials, service=name, options=self._options)
 
     def _retire(self, channel: grpc.aio.Channel) -> None:
         """Closes a replaced channel once its in-flight calls had time to finish."""
@@ -215,7 +194,6 @@ class ChannelPool:
         """Closes every channel."""
         for unsubscribe in self._unsubscribe:
             unsubscribe()
-        channels = [c for c in self._channels.values() if c is not None]
-        self._channels.clear()
-        self._targets.clear()
+        channels = [r.channel for b in self._balanced.values() for r in b.replicas.replicas]
+        self._balanced.clear()
         await asyncio.gather(*(c.close(grace=1.0) for c in channels), return_exceptions=True)

@@ -6,6 +6,7 @@ Modelled on googleapis python-api-core's exceptions.
 """
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import grpc
 from google.protobuf import any_pb2, duration_pb2
@@ -21,9 +22,35 @@ from registry.errors import (
     DiscoveryError,
 )
 
+# Caps on what an error carries, so that a status never echoes unbounded input and stays
+# far below gRPC's 8 KiB metadata limit (message and details travel as trailers).
+MAX_MESSAGE_CHARS = 512
+MAX_METADATA_CHARS = 128
+MAX_VIOLATIONS = 20
+
+
+def elide(text: str, limit: int) -> str:
+    """`text`, or its first characters and how many were left out when it is longer."""
+    if len(text) <= limit:
+        return text
+    keep = max(0, limit - 24)
+    return f"{text[:keep]}… ({len(text) - keep} more)"
+
+
+@dataclass(frozen=True)
+class FieldViolation:
+    """A field of a request and what is wrong with it (google.rpc.BadRequest.FieldViolation)."""
+
+    field: str
+    description: str
+
 
 class TripmeshError(Exception):
-    """Base of every typed error. Subclasses fix the gRPC code."""
+    """Base of every typed error. Subclasses fix the gRPC code.
+
+    `field` names the one bad field; `violations` lists several at once (every field
+    a request's bounds refuse). Message and metadata values are capped by `elide`.
+    """
 
     code: grpc.StatusCode = grpc.StatusCode.INTERNAL
 
@@ -36,29 +63,46 @@ class TripmeshError(Exception):
         field: str | None = None,
         retry_after: float | None = None,
         domain: str | None = None,
+        violations: Sequence[FieldViolation] = (),
     ) -> None:
+        message = elide(message, MAX_MESSAGE_CHARS)
         super().__init__(message)
         self.message = message
         self.reason = reason
-        self.metadata = dict(metadata or {})
-        self.field = field
+        self.metadata = {k: elide(v, MAX_METADATA_CHARS) for k, v in (metadata or {}).items()}
+        self.field = field if field is None else elide(field, MAX_METADATA_CHARS)
         self.retry_after = retry_after
         self.domain = domain  # None: the service that raised it
-        if field is not None:
-            self.metadata.setdefault("field", field)
+        self.violations = [
+            FieldViolation(elide(v.field, MAX_METADATA_CHARS), elide(v.description, 200))
+            for v in violations[:MAX_VIOLATIONS]
+        ]
+        if self.field is None and self.violations:
+            self.field = self.violations[0].field
+        if self.field is not None:
+            self.metadata.setdefault("field", self.field)
 
     def to_status(self, default_domain: str) -> status_pb2.Status:
         """The google.rpc.Status of this error, with one ErrorInfo."""
-        details = [
+        details: list[Message] = [
             error_details_pb2.ErrorInfo(
                 reason=self.reason, domain=self.domain or default_domain, metadata=self.metadata
             )
         ]
-        if self.field is not None:
-            violation = error_details_pb2.BadRequest.FieldViolation(
-                field=self.field, description=self.message
+        violations = self.violations or (
+            [FieldViolation(self.field, self.message)] if self.field is not None else []
+        )
+        if violations:
+            details.append(
+                error_details_pb2.BadRequest(
+                    field_violations=[
+                        error_details_pb2.BadRequest.FieldViolation(
+                            field=v.field, description=v.description
+                        )
+                        for v in violations
+                    ]
+                )
             )
-            details.append(error_details_pb2.BadRequest(field_violations=[violation]))
         if self.retry_after is not None:
             delay = duration_pb2.Duration()
             delay.FromMilliseconds(int(self.retry_after * 1000))

@@ -1,7 +1,8 @@
 """Server interceptors: each wraps the behaviour of unary and server-streaming RPCs
 in one async scope, so that every concern is a small class.
 
-Order (outermost first): tracing, metrics, request context, fault delay, errors.
+Order (outermost first): overload (admission.py), tracing, metrics, reporting, request
+context, fault delay, errors, and the door (services/runtime/door.py: decoding and bounds).
 """
 
 import abc
@@ -9,7 +10,6 @@ import asyncio
 import inspect
 import logging
 import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -19,7 +19,7 @@ from google.rpc import status_pb2
 
 from registry.errors import DiscoveryError
 from services.runtime import deadlines, errors
-from services.runtime.logs import method_var, request_id_var
+from services.runtime.logs import correlation_id, correlation_id_var, method_var
 from services.runtime.metrics import (
     SERVER_HANDLED,
     SERVER_HANDLING_SECONDS,
@@ -93,7 +93,9 @@ class ScopeInterceptor(grpc.aio.ServerInterceptor, abc.ABC):
         return wrapped
 
 
-def final_code(context: grpc.aio.ServicerContext[Any, Any], failed: bool) -> grpc.StatusCode:
+def final_code(
+    context: grpc.aio.ServicerContext[Any, Any], failed: bool, cancelled: bool = False
+) -> grpc.StatusCode:
     """The code the client gets: the one set on the context, else what the failure means."""
     code = context.code()
     if isinstance(code, grpc.StatusCode):
@@ -101,7 +103,9 @@ def final_code(context: grpc.aio.ServicerContext[Any, Any], failed: bool) -> grp
     if isinstance(code, int):
         return next((c for c in grpc.StatusCode if c.value[0] == code), grpc.StatusCode.UNKNOWN)
     if failed:
-        return grpc.StatusCode.CANCELLED if context.cancelled() else grpc.StatusCode.INTERNAL
+        # A caller that goes away cancels the handler's task before the context says so.
+        cancelled = cancelled or context.cancelled()
+        return grpc.StatusCode.CANCELLED if cancelled else grpc.StatusCode.INTERNAL
     return grpc.StatusCode.OK
 
 
@@ -112,14 +116,17 @@ async def outcome(
 ) -> AsyncIterator[None]:
     """Runs a call and then tells `done` its final code and how long it took (seconds)."""
     start = time.perf_counter()
-    failed = False
+    failed = cancelled = False
     try:
         yield
+    except asyncio.CancelledError:
+        failed = cancelled = True
+        raise
     except BaseException:
         failed = True
         raise
     finally:
-        done(final_code(context, failed), time.perf_counter() - start)
+        done(final_code(context, failed, cancelled), time.perf_counter() - start)
 
 
 class MetricsInterceptor(ScopeInterceptor):
@@ -148,9 +155,9 @@ class RequestContextInterceptor(ScopeInterceptor):
         self, method: str, rpc_type: str, context: grpc.aio.ServicerContext[Any, Any]
     ) -> AsyncIterator[None]:
         metadata = dict(context.invocation_metadata() or ())
-        request_id = str(metadata.get(REQUEST_ID_HEADER) or uuid.uuid4().hex)
+        given = metadata.get(REQUEST_ID_HEADER)
         tokens = (
-            request_id_var.set(request_id),
+            correlation_id_var.set(correlation_id(given if isinstance(given, str) else None)),
             method_var.set(method),
         )
         deadline_token = deadlines.set_deadline(context.time_remaining())
@@ -160,13 +167,23 @@ class RequestContextInterceptor(ScopeInterceptor):
         finally:
             deadlines.reset_deadline(deadline_token)
             method_var.reset(tokens[1])
-            request_id_var.reset(tokens[0])
+            correlation_id_var.reset(tokens[0])
+
+
+# The work of a trip is logged at INFO, one line per call; the mesh's bookkeeping
+# (records, heartbeats, registry reads, health) only at DEBUG, or it would drown it.
+_INFO_METHODS = tuple(
+    f"/tripmesh.v1.{service}/"
+    for service in ("OrchestratorService", "PlannerService", "BudgetService", "GuideService")
+)
 
 
 def _log_access(code: grpc.StatusCode, seconds: float) -> None:
-    """An access line per RPC, at DEBUG only (inside the request context: ids included)."""
-    if logger.isEnabledFor(logging.DEBUG):
-        logger.debug("handled", extra={"code": code.name, "duration_ms": round(seconds * 1000, 2)})
+    """An access line per RPC (inside the request context: ids included)."""
+    level = logging.INFO if method_var.get().startswith(_INFO_METHODS) else logging.DEBUG
+    if logger.isEnabledFor(level):
+        extra = {"code": code.name, "duration_ms": round(seconds * 1000, 2)}
+        logger.log(level, "handled", extra=extra)
 
 
 class FaultDelayInterceptor(ScopeInterceptor):
@@ -192,7 +209,7 @@ class ErrorInterceptor(ScopeInterceptor):
     """Typed errors become their status; upstream statuses pass on; anything else is INTERNAL.
 
     Never UNKNOWN, never a leaked message: a bare exception is logged with its
-    traceback and the client gets INTERNAL with the request id to quote.
+    traceback and the client gets INTERNAL with the correlation id to quote.
     """
 
     def __init__(self, domain: str) -> None:
@@ -209,14 +226,14 @@ class ErrorInterceptor(ScopeInterceptor):
         except errors.TripmeshError as exc:
             if exc.code is grpc.StatusCode.INTERNAL:
                 logger.error("internal error: %s", exc.message, exc_info=True)
-            await _abort(context, exc.to_status(self._domain))
+            await abort_with(context, exc.to_status(self._domain))
         except DiscoveryError as exc:
-            await _abort(context, errors.from_discovery_error(exc).to_status(self._domain))
+            await abort_with(context, errors.from_discovery_error(exc).to_status(self._domain))
         except grpc.aio.AioRpcError as exc:
-            await _abort(context, self._upstream_status(exc))
+            await abort_with(context, self._upstream_status(exc))
         except Exception:
             logger.exception("unhandled error in %s", method)
-            await _abort(context, self._internal_status())
+            await abort_with(context, self._internal_status())
 
     def _upstream_status(self, exc: grpc.aio.AioRpcError) -> status_pb2.Status:
         status = errors.status_from_rpc_error(exc)
@@ -224,20 +241,25 @@ class ErrorInterceptor(ScopeInterceptor):
             return status
         code = exc.code()
         wrapped = errors.TripmeshError(
-            f"upstream call failed: {exc.details() or code.name}", reason=f"UPSTREAM_{code.name}"
+            f"upstream call failed: {exc.details() or code.name}",
+            reason=f"UPSTREAM_{code.name}",
+            retry_after=1.0 if code is grpc.StatusCode.UNAVAILABLE else None,
         )
         wrapped.code = code
         return wrapped.to_status(self._domain)
 
     def _internal_status(self) -> status_pb2.Status:
-        request_id = request_id_var.get()
+        correlation_id = correlation_id_var.get()
         return errors.Internal(
-            f"internal error (request id {request_id})",
+            f"internal error (correlation id {correlation_id})",
             reason="INTERNAL",
-            metadata={"request_id": request_id},
+            metadata={"correlation_id": correlation_id},
         ).to_status(self._domain)
 
 
-async def _abort(context: grpc.aio.ServicerContext[Any, Any], status: status_pb2.Status) -> None:
+async def abort_with(
+    context: grpc.aio.ServicerContext[Any, Any], status: status_pb2.Status
+) -> None:
+    """Ends the call with `status` (code, message and details in the trailer)."""
     grpc_status = errors.to_grpc_status(status)
     await context.abort(grpc_status.code, grpc_status.details, grpc_status.trailing_metadata)

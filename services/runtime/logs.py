@@ -1,16 +1,37 @@
-"""JSON logs to stdout with service, method, request id and trace id on every line."""
+"""JSON logs to stdout with service, method, correlation id and trace id on every line.
+
+The correlation id is the caller's X-Request-Id (or one made at the edge), carried
+from hop to hop; it is not PlanTripRequest.request_id, the idempotency key of a
+trip, which the orchestrator logs as `request_id` on the lines about that trip.
+"""
 
 import contextvars
 import json
 import logging
+import re
 import sys
 import time
-from typing import Any
+import uuid
+from typing import Any, TextIO
 
 from opentelemetry import trace
 
-request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
+correlation_id_var: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "correlation_id", default=""
+)
 method_var: contextvars.ContextVar[str] = contextvars.ContextVar("method", default="")
+
+# A caller's correlation id is kept when it is short and plain; otherwise a new one is
+# made, so that no caller can put arbitrary bytes into every log line of the mesh.
+_PLAIN_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
+
+
+def correlation_id(given: str | None) -> str:
+    """`given` if it is a plain id of at most 128 characters, else a new one."""
+    if given and _PLAIN_ID.fullmatch(given):
+        return given
+    return uuid.uuid4().hex
+
 
 _service_name = "tripmesh"
 _STANDARD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
@@ -34,8 +55,8 @@ class JsonFormatter(logging.Formatter):
         }
         if method := method_var.get():
             entry["method"] = method
-        if request_id := request_id_var.get():
-            entry["request_id"] = request_id
+        if correlation_id := correlation_id_var.get():
+            entry["correlation_id"] = correlation_id
         span_context = trace.get_current_span().get_span_context()
         if span_context.is_valid:
             entry["trace_id"] = format(span_context.trace_id, "032x")
@@ -48,11 +69,11 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
-def configure_logging(service_name: str, level: str = "INFO") -> None:
-    """Sends every logger's records to stdout as JSON. Safe to call more than once."""
+def configure_logging(service_name: str, level: str = "INFO", stream: TextIO | None = None) -> None:
+    """Sends every logger's records to stdout (or `stream`) as JSON. Safe to call more than once."""
     global _service_name
     _service_name = service_name
-    handler = logging.StreamHandler(sys.stdout)
+    handler = logging.StreamHandler(stream or sys.stdout)
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]

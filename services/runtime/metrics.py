@@ -5,9 +5,14 @@ sync-only), so the interceptor in interceptors.py feeds these.
 """
 
 import logging
-from collections.abc import Iterator
+import socket
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from socketserver import ThreadingMixIn
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from prometheus_client import REGISTRY, Counter, Histogram, start_http_server
+from prometheus_client import REGISTRY, Counter, Histogram, make_wsgi_app
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
 
@@ -52,9 +57,47 @@ class NonEmptyFamilies(Collector):
 EXPORTED = NonEmptyFamilies()
 
 
-def serve_metrics(host: str, port: int) -> int:
-    """Serves /metrics on a background thread; returns the bound port."""
-    server, _thread = start_http_server(port, addr=host, registry=EXPORTED)
+def serve_metrics(host: str, port: int, ready: Callable[[], bool] = lambda: True) -> int:
+    """Serves /metrics, /healthz and /readyz on a background thread; returns the bound port.
+
+    Plain HTTP, whatever the gRPC port speaks: kubelet probes cannot speak mTLS, so with
+    TLS on they read the server's state here (`ready`: the overall health is SERVING).
+    """
+    server = make_server(host, port, _app(ready), _server_class(host), _QuietHandler)
+    threading.Thread(target=server.serve_forever, name="metrics", daemon=True).start()
     bound = int(server.server_address[1])
     logger.info("metrics on http://%s:%d/metrics", host, bound)
     return bound
+
+
+def _app(ready: Callable[[], bool]) -> Any:
+    metrics = make_wsgi_app(EXPORTED)
+
+    def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path not in ("/healthz", "/readyz"):
+            return metrics(environ, start_response)  # type: ignore[no-any-return]
+        serving = path == "/healthz" or ready()  # alive while this answers; ready when SERVING
+        body = b"SERVING\n" if serving else b"NOT_SERVING\n"
+        start_response(
+            "200 OK" if serving else "503 Service Unavailable",
+            [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))],
+        )
+        return [body]
+
+    return app
+
+
+def _server_class(host: str) -> type[WSGIServer]:
+    class Server(ThreadingMixIn, WSGIServer):
+        daemon_threads = True
+        address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+
+    return Server
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """No line per request on stderr (probes and scrapes come every few seconds)."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass

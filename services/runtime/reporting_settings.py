@@ -12,7 +12,9 @@ class ReportSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="TRIPMESH_", extra="ignore")
 
-    report_batch_size: int = Field(200, ge=1, description="Records per RecordExecutions call.")
+    report_batch_size: int = Field(
+        200, ge=1, le=1000, description="Records per RecordExecutions call (the monitor's bound)."
+    )
     report_interval: float = Field(1.0, gt=0, description="Seconds between sends at most.")
     report_buffer_size: int = Field(
         10_000, ge=1, description="Records kept while the monitor is slow; more are dropped."

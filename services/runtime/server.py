@@ -16,7 +16,11 @@ from grpc_reflection.v1alpha import reflection
 
 from registry import Discovery, Endpoint, KnownService, Registration
 from registry.factory import DiscoveryOptions, create_discovery
+from services.runtime import tls
+from services.runtime.admission import OverloadInterceptor
+from services.runtime.authorization import AuthorizationInterceptor
 from services.runtime.channels import ChannelPool
+from services.runtime.door import DoorInterceptor
 from services.runtime.interceptors import (
     ErrorInterceptor,
     FaultDelayInterceptor,
@@ -24,9 +28,12 @@ from services.runtime.interceptors import (
     RequestContextInterceptor,
 )
 from services.runtime.metrics import serve_metrics
+from services.runtime.otel_metrics import configure_otel_metrics
+from services.runtime.overload import Admission
 from services.runtime.reflection import DocumentedPool
 from services.runtime.reporting import ExecutionReporter, ReportingInterceptor
 from services.runtime.settings import RuntimeSettings, ServerSettings
+from services.runtime.state.connection import SharedState
 from services.runtime.tracing import configure_tracing, server_interceptor
 
 logger = logging.getLogger(__name__)
@@ -43,7 +50,8 @@ class ServiceContext(Generic[SettingsT]):
     """What a service's `install` gets: its settings and the shared clients.
 
     Services add their servicers to the server and may add start and stop hooks
-    (background tasks, stores) and registration tags (the tools they offer).
+    (background tasks, stores), registration tags (the tools they offer) and metadata
+    (their A2A skills).
     """
 
     service: KnownService
@@ -54,11 +62,13 @@ class ServiceContext(Generic[SettingsT]):
     health: health.aio.HealthServicer
     proto_services: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)  # more Consul service metadata
     on_start: list[Hook] = field(default_factory=list)
     on_drain: list[Hook] = field(default_factory=list)  # after NOT_SERVING, before stopping
     on_stop: list[Hook] = field(default_factory=list)
     port: int = 0
     reporter: ExecutionReporter = field(default_factory=ExecutionReporter.disabled)
+    state: SharedState | None = None  # TRIPMESH_STATE_URL: what replicas share
 
 
 Install = Callable[[grpc.aio.Server, ServiceContext[S]], Awaitable[None]]
@@ -78,6 +88,7 @@ class ServiceServer:
         self.server = server
         self.context = context
         self._registration: Registration | None = None
+        self.serving = False  # the overall health, for the plain-HTTP /readyz of the metrics port
 
     @property
     def health_names(self) -> list[str]:
@@ -105,13 +116,18 @@ class ServiceServer:
             await hook()
         for name in self.health_names:
             await ctx.health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        self.serving = True
         self._registration = Registration(
             name=ctx.service.discovery_name,
             instance_id=ctx.instance_id,
             host=announced_host(ctx.settings.host),
             port=ctx.port,
             tags=("grpc", "v1", *ctx.tags),
-            meta={"version": package_version(), "proto_services": ",".join(ctx.proto_services)},
+            meta={
+                **ctx.meta,
+                "version": package_version(),
+                "proto_services": ",".join(ctx.proto_services),
+            },
         )
         await ctx.discovery.register(self._registration)
         logger.info("serving %s on %s:%d", ctx.service.discovery_name, ctx.settings.host, ctx.port)
@@ -122,11 +138,14 @@ class ServiceServer:
         await _run_hooks(reversed(ctx.on_stop), "stop")
         await ctx.channels.close()
         await ctx.discovery.close()
+        if ctx.state is not None:
+            await ctx.state.aclose()
 
     async def drain(self) -> None:
         """NOT_SERVING, deregister, let in-flight calls finish within the grace period, stop."""
         ctx = self.context
         logger.info("draining %s", ctx.service.discovery_name)
+        self.serving = False
         await ctx.health.enter_graceful_shutdown()
         if self._registration is not None:
             try:
@@ -140,6 +159,8 @@ class ServiceServer:
         await _run_hooks(reversed(ctx.on_stop), "stop")
         await ctx.channels.close()
         await ctx.discovery.close()
+        if ctx.state is not None:
+            await ctx.state.aclose()
         logger.info("stopped %s", ctx.service.discovery_name)
 
 
@@ -171,6 +192,7 @@ def discovery_options(settings: RuntimeSettings) -> DiscoveryOptions:
         consul_ca_file=settings.consul_cacert,
         check_interval=settings.consul_check_interval,
         check_timeout=settings.consul_check_timeout,
+        tls_checks=settings.tls is not None,
     )
 
 
@@ -184,10 +206,16 @@ def _interceptors(
     ]
     if reporter.enabled:  # outside fault delay and errors: sees the time and code clients see
         interceptors.insert(2, ReportingInterceptor(reporter))
+    if settings.overload_control:  # outermost: a refused call costs no span, metric or report
+        admission = Admission(settings.limit_options())
+        interceptors.insert(0, OverloadInterceptor(admission, service.discovery_name))
     if settings.fault_delay_ms:
         prefixes = tuple(p.strip() for p in settings.fault_delay_methods.split(",") if p.strip())
         interceptors.append(FaultDelayInterceptor(settings.fault_delay_ms, prefixes))
     interceptors.append(ErrorInterceptor(service.discovery_name))
+    if settings.tls is not None:  # inside errors: refused calls still count in metrics and reports
+        interceptors.append(AuthorizationInterceptor(service.discovery_name))
+    interceptors.append(DoorInterceptor())  # innermost, after the caller is known: bounds
     return interceptors
 
 
@@ -204,6 +232,8 @@ async def build_server(
         default_deadline=settings.default_deadline,
         margin=settings.deadline_margin,
         max_message_bytes=settings.max_message_bytes,
+        credentials=tls.client_credentials(settings.tls),
+        resilience=settings.resilience(),
     )
     reporter = ExecutionReporter.from_settings(service.discovery_name, settings)
     server = grpc.aio.server(
@@ -217,7 +247,7 @@ async def build_server(
     )
     port = settings.port if settings.port is not None else service.port
     try:
-        bound = server.add_insecure_port(_bind_address(settings.host, port))
+        bound = _add_port(server, _bind_address(settings.host, port), settings.tls)
     except RuntimeError:  # grpc's way of saying the address is taken or invalid
         bound = 0
     if bound == 0:
@@ -232,6 +262,7 @@ async def build_server(
         channels=channels,
         health=health.aio.HealthServicer(),
         reporter=reporter,
+        state=SharedState.from_settings(settings),
     )
     reporter.attach(context)
     # grpc's health servicer answers SERVING for "" from the start; not before warm-up.
@@ -249,6 +280,13 @@ async def build_server(
     return ServiceServer(server, context), bound
 
 
+def _add_port(server: grpc.aio.Server, address: str, files: tls.TlsFiles | None) -> int:
+    """Binds `address`: mTLS only when TLS is configured (no plaintext port beside it)."""
+    if files is None:
+        return server.add_insecure_port(address)
+    return server.add_secure_port(address, tls.server_credentials(files))
+
+
 def _bind_address(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
@@ -258,11 +296,14 @@ async def serve(service: KnownService, settings: S, install: Install[S]) -> int:
     configure_tracing(
         service.discovery_name, settings.tracing, settings.otel_exporter_otlp_endpoint
     )
+    configure_otel_metrics(
+        service.discovery_name, settings.tracing, settings.otel_exporter_otlp_endpoint
+    )
     server, _port = await build_server(service, settings, install)
     metrics_port = (
         settings.metrics_port if settings.metrics_port is not None else service.metrics_port
     )
-    serve_metrics(settings.host, metrics_port)
+    serve_metrics(settings.host, metrics_port, ready=lambda: server.serving)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -13,13 +13,16 @@ from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from registry.static import EndpointsSyntaxError, parse_endpoints
+from services.runtime.overload_settings import OverloadSettings, ResilienceSettings
 from services.runtime.reporting_settings import ReportSettings
+from services.runtime.state.settings import StateSettings
+from services.runtime.tls import TlsSettings
 
 PREFIX = "TRIPMESH_"
 S = TypeVar("S", bound=BaseSettings)
 
 
-class RuntimeSettings(BaseSettings):
+class RuntimeSettings(TlsSettings):
     """What every server needs: binding, limits, drain, discovery, observability."""
 
     model_config = SettingsConfigDict(env_prefix=PREFIX, extra="ignore")
@@ -77,7 +80,9 @@ class RuntimeSettings(BaseSettings):
         return "consul" if self.consul_http_addr else "static"
 
 
-class ServerSettings(ReportSettings, RuntimeSettings):
+class ServerSettings(
+    ReportSettings, StateSettings, OverloadSettings, ResilienceSettings, RuntimeSettings
+):
     """What the shared gRPC server runtime reads; each service's settings extend it."""
 
 

@@ -4,7 +4,7 @@ import logging
 
 import grpc
 from opentelemetry import propagate, trace
-from opentelemetry.instrumentation.grpc import aio_server_interceptor, filters
+from opentelemetry.instrumentation.grpc import aio_server_interceptor
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
@@ -41,8 +41,13 @@ def server_interceptor() -> grpc.aio.ServerInterceptor:
     Health and reflection are left out: their streaming handlers are coroutines
     that write to the context, which the instrumentation cannot wrap.
     """
-    only_ours = filters.service_prefix("tripmesh.")  # type: ignore[no-untyped-call]
-    return aio_server_interceptor(filter_=only_ours)  # type: ignore[no-untyped-call,no-any-return]
+    return aio_server_interceptor(filter_=_only_ours)  # type: ignore[no-untyped-call,no-any-return]
+
+
+def _only_ours(details: grpc.HandlerCallDetails) -> bool:
+    """OpenTelemetry's filters.service_prefix, without its isinstance check against a typing
+    Protocol (grpc.HandlerCallDetails), which cost a tenth of a small RPC's CPU."""
+    return str(details.method).startswith("/tripmesh.")
 
 
 def inject_trace_context(metadata: grpc.aio.Metadata) -> None:

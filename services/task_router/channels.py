@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 import grpc
 from tripmesh.v1 import tool_service_pb2_grpc
 
+from registry import discovery_name
+from services.runtime import tls
 from services.runtime.channels import OutgoingInterceptor
 
 if TYPE_CHECKING:  # the async stub types exist in the .pyi only
@@ -18,7 +20,15 @@ if TYPE_CHECKING:  # the async stub types exist in the .pyi only
 
 
 class InstanceChannels:
-    def __init__(self, *, default_deadline: float, margin: float, max_message_bytes: int) -> None:
+    def __init__(
+        self,
+        *,
+        default_deadline: float,
+        margin: float,
+        max_message_bytes: int,
+        credentials: grpc.ChannelCredentials | None = None,
+    ) -> None:
+        self._credentials = credentials  # None: plaintext
         self._interceptors: list[grpc.aio.ClientInterceptor] = [
             OutgoingInterceptor(default_deadline, margin)
         ]
@@ -34,12 +44,16 @@ class InstanceChannels:
         self._channels: dict[str, tuple[grpc.aio.Channel, ToolServiceAsyncStub]] = {}
         self._closing: set[asyncio.Task[None]] = set()
 
-    def stub(self, endpoint: str) -> "ToolServiceAsyncStub":
-        """The ToolService stub of the instance at `endpoint` ("host:port")."""
+    def stub(self, endpoint: str, service: str) -> "ToolServiceAsyncStub":
+        """The ToolService stub of the instance of `service` at `endpoint` ("host:port")."""
         entry = self._channels.get(endpoint)
         if entry is None:
-            channel = grpc.aio.insecure_channel(
-                endpoint, self._options, interceptors=self._interceptors
+            channel = tls.aio_channel(
+                endpoint,
+                self._credentials,
+                service=discovery_name(service),  # with mTLS, the name its certificate must hold
+                options=self._options,
+                interceptors=self._interceptors,
             )
             stub: Any = tool_service_pb2_grpc.ToolServiceStub(channel)
             entry = self._channels[endpoint] = (channel, stub)

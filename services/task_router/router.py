@@ -185,7 +185,7 @@ class TaskRouter:
         start, began = time.time(), time.perf_counter()
         code = grpc.StatusCode.OK
         try:
-            stub: Any = self._d.channels.stub(candidate.endpoint)
+            stub: Any = self._d.channels.stub(candidate.endpoint, candidate.service)
             reply: tool_service_pb2.InvokeToolResponse = await stub.InvokeTool(
                 tool_service_pb2.InvokeToolRequest(name=tool, arguments=arguments)
             )

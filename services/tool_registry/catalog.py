@@ -46,8 +46,8 @@ class ToolCatalog:
         A different schema under the same version is refused: callers validated
         against the first one. A new version replaces the contract.
         """
-        _check_definition(definition)
-        _check_provider(provider)
+        check_definition(definition)
+        check_provider(provider)
         self._expire()
         entry = self._tools.get(definition.name)
         if entry is None:
@@ -56,12 +56,7 @@ class ToolCatalog:
             logger.info("new tool %s %s", definition.name, definition.version)
         elif entry.definition.version == definition.version:
             if not entry.definition.same_contract(definition):
-                raise FailedPrecondition(
-                    f"{definition.name} {definition.version} is registered with another schema;"
-                    " change the version to change the schema",
-                    reason="SCHEMA_CONFLICT",
-                    metadata={"tool": definition.name, "version": definition.version},
-                )
+                raise schema_conflict(definition)
             entry.definition = definition
         else:
             logger.info(
@@ -93,29 +88,15 @@ class ToolCatalog:
         self, *, tag: str = "", provider: str = "", page_size: int = 0, page_token: str = ""
     ) -> tuple[list[ToolView], str]:
         """Tools by name, filtered by tag and provider service; the page and the next token."""
-        size = paging.page_size(page_size)
-        filters = (tag, provider)
-        after = paging.decode(page_token, filters)
         self._expire()
-        matching = [
-            entry
-            for name, entry in sorted(self._tools.items())
-            if name > after
-            and (not tag or tag in entry.definition.tags)
-            and (not provider or any(p.service == provider for p in entry.providers.values()))
-        ]
-        page = matching[:size]
-        next_token = (
-            paging.encode(page[-1].definition.name, filters) if len(matching) > size else ""
+        views = (self._view(entry) for entry in self._tools.values())
+        return paging.select(
+            views, tag=tag, provider=provider, page_size=page_size, page_token=page_token
         )
-        return [self._view(entry) for entry in page], next_token
 
     def heartbeat(self, instance_id: str, names: list[str]) -> list[str]:
         """Renews every registration of the instance; returns the named tools it does not have."""
-        if not instance_id:
-            raise InvalidArgument(
-                "instance_id is required", reason="MISSING_INSTANCE_ID", field="instance_id"
-            )
+        check_heartbeat(instance_id)
         self._expire()
         now, wall = self._clock.monotonic(), self._clock.wall()
         for entry in self._tools.values():
@@ -129,15 +110,10 @@ class ToolCatalog:
         ]
 
     def _entry(self, name: str) -> ToolEntry:
-        if tool_of(name) is None:
-            raise InvalidArgument(
-                f"{name!r} is not a tool name (tools/{{tool}})",
-                reason="INVALID_TOOL_NAME",
-                field="name",
-            )
+        check_name(name)
         entry = self._tools.get(name)
         if entry is None:
-            raise NotFound(f"no tool {name}", reason="TOOL_NOT_FOUND", metadata={"tool": name})
+            raise not_found(name)
         return entry
 
     def _expire(self) -> None:
@@ -160,7 +136,36 @@ class ToolCatalog:
         return ToolView(entry.definition, entry.create_time, providers)
 
 
-def _check_definition(definition: ToolDefinition) -> None:
+def check_name(name: str) -> None:
+    if tool_of(name) is None:
+        raise InvalidArgument(
+            f"{name!r} is not a tool name (tools/{{tool}})",
+            reason="INVALID_TOOL_NAME",
+            field="name",
+        )
+
+
+def not_found(name: str) -> NotFound:
+    return NotFound(f"no tool {name}", reason="TOOL_NOT_FOUND", metadata={"tool": name})
+
+
+def schema_conflict(definition: ToolDefinition) -> FailedPrecondition:
+    return FailedPrecondition(
+        f"{definition.name} {definition.version} is registered with another schema;"
+        " change the version to change the schema",
+        reason="SCHEMA_CONFLICT",
+        metadata={"tool": definition.name, "version": definition.version},
+    )
+
+
+def check_heartbeat(instance_id: str) -> None:
+    if not instance_id:
+        raise InvalidArgument(
+            "instance_id is required", reason="MISSING_INSTANCE_ID", field="instance_id"
+        )
+
+
+def check_definition(definition: ToolDefinition) -> None:
     if tool_of(definition.name) is None:
         raise InvalidArgument(
             f"{definition.name!r} is not a tool name (tools/{{tool}}, dotted lower_snake)",
@@ -184,7 +189,7 @@ def _check_definition(definition: ToolDefinition) -> None:
             )
 
 
-def _check_provider(provider: ProviderInfo) -> None:
+def check_provider(provider: ProviderInfo) -> None:
     for field in ("service", "instance_id", "endpoint"):
         if not getattr(provider, field):
             raise InvalidArgument(

@@ -3,14 +3,16 @@
 import base64
 import binascii
 import json
+from collections.abc import Iterable
 
 from services.runtime.errors import InvalidArgument
+from services.tool_registry.entries import ToolView
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 
 
-def page_size(requested: int) -> int:
+def page_size_of(requested: int) -> int:
     """AIP-158: 0 means the default, larger than the maximum means the maximum."""
     if requested < 0:
         raise InvalidArgument(
@@ -43,3 +45,22 @@ def decode(token: str, filters: tuple[str, ...]) -> str:
             field="page_token",
         )
     return after
+
+
+def select(
+    views: Iterable[ToolView], *, tag: str, provider: str, page_size: int, page_token: str
+) -> tuple[list[ToolView], str]:
+    """Tools by name, filtered by tag and provider service; the page and the next token."""
+    size = page_size_of(page_size)
+    filters = (tag, provider)
+    after = decode(page_token, filters)
+    matching = [
+        view
+        for view in sorted(views, key=lambda v: v.definition.name)
+        if view.definition.name > after
+        and (not tag or tag in view.definition.tags)
+        and (not provider or any(p.service == provider for p in view.providers))
+    ]
+    page = matching[:size]
+    next_token = encode(page[-1].definition.name, filters) if len(matching) > size else ""
+    return page, next_token

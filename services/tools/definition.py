@@ -36,9 +36,9 @@ def tool_of(name: str) -> str | None:
 class ToolSpec:
     """One tool. `handler` takes the validated arguments and returns the result object.
 
-    Handlers may be coroutine functions or plain functions; plain ones run in a
-    worker thread, because a first call may load data for seconds and the event
-    loop must keep serving (heartbeats, health) meanwhile. They raise the typed
+    Handlers may be coroutine functions or plain functions; plain ones without a
+    `warm_up` run in a worker thread, because a first call may load data for seconds
+    and the event loop must keep serving (heartbeats, health) meanwhile. They raise the typed
     errors of services.runtime.errors for a request they cannot serve.
     """
 
@@ -67,10 +67,14 @@ class ToolSpec:
         return resource_name(self.name)
 
     async def run(self, arguments: JsonObject) -> JsonObject:
-        """Calls the handler: awaited when it is a coroutine function, else in a thread."""
+        """Calls the handler: awaited when it is a coroutine function, else in a thread, unless
+        the tool warms up (its data is loaded before it is offered: a call is a lookup, and a
+        worker thread would cost more than the call itself)."""
         outcome: Any
         if inspect.iscoroutinefunction(self.handler):
             outcome = await self.handler(arguments)
+        elif self.warm_up is not None:
+            outcome = self.handler(arguments)
         else:
             outcome = await asyncio.to_thread(self.handler, arguments)
         if inspect.isawaitable(outcome):  # a plain function that returned a coroutine

@@ -26,6 +26,8 @@ class CompiledSchema:
 
     def failure(self, value: Any) -> tuple[str, str] | None:
         """(JSON path, message) of the most relevant error, or None when `value` is valid."""
+        if self._validator.is_valid(value):  # stops at the first error; most values have none
+            return None
         error = best_match(self._validator.iter_errors(value))
         if error is None:
             return None

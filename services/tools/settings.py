@@ -20,6 +20,11 @@ class ToolSettings(BaseSettings):
     tool_registry_timeout: float = Field(
         2.0, gt=0, description="Deadline of a registration or heartbeat call."
     )
+    tool_result_ttl: float = Field(
+        600.0,
+        ge=0,
+        description="Seconds an agent remembers a pure tool's result (0: always the router).",
+    )
 
 
 class ToolProviderSettings(ToolSettings, ServerSettings):

@@ -16,7 +16,7 @@ def warm_up(*, places: bool = True, free_text: bool = True) -> None:
     exchange rates.
     """
     # Imported here: importing the package must stay free of data loading.
-    from services.travel import activity_templates, fx, phrases
+    from services.travel import activity_templates, fx, geography, phrases
     from services.travel.place_index import place_index
 
     fx.supported_currencies()
@@ -25,3 +25,4 @@ def warm_up(*, places: bool = True, free_text: bool = True) -> None:
     phrases.english()
     if places or free_text:
         place_index().load(alternates=free_text)
+        geography.warm_up()

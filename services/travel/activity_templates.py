@@ -48,6 +48,8 @@ class Template:
     tier: str  # key of TIER_FACTOR
     minutes: int
     parts: frozenset[str]  # subset of {"m", "a", "e"}
+    light: str = ""  # "day", "sunset", "sunrise", or "" for any time
+    needs: frozenset[str] = frozenset()  # subset of {"sea", "water", "warm"}
 
     def title_for(self, city: str) -> str:
         return self.title.format(city=city)
@@ -67,6 +69,8 @@ def catalogue() -> dict[str, tuple[Template, ...]]:
                 tier=str(row["tier"]),
                 minutes=int(row["minutes"]),
                 parts=frozenset(str(row["parts"])),
+                light=str(row.get("light", "")),
+                needs=frozenset(str(row.get("needs", "")).split()),
             )
             for row in entries
         )

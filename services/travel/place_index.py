@@ -146,14 +146,20 @@ def write_index(path: Path, header: dict[str, Any], sections: Sections) -> None:
     path.write_bytes(_MAGIC + line.encode("ascii") + b"\n" + b"".join(blobs))
 
 
-def read_index(path: Path, names: tuple[str, ...] | None = None) -> tuple[dict[str, Any], Sections]:
-    """The header (without its table of sections) and the named sections (default all)."""
+def read_index(
+    path: Path, names: tuple[str, ...] | None = None, *, format_version: int = FORMAT
+) -> tuple[dict[str, Any], Sections]:
+    """The header (without its table of sections) and the named sections (default all).
+
+    The same container holds other per-city tables (geography.bin), each with its own
+    `format_version`.
+    """
     with path.open("rb") as stream:
         if stream.read(len(_MAGIC)) != _MAGIC:
             raise ValueError(f"{path} is not a tripmesh places index")
         header: dict[str, Any] = json.loads(stream.readline())
-        if header.get("format") != FORMAT:
-            raise ValueError(f"{path} has format {header.get('format')}, expected {FORMAT}")
+        if header.get("format") != format_version:
+            raise ValueError(f"{path} has format {header.get('format')}, expected {format_version}")
         start = stream.tell()
         sections: Sections = {}
         for name, typecode, offset, size in header.pop("sections"):

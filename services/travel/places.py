@@ -2,10 +2,12 @@
 
 Primary names win over alternate names; a qualifier after a comma (a country,
 or a US state) narrows the candidates; among several matches the most populous
-is chosen and a warning says so; a country alone stands for its capital.
+is chosen, with a warning only when the choice is a real doubt (no match dominates
+the others); a country alone stands for its capital.
 """
 
 import difflib
+import math
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -87,9 +89,9 @@ def place_named(name: str, country_code: str, latitude: float, longitude: float)
     candidates = [city for city in candidates if city.country_code == country_code]
     if not candidates:
         return None
+    here = (latitude, longitude)  # math.dist: no OverflowError on absurd coordinates
     nearest = min(
-        candidates,
-        key=lambda c: ((c.latitude - latitude) ** 2 + (c.longitude - longitude) ** 2, c.geoname_id),
+        candidates, key=lambda c: (math.dist((c.latitude, c.longitude), here), c.geoname_id)
     )
     return _place(index, nearest)
 
@@ -151,12 +153,18 @@ def _rank(index: PlaceIndex, city_id: int) -> tuple[int, int]:
     return (-index.cities[city_id].population, city_id)
 
 
+# A match this many times as populous as the next one is what nearly everyone means
+# ("Lisbon" is Lisbon, Portugal, not Lisbon, Maine): no warning then. Below it ("Valencia":
+# Venezuela's 1.6 M against Spain's 0.8 M) the traveller is told and shown the others.
+DOMINANCE = 10
+
+
 def _pick(index: PlaceIndex, text: str, ids: tuple[int, ...]) -> Resolution:
     ranked = sorted(ids, key=lambda i: _rank(index, i))
     chosen = _place(index, index.cities[ranked[0]])
     others = [_place(index, index.cities[i]) for i in ranked[1:]]
     others = [other for other in others if other.label != chosen.label]
-    if not others:
+    if not others or chosen.population >= DOMINANCE * others[0].population:
         return Resolution(chosen)
     alternatives = "; ".join(f'"{other.label}"' for other in others[:3])
     warning = (

@@ -60,6 +60,19 @@ def season(latitude: float, month: int) -> str:
     return northern if latitude >= 0 else _OPPOSITE[northern]
 
 
+def swimming_weather(latitude: float, month: int) -> bool:
+    """Whether outdoor swimming and beach days make sense: always in the tropics, outside
+    winter in the subtropics, in summer at temperate latitudes, never further out (no
+    beach day at 5 °C)."""
+    climate = climate_band(latitude)
+    name = season(latitude, month)
+    if climate == "tropical":
+        return True
+    if climate == "subtropical":
+        return name != "winter"
+    return climate == "temperate" and name == "summer"
+
+
 _WEATHER = {
     ("tropical", "wet season"): "hot and humid with heavy, often short afternoon downpours",
     ("tropical", "dry season"): "warm to hot and mostly dry; the best time for outdoor plans",

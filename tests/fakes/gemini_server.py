@@ -5,7 +5,8 @@
         genai.Client(api_key="test", http_options=types.HttpOptions(base_url=fake.base_url))
         ...
 
-Routing key: the model in the path.
+Routing key: the model in the path. A response schema without the JSON MIME type gets
+Gemini's 400, whatever is scripted.
 """
 
 import json
@@ -13,9 +14,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from tests.fakes.scripted import Reply, ScriptedServer
+from tests.fakes.scripted import Call, Reply, ScriptedServer
 
 # The SDK's default API version is v1 (GOOGLE_GENAI_API_VERSION=beta picks v1beta); both serve.
+_SCHEMA_MIME_TYPES = ("application/json", "text/x.enum")
 _PATH = re.compile(r"^/v1(beta)?/models/(?P<model>[^/:?]+):generateContent(\?.*)?$")
 
 
@@ -30,6 +32,19 @@ class FakeGemini(ScriptedServer):
         if method != "POST" or match is None:
             raise LookupError(path)
         return match["model"]
+
+    def refuse(self, call: Call) -> Reply | None:
+        config = call.body.get("generationConfig") if isinstance(call.body, dict) else None
+        if not isinstance(config, dict):
+            return None
+        has_schema = "responseSchema" in config or "responseJsonSchema" in config
+        if not has_schema or config.get("responseMimeType") in _SCHEMA_MIME_TYPES:
+            return None
+        return FakeGemini.error(
+            400,
+            "* GenerateContentRequest.generation_config.response_mime_type: a response schema "
+            "needs response_mime_type application/json or text/x.enum\n",
+        )
 
     def __enter__(self) -> "FakeGemini":
         self.start()
@@ -82,6 +97,15 @@ class FakeGemini(ScriptedServer):
             ],
         }
         return Reply(200, {"candidates": [candidate], "usageMetadata": {"promptTokenCount": 20}})
+
+    @staticmethod
+    def too_long(tokens: int = 1_200_000, maximum: int = 1_048_576) -> Reply:
+        """The 400 of a prompt longer than the model's context window."""
+        return FakeGemini.error(
+            400,
+            f"The input token count ({tokens}) exceeds the maximum number of tokens allowed "
+            f"({maximum}).",
+        )
 
     @staticmethod
     def error(

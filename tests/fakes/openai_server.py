@@ -7,7 +7,8 @@
         assert fake.count() == 2
 
 Routing key: the request's "model" field, so `push(..., key="gpt-4.1-mini")` scripts
-one model only.
+one model only. A `json_schema` response format with `strict: true` whose schema breaks
+strict mode's rules gets OpenAI's 400, whatever is scripted.
 """
 
 import json
@@ -15,7 +16,8 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from tests.fakes.scripted import Reply, ScriptedServer
+from tests.fakes.scripted import Call, Reply, ScriptedServer
+from tests.fakes.strict_rules import OPENAI, strict_violation
 
 
 class FakeOpenAI(ScriptedServer):
@@ -29,6 +31,19 @@ class FakeOpenAI(ScriptedServer):
             raise LookupError(path)
         model = body.get("model") if isinstance(body, dict) else None
         return str(model) if model is not None else None
+
+    def refuse(self, call: Call) -> Reply | None:
+        response_format = call.body.get("response_format") if isinstance(call.body, dict) else None
+        if not isinstance(response_format, dict) or response_format.get("type") != "json_schema":
+            return None
+        spec = response_format.get("json_schema") or {}
+        if not spec.get("strict"):
+            return None
+        problem = strict_violation(spec.get("schema"), OPENAI)
+        if problem is None:
+            return None
+        message = f"Invalid schema for response_format '{spec.get('name')}': {problem}"
+        return FakeOpenAI.error(400, message, param="response_format", kind="invalid_request_error")
 
     def __enter__(self) -> "FakeOpenAI":
         self.start()
@@ -75,6 +90,18 @@ class FakeOpenAI(ScriptedServer):
         return FakeOpenAI.answer(None, finish_reason="content_filter", completion_tokens=0)
 
     @staticmethod
+    def too_long(tokens: int = 130_000, maximum: int = 128_000) -> Reply:
+        """The 400 of messages longer than the model's context window."""
+        return FakeOpenAI.error(
+            400,
+            f"This model's maximum context length is {maximum} tokens. However, your messages "
+            f"resulted in {tokens} tokens. Please reduce the length of the messages.",
+            code="context_length_exceeded",
+            param="messages",
+            kind="invalid_request_error",
+        )
+
+    @staticmethod
     def error(
         status: int,
         message: str = "fake error",
@@ -82,10 +109,12 @@ class FakeOpenAI(ScriptedServer):
         retry_after: str | None = None,
         code: str | None = None,
         headers: Mapping[str, str] | None = None,
+        param: str | None = None,
+        kind: str = "fake_error",
     ) -> Reply:
         """An error in OpenAI's shape; `retry_after` becomes the Retry-After header."""
         extra = dict(headers or {})
         if retry_after is not None:
             extra["Retry-After"] = retry_after
-        body = {"error": {"message": message, "type": "fake_error", "param": None, "code": code}}
+        body = {"error": {"message": message, "type": kind, "param": param, "code": code}}
         return Reply(status, body, extra)

@@ -1,14 +1,14 @@
 """A small scriptable HTTP server on 127.0.0.1, port 0, in a background thread.
 
 Each test scripts the replies (status, headers, body, delay, or a hang) and reads
-back the requests it received. The fakes of OpenAI and Gemini build on it, so the
-real SDKs talk to it over real HTTP.
+back the requests it received. The fakes of OpenAI, Gemini and Anthropic build on it,
+so the real SDKs talk to it over real HTTP.
 """
 
 import json
 import threading
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -48,6 +48,7 @@ class ScriptedServer:
 
     def __init__(self) -> None:
         self.default: Reply = NOTHING_SCRIPTED
+        self.responder: Callable[[Call], Reply | None] | None = None
         self.calls: list[Call] = []
         self._queues: dict[str | None, deque[Reply]] = {}
         self._lock = threading.Lock()
@@ -73,10 +74,26 @@ class ScriptedServer:
             self.calls.clear()
             self._queues.clear()
             self.default = NOTHING_SCRIPTED
+            self.responder = None
 
     def route(self, method: str, path: str, body: Any) -> str | None:
         """The routing key of a request, or raise LookupError for a 404. Subclasses narrow."""
         return None
+
+    def refuse(self, call: Call) -> Reply | None:
+        """The error the real service gives a request it would never serve (a schema it
+        does not accept...), or None. Checked before any scripted reply is taken."""
+        return None
+
+    def finish(self, call: Call, reply: Reply) -> Reply:
+        """The reply as sent: a fake may complete a scripted reply from the request (Claude's
+        tool name) or refuse to send one the real service could never give."""
+        return reply
+
+    def respond(self, call: Call) -> Reply | None:
+        """The reply when nothing is queued (None: `default`); `responder` answers by default,
+        so a test can answer from the request itself."""
+        return self.responder(call) if self.responder is not None else None
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -115,11 +132,14 @@ class ScriptedServer:
     def _next_reply(self, call: Call) -> Reply:
         with self._lock:
             self.calls.append(call)
+            refused = self.refuse(call)
+            if refused is not None:
+                return refused
             for key in (call.key, None):
                 queue = self._queues.get(key)
                 if queue:
                     return queue.popleft()
-            return self.default
+        return self.respond(call) or self.default
 
     def _wait(self, reply: Reply) -> bool:
         """Sleeps as scripted; False when the reply must never be sent."""
@@ -156,7 +176,7 @@ def _handler_for(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 return
             headers = {name.lower(): value for name, value in self.headers.items()}
             call = Call(self.command, self.path, headers, body, key)
-            reply = server._next_reply(call)
+            reply = server.finish(call, server._next_reply(call))
             if server._wait(reply):
                 self._send(reply)
             else:

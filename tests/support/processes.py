@@ -15,9 +15,24 @@ from tests.support.ports import free_port, free_port_offset
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def run_cli(
+    *args: str, env: dict[str, str], timeout: float = 60.0
+) -> subprocess.CompletedProcess[str]:
+    """`tripmesh ARGS` to its end, output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "services.cli", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
 def base_env(data_dir: Path, **extra: str) -> dict[str, str]:
     """The environment of a test process: our own data dir, no keys, quiet logs."""
-    own = ("TRIPMESH_", "CONSUL_", "OPENAI_", "GEMINI_", "GOOGLE_", "OTEL_")
+    own = ("TRIPMESH_", "CONSUL_", "OPENAI_", "GEMINI_", "GOOGLE_", "ANTHROPIC_", "OTEL_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(own)}
     env.update({"TRIPMESH_DATA_DIR": str(data_dir), "TRIPMESH_GRACE_PERIOD": "5", **extra})
     return env
@@ -90,6 +105,7 @@ class MeshProcess:
     env: dict[str, str]
     offset: int = field(default_factory=free_port_offset)
     process: subprocess.Popen[str] | None = None
+    flags: tuple[str, ...] = ()  # more `tripmesh up` flags, such as --tls
 
     def start(self, log_path: Path, timeout: float = 60.0) -> "MeshProcess":
         self.log_path = log_path
@@ -104,6 +120,7 @@ class MeshProcess:
                     str(self.offset),
                     "--timeout",
                     str(timeout),
+                    *self.flags,
                 ],
                 env=self.env,
                 cwd=ROOT,
@@ -128,7 +145,8 @@ class MeshProcess:
 
     @property
     def gateway_url(self) -> str:
-        return f"http://127.0.0.1:{self.port('gateway')}"
+        scheme = "https" if "--tls" in self.flags else "http"
+        return f"{scheme}://127.0.0.1:{self.port('gateway')}"
 
     def stop(self, timeout: float = 30.0) -> int:
         assert self.process is not None

@@ -28,7 +28,7 @@ from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n-tripmesh/v1/performance_monitor_service.proto\x12\x0btripmesh.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xca\x02\n\x0f\x45xecutionRecord\x12(\n\x04kind\x18\x01 \x01(\x0e\x32\x1a.tripmesh.v1.ExecutionKind\x12\x0f\n\x07service\x18\x02 \x01(\t\x12\x0e\n\x06method\x18\x03 \x01(\t\x12\x0c\n\x04tool\x18\x04 \x01(\t\x12\r\n\x05model\x18\x05 \x01(\t\x12\x13\n\x0binstance_id\x18\x06 \x01(\t\x12.\n\nstart_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x08\x64uration\x18\x08 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x0c\n\x04\x63ode\x18\t \x01(\t\x12\x14\n\x0cinput_tokens\x18\n \x01(\x03\x12\x15\n\routput_tokens\x18\x0b \x01(\x03\x12\x10\n\x08\x63ost_usd\x18\x0c \x01(\x01\x12\x10\n\x08trace_id\x18\r \x01(\t\"_\n\x17RecordExecutionsRequest\x12-\n\x07records\x18\x01 \x03(\x0b\x32\x1c.tripmesh.v1.ExecutionRecord\x12\x15\n\rdropped_count\x18\x02 \x01(\x03\"2\n\x18RecordExecutionsResponse\x12\x16\n\x0e\x61\x63\x63\x65pted_count\x18\x01 \x01(\x03\"v\n\x0fGetStatsRequest\x12(\n\x06window\x18\x01 \x01(\x0e\x32\x18.tripmesh.v1.StatsWindow\x12\x0f\n\x07service\x18\x02 \x01(\t\x12(\n\x04kind\x18\x03 \x01(\x0e\x32\x1a.tripmesh.v1.ExecutionKind\"\x9e\x03\n\x0e\x45xecutionStats\x12(\n\x06window\x18\x01 \x01(\x0e\x32\x18.tripmesh.v1.StatsWindow\x12(\n\x04kind\x18\x02 \x01(\x0e\x32\x1a.tripmesh.v1.ExecutionKind\x12\x0f\n\x07service\x18\x03 \x01(\t\x12\x0f\n\x07subject\x18\x04 \x01(\t\x12\r\n\x05\x63ount\x18\x05 \x01(\x03\x12\x13\n\x0b\x65rror_count\x18\x06 \x01(\x03\x12\x12\n\nerror_rate\x18\x07 \x01(\x01\x12&\n\x03p50\x18\x08 \x01(\x0b\x32\x19.google.protobuf.Duration\x12&\n\x03p95\x18\t \x01(\x0b\x32\x19.google.protobuf.Duration\x12&\n\x03p99\x18\n \x01(\x0b\x32\x19.google.protobuf.Duration\x12\'\n\x04mean\x18\x0b \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x14\n\x0cinput_tokens\x18\x0c \x01(\x03\x12\x15\n\routput_tokens\x18\r \x01(\x03\x12\x10\n\x08\x63ost_usd\x18\x0e \x01(\x01\"U\n\x10GetStatsResponse\x12*\n\x05stats\x18\x01 \x03(\x0b\x32\x1b.tripmesh.v1.ExecutionStats\x12\x15\n\rdropped_count\x18\x02 \x01(\x03\"\xbb\x02\n\x05\x41lert\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12&\n\x05state\x18\x03 \x01(\x0e\x32\x17.tripmesh.v1.AlertState\x12\x0f\n\x07summary\x18\x04 \x01(\t\x12\r\n\x05value\x18\x05 \x01(\x01\x12\x11\n\tthreshold\x18\x06 \x01(\x01\x12.\n\nstart_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\x06labels\x18\t \x03(\x0b\x32\x1e.tripmesh.v1.Alert.LabelsEntry\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"-\n\x11ListAlertsRequest\x12\x18\n\x10include_resolved\x18\x01 \x01(\x08\"8\n\x12ListAlertsResponse\x12\"\n\x06\x61lerts\x18\x01 \x03(\x0b\x32\x12.tripmesh.v1.Alert\"-\n\x12WatchAlertsRequest\x12\x17\n\x0finclude_current\x18\x01 \x01(\x08\"8\n\x13WatchAlertsResponse\x12!\n\x05\x61lert\x18\x01 \x01(\x0b\x32\x12.tripmesh.v1.Alert\"/\n\x15ListExecutionsRequest\x12\x16\n\x08trace_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\"J\n\x16ListExecutionsResponse\x12\x30\n\nexecutions\x18\x01 \x03(\x0b\x32\x1c.tripmesh.v1.ExecutionRecord*z\n\rExecutionKind\x12\x1e\n\x1a\x45XECUTION_KIND_UNSPECIFIED\x10\x00\x12\x16\n\x12\x45XECUTION_KIND_RPC\x10\x01\x12\x17\n\x13\x45XECUTION_KIND_TOOL\x10\x02\x12\x18\n\x14\x45XECUTION_KIND_MODEL\x10\x03*\x82\x01\n\x0bStatsWindow\x12\x1c\n\x18STATS_WINDOW_UNSPECIFIED\x10\x00\x12\x1b\n\x17STATS_WINDOW_ONE_MINUTE\x10\x01\x12\x1d\n\x19STATS_WINDOW_FIVE_MINUTES\x10\x02\x12\x19\n\x15STATS_WINDOW_ONE_HOUR\x10\x03*[\n\nAlertState\x12\x1b\n\x17\x41LERT_STATE_UNSPECIFIED\x10\x00\x12\x16\n\x12\x41LERT_STATE_FIRING\x10\x01\x12\x18\n\x14\x41LERT_STATE_RESOLVED\x10\x02\x32\x9c\x04\n\x19PerformanceMonitorService\x12_\n\x10RecordExecutions\x12$.tripmesh.v1.RecordExecutionsRequest\x1a%.tripmesh.v1.RecordExecutionsResponse\x12Z\n\x08GetStats\x12\x1c.tripmesh.v1.GetStatsRequest\x1a\x1d.tripmesh.v1.GetStatsResponse\"\x11\x82\xd3\xe4\x93\x02\x0b\x12\t/v1/stats\x12\x61\n\nListAlerts\x12\x1e.tripmesh.v1.ListAlertsRequest\x1a\x1f.tripmesh.v1.ListAlertsResponse\"\x12\x82\xd3\xe4\x93\x02\x0c\x12\n/v1/alerts\x12l\n\x0bWatchAlerts\x12\x1f.tripmesh.v1.WatchAlertsRequest\x1a .tripmesh.v1.WatchAlertsResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/alerts:watch0\x01\x12q\n\x0eListExecutions\x12\".tripmesh.v1.ListExecutionsRequest\x1a#.tripmesh.v1.ListExecutionsResponse\"\x16\x82\xd3\xe4\x93\x02\x10\x12\x0e/v1/executionsb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n-tripmesh/v1/performance_monitor_service.proto\x12\x0btripmesh.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xca\x02\n\x0f\x45xecutionRecord\x12(\n\x04kind\x18\x01 \x01(\x0e\x32\x1a.tripmesh.v1.ExecutionKind\x12\x0f\n\x07service\x18\x02 \x01(\t\x12\x0e\n\x06method\x18\x03 \x01(\t\x12\x0c\n\x04tool\x18\x04 \x01(\t\x12\r\n\x05model\x18\x05 \x01(\t\x12\x13\n\x0binstance_id\x18\x06 \x01(\t\x12.\n\nstart_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x08\x64uration\x18\x08 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x0c\n\x04\x63ode\x18\t \x01(\t\x12\x14\n\x0cinput_tokens\x18\n \x01(\x03\x12\x15\n\routput_tokens\x18\x0b \x01(\x03\x12\x10\n\x08\x63ost_usd\x18\x0c \x01(\x01\x12\x10\n\x08trace_id\x18\r \x01(\t\"_\n\x17RecordExecutionsRequest\x12-\n\x07records\x18\x01 \x03(\x0b\x32\x1c.tripmesh.v1.ExecutionRecord\x12\x15\n\rdropped_count\x18\x02 \x01(\x03\"J\n\x18RecordExecutionsResponse\x12\x16\n\x0e\x61\x63\x63\x65pted_count\x18\x01 \x01(\x03\x12\x16\n\x0erejected_count\x18\x02 \x01(\x03\"v\n\x0fGetStatsRequest\x12(\n\x06window\x18\x01 \x01(\x0e\x32\x18.tripmesh.v1.StatsWindow\x12\x0f\n\x07service\x18\x02 \x01(\t\x12(\n\x04kind\x18\x03 \x01(\x0e\x32\x1a.tripmesh.v1.ExecutionKind\"\x9e\x03\n\x0e\x45xecutionStats\x12(\n\x06window\x18\x01 \x01(\x0e\x32\x18.tripmesh.v1.StatsWindow\x12(\n\x04kind\x18\x02 \x01(\x0e\x32\x1a.tripmesh.v1.ExecutionKind\x12\x0f\n\x07service\x18\x03 \x01(\t\x12\x0f\n\x07subject\x18\x04 \x01(\t\x12\r\n\x05\x63ount\x18\x05 \x01(\x03\x12\x13\n\x0b\x65rror_count\x18\x06 \x01(\x03\x12\x12\n\nerror_rate\x18\x07 \x01(\x01\x12&\n\x03p50\x18\x08 \x01(\x0b\x32\x19.google.protobuf.Duration\x12&\n\x03p95\x18\t \x01(\x0b\x32\x19.google.protobuf.Duration\x12&\n\x03p99\x18\n \x01(\x0b\x32\x19.google.protobuf.Duration\x12\'\n\x04mean\x18\x0b \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x14\n\x0cinput_tokens\x18\x0c \x01(\x03\x12\x15\n\routput_tokens\x18\r \x01(\x03\x12\x10\n\x08\x63ost_usd\x18\x0e \x01(\x01\"m\n\x10GetStatsResponse\x12*\n\x05stats\x18\x01 \x03(\x0b\x32\x1b.tripmesh.v1.ExecutionStats\x12\x15\n\rdropped_count\x18\x02 \x01(\x03\x12\x16\n\x0erejected_count\x18\x03 \x01(\x03\"\xbb\x02\n\x05\x41lert\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12&\n\x05state\x18\x03 \x01(\x0e\x32\x17.tripmesh.v1.AlertState\x12\x0f\n\x07summary\x18\x04 \x01(\t\x12\r\n\x05value\x18\x05 \x01(\x01\x12\x11\n\tthreshold\x18\x06 \x01(\x01\x12.\n\nstart_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\x06labels\x18\t \x03(\x0b\x32\x1e.tripmesh.v1.Alert.LabelsEntry\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"-\n\x11ListAlertsRequest\x12\x18\n\x10include_resolved\x18\x01 \x01(\x08\"8\n\x12ListAlertsResponse\x12\"\n\x06\x61lerts\x18\x01 \x03(\x0b\x32\x12.tripmesh.v1.Alert\"-\n\x12WatchAlertsRequest\x12\x17\n\x0finclude_current\x18\x01 \x01(\x08\"8\n\x13WatchAlertsResponse\x12!\n\x05\x61lert\x18\x01 \x01(\x0b\x32\x12.tripmesh.v1.Alert\"/\n\x15ListExecutionsRequest\x12\x16\n\x08trace_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\"J\n\x16ListExecutionsResponse\x12\x30\n\nexecutions\x18\x01 \x03(\x0b\x32\x1c.tripmesh.v1.ExecutionRecord*z\n\rExecutionKind\x12\x1e\n\x1a\x45XECUTION_KIND_UNSPECIFIED\x10\x00\x12\x16\n\x12\x45XECUTION_KIND_RPC\x10\x01\x12\x17\n\x13\x45XECUTION_KIND_TOOL\x10\x02\x12\x18\n\x14\x45XECUTION_KIND_MODEL\x10\x03*\x82\x01\n\x0bStatsWindow\x12\x1c\n\x18STATS_WINDOW_UNSPECIFIED\x10\x00\x12\x1b\n\x17STATS_WINDOW_ONE_MINUTE\x10\x01\x12\x1d\n\x19STATS_WINDOW_FIVE_MINUTES\x10\x02\x12\x19\n\x15STATS_WINDOW_ONE_HOUR\x10\x03*[\n\nAlertState\x12\x1b\n\x17\x41LERT_STATE_UNSPECIFIED\x10\x00\x12\x16\n\x12\x41LERT_STATE_FIRING\x10\x01\x12\x18\n\x14\x41LERT_STATE_RESOLVED\x10\x02\x32\x9c\x04\n\x19PerformanceMonitorService\x12_\n\x10RecordExecutions\x12$.tripmesh.v1.RecordExecutionsRequest\x1a%.tripmesh.v1.RecordExecutionsResponse\x12Z\n\x08GetStats\x12\x1c.tripmesh.v1.GetStatsRequest\x1a\x1d.tripmesh.v1.GetStatsResponse\"\x11\x82\xd3\xe4\x93\x02\x0b\x12\t/v1/stats\x12\x61\n\nListAlerts\x12\x1e.tripmesh.v1.ListAlertsRequest\x1a\x1f.tripmesh.v1.ListAlertsResponse\"\x12\x82\xd3\xe4\x93\x02\x0c\x12\n/v1/alerts\x12l\n\x0bWatchAlerts\x12\x1f.tripmesh.v1.WatchAlertsRequest\x1a .tripmesh.v1.WatchAlertsResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/alerts:watch0\x01\x12q\n\x0eListExecutions\x12\".tripmesh.v1.ListExecutionsRequest\x1a#.tripmesh.v1.ListExecutionsResponse\"\x16\x82\xd3\xe4\x93\x02\x10\x12\x0e/v1/executionsb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -47,40 +47,40 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_PERFORMANCEMONITORSERVICE'].methods_by_name['WatchAlerts']._serialized_options = b'\202\323\344\223\002\022\022\020/v1/alerts:watch'
   _globals['_PERFORMANCEMONITORSERVICE'].methods_by_name['ListExecutions']._loaded_options = None
   _globals['_PERFORMANCEMONITORSERVICE'].methods_by_name['ListExecutions']._serialized_options = b'\202\323\344\223\002\020\022\016/v1/executions'
-  _globals['_EXECUTIONKIND']._serialized_start=1949
-  _globals['_EXECUTIONKIND']._serialized_end=2071
-  _globals['_STATSWINDOW']._serialized_start=2074
-  _globals['_STATSWINDOW']._serialized_end=2204
-  _globals['_ALERTSTATE']._serialized_start=2206
-  _globals['_ALERTSTATE']._serialized_end=2297
+  _globals['_EXECUTIONKIND']._serialized_start=1997
+  _globals['_EXECUTIONKIND']._serialized_end=2119
+  _globals['_STATSWINDOW']._serialized_start=2122
+  _globals['_STATSWINDOW']._serialized_end=2252
+  _globals['_ALERTSTATE']._serialized_start=2254
+  _globals['_ALERTSTATE']._serialized_end=2345
   _globals['_EXECUTIONRECORD']._serialized_start=191
   _globals['_EXECUTIONRECORD']._serialized_end=521
   _globals['_RECORDEXECUTIONSREQUEST']._serialized_start=523
   _globals['_RECORDEXECUTIONSREQUEST']._serialized_end=618
   _globals['_RECORDEXECUTIONSRESPONSE']._serialized_start=620
-  _globals['_RECORDEXECUTIONSRESPONSE']._serialized_end=670
-  _globals['_GETSTATSREQUEST']._serialized_start=672
-  _globals['_GETSTATSREQUEST']._serialized_end=790
-  _globals['_EXECUTIONSTATS']._serialized_start=793
-  _globals['_EXECUTIONSTATS']._serialized_end=1207
-  _globals['_GETSTATSRESPONSE']._serialized_start=1209
-  _globals['_GETSTATSRESPONSE']._serialized_end=1294
-  _globals['_ALERT']._serialized_start=1297
-  _globals['_ALERT']._serialized_end=1612
-  _globals['_ALERT_LABELSENTRY']._serialized_start=1567
-  _globals['_ALERT_LABELSENTRY']._serialized_end=1612
-  _globals['_LISTALERTSREQUEST']._serialized_start=1614
-  _globals['_LISTALERTSREQUEST']._serialized_end=1659
-  _globals['_LISTALERTSRESPONSE']._serialized_start=1661
-  _globals['_LISTALERTSRESPONSE']._serialized_end=1717
-  _globals['_WATCHALERTSREQUEST']._serialized_start=1719
-  _globals['_WATCHALERTSREQUEST']._serialized_end=1764
-  _globals['_WATCHALERTSRESPONSE']._serialized_start=1766
-  _globals['_WATCHALERTSRESPONSE']._serialized_end=1822
-  _globals['_LISTEXECUTIONSREQUEST']._serialized_start=1824
-  _globals['_LISTEXECUTIONSREQUEST']._serialized_end=1871
-  _globals['_LISTEXECUTIONSRESPONSE']._serialized_start=1873
-  _globals['_LISTEXECUTIONSRESPONSE']._serialized_end=1947
-  _globals['_PERFORMANCEMONITORSERVICE']._serialized_start=2300
-  _globals['_PERFORMANCEMONITORSERVICE']._serialized_end=2840
+  _globals['_RECORDEXECUTIONSRESPONSE']._serialized_end=694
+  _globals['_GETSTATSREQUEST']._serialized_start=696
+  _globals['_GETSTATSREQUEST']._serialized_end=814
+  _globals['_EXECUTIONSTATS']._serialized_start=817
+  _globals['_EXECUTIONSTATS']._serialized_end=1231
+  _globals['_GETSTATSRESPONSE']._serialized_start=1233
+  _globals['_GETSTATSRESPONSE']._serialized_end=1342
+  _globals['_ALERT']._serialized_start=1345
+  _globals['_ALERT']._serialized_end=1660
+  _globals['_ALERT_LABELSENTRY']._serialized_start=1615
+  _globals['_ALERT_LABELSENTRY']._serialized_end=1660
+  _globals['_LISTALERTSREQUEST']._serialized_start=1662
+  _globals['_LISTALERTSREQUEST']._serialized_end=1707
+  _globals['_LISTALERTSRESPONSE']._serialized_start=1709
+  _globals['_LISTALERTSRESPONSE']._serialized_end=1765
+  _globals['_WATCHALERTSREQUEST']._serialized_start=1767
+  _globals['_WATCHALERTSREQUEST']._serialized_end=1812
+  _globals['_WATCHALERTSRESPONSE']._serialized_start=1814
+  _globals['_WATCHALERTSRESPONSE']._serialized_end=1870
+  _globals['_LISTEXECUTIONSREQUEST']._serialized_start=1872
+  _globals['_LISTEXECUTIONSREQUEST']._serialized_end=1919
+  _globals['_LISTEXECUTIONSRESPONSE']._serialized_start=1921
+  _globals['_LISTEXECUTIONSRESPONSE']._serialized_end=1995
+  _globals['_PERFORMANCEMONITORSERVICE']._serialized_start=2348
+  _globals['_PERFORMANCEMONITORSERVICE']._serialized_end=2888
 # @@protoc_insertion_point(module_scope)

@@ -83,10 +83,12 @@ class RecordExecutionsRequest(_message.Message):
     def __init__(self, records: _Optional[_Iterable[_Union[ExecutionRecord, _Mapping]]] = ..., dropped_count: _Optional[int] = ...) -> None: ...
 
 class RecordExecutionsResponse(_message.Message):
-    __slots__ = ("accepted_count",)
+    __slots__ = ("accepted_count", "rejected_count")
     ACCEPTED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    REJECTED_COUNT_FIELD_NUMBER: _ClassVar[int]
     accepted_count: int
-    def __init__(self, accepted_count: _Optional[int] = ...) -> None: ...
+    rejected_count: int
+    def __init__(self, accepted_count: _Optional[int] = ..., rejected_count: _Optional[int] = ...) -> None: ...
 
 class GetStatsRequest(_message.Message):
     __slots__ = ("window", "service", "kind")
@@ -131,12 +133,14 @@ class ExecutionStats(_message.Message):
     def __init__(self, window: _Optional[_Union[StatsWindow, str]] = ..., kind: _Optional[_Union[ExecutionKind, str]] = ..., service: _Optional[str] = ..., subject: _Optional[str] = ..., count: _Optional[int] = ..., error_count: _Optional[int] = ..., error_rate: _Optional[float] = ..., p50: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., p95: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., p99: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., mean: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., input_tokens: _Optional[int] = ..., output_tokens: _Optional[int] = ..., cost_usd: _Optional[float] = ...) -> None: ...
 
 class GetStatsResponse(_message.Message):
-    __slots__ = ("stats", "dropped_count")
+    __slots__ = ("stats", "dropped_count", "rejected_count")
     STATS_FIELD_NUMBER: _ClassVar[int]
     DROPPED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    REJECTED_COUNT_FIELD_NUMBER: _ClassVar[int]
     stats: _containers.RepeatedCompositeFieldContainer[ExecutionStats]
     dropped_count: int
-    def __init__(self, stats: _Optional[_Iterable[_Union[ExecutionStats, _Mapping]]] = ..., dropped_count: _Optional[int] = ...) -> None: ...
+    rejected_count: int
+    def __init__(self, stats: _Optional[_Iterable[_Union[ExecutionStats, _Mapping]]] = ..., dropped_count: _Optional[int] = ..., rejected_count: _Optional[int] = ...) -> None: ...
 
 class Alert(_message.Message):
     __slots__ = ("name", "rule", "state", "summary", "value", "threshold", "start_time", "end_time", "labels")

@@ -4,16 +4,7 @@ from services.llm.providers.base import Message, ModelRequest, Provider, RawAnsw
 from services.llm.settings import LLMSettings
 from services.llm.specs import ProviderSpec
 
-__all__ = ["Message", "ModelRequest", "Provider", "RawAnswer", "build_provider", "has_key"]
-
-
-def has_key(spec: ProviderSpec, settings: LLMSettings) -> bool:
-    """Whether the provider can be called at all; the offline engine needs no key."""
-    if spec.kind == "openai":
-        return settings.openai_api_key is not None
-    if spec.kind == "gemini":
-        return settings.gemini_api_key is not None
-    return True
+__all__ = ["Message", "ModelRequest", "Provider", "RawAnswer", "build_provider"]
 
 
 def build_provider(spec: ProviderSpec, settings: LLMSettings) -> Provider:
@@ -26,4 +17,8 @@ def build_provider(spec: ProviderSpec, settings: LLMSettings) -> Provider:
         from services.llm.providers.gemini_provider import GeminiProvider
 
         return GeminiProvider(spec.model, settings)
+    if spec.kind == "anthropic":
+        from services.llm.providers.anthropic_provider import AnthropicProvider
+
+        return AnthropicProvider(spec.model, settings)
     raise ValueError(f"{spec.name} is not a remote provider")

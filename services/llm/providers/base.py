@@ -14,13 +14,18 @@ class Message:
 
 @dataclass(frozen=True)
 class ModelRequest:
-    """A rendered prompt and the JSON Schema the answer must follow."""
+    """A rendered prompt and the JSON Schema the answer must follow.
+
+    The schema reaches the model through the provider's structured output; `schema_note`
+    (the schema in words) is for a provider that has none (JSON mode), to add to the prompt.
+    """
 
     system: str
     messages: tuple[Message, ...]
     schema_name: str
     json_schema: dict[str, Any] = field(hash=False)
     max_output_tokens: int | None = None
+    schema_note: str = ""
 
 
 @dataclass(frozen=True)

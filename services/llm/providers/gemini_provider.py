@@ -1,12 +1,14 @@
 """Gemini through the google-genai SDK's async client; base URL configurable for tests."""
 
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from google import genai
 from google.genai import errors, types
 
+from services.llm.answer_schema import GEMINI_JSON, constrained_schema
 from services.llm.errors import Failure, ProviderError, failure_of_status, retry_after_of
 from services.llm.providers.base import ModelRequest, RawAnswer
 from services.llm.settings import LLMSettings
@@ -23,8 +25,14 @@ _BLOCKING_FINISH = {
 }
 
 
+# Gemini's 400 for a prompt over the context window: "The input token count (1200000)
+# exceeds the maximum number of tokens allowed (1048576)."
+_TOO_LONG = re.compile(r"input token count.*exceeds the maximum", re.IGNORECASE)
+
+
 class GeminiProvider:
-    """generateContent with a JSON answer; the SDK's own retries stay off."""
+    """generateContent constrained by the answer's JSON Schema (`responseJsonSchema`, which
+    needs the JSON MIME type); the SDK's own retries stay off."""
 
     kind = "gemini"
 
@@ -47,6 +55,7 @@ class GeminiProvider:
         config = types.GenerateContentConfig(
             system_instruction=request.system,
             response_mime_type="application/json",
+            response_json_schema=constrained_schema(request.json_schema, GEMINI_JSON),
             max_output_tokens=request.max_output_tokens,
         )
         contents = [
@@ -70,6 +79,8 @@ class GeminiProvider:
 
 
 def _api_error(exc: errors.APIError) -> ProviderError:
+    if exc.code == 400 and _TOO_LONG.search(str(exc.message or "")):
+        return ProviderError(Failure.CONTEXT_WINDOW, "the input exceeds the context window")
     headers = getattr(exc.response, "headers", None)
     retry_after = retry_after_of(headers) if headers is not None else None
     if retry_after is None:
@@ -91,18 +102,20 @@ def _retry_delay(details: Any) -> float | None:
 
 
 def _answer(response: types.GenerateContentResponse) -> RawAnswer:
-    feedback = response.prompt_feedback
-    if feedback is not None and feedback.block_reason is not None:
-        raise ProviderError(Failure.BLOCKED, f"prompt blocked ({feedback.block_reason})")
     usage = response.usage_metadata
     input_tokens = (usage.prompt_token_count or 0) if usage else 0
     # Thinking tokens are billed as output.
     output_tokens = (
         (usage.candidates_token_count or 0) + (usage.thoughts_token_count or 0) if usage else 0
     )
+    billed = {"input_tokens": input_tokens, "output_tokens": output_tokens}
+    feedback = response.prompt_feedback
+    if feedback is not None and feedback.block_reason is not None:
+        raise ProviderError(Failure.BLOCKED, f"prompt blocked ({feedback.block_reason})", **billed)
     candidate = response.candidates[0] if response.candidates else None
     if candidate is not None and candidate.finish_reason in _BLOCKING_FINISH:
-        raise ProviderError(Failure.BLOCKED, f"answer blocked ({candidate.finish_reason})")
+        message = f"answer blocked ({candidate.finish_reason})"
+        raise ProviderError(Failure.BLOCKED, message, **billed)
     parts = candidate.content.parts if candidate and candidate.content else None
     text = "".join(p.text for p in parts or [] if p.text and not p.thought)
     return RawAnswer(

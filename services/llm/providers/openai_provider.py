@@ -6,6 +6,7 @@ from typing import Any
 import openai
 from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
 
+from services.llm.answer_schema import OPENAI_STRICT, constrained_schema
 from services.llm.errors import Failure, ProviderError, failure_of_status, retry_after_of
 from services.llm.providers.base import ModelRequest, RawAnswer
 from services.llm.settings import LLMSettings
@@ -14,7 +15,8 @@ logger = logging.getLogger(__name__)
 
 
 class OpenAIProvider:
-    """Chat completions in JSON mode; the SDK never retries (the chain does)."""
+    """Chat completions with a strict JSON Schema (structured outputs), or in JSON mode for
+    OpenAI-compatible servers without `json_schema`; the SDK never retries (the chain does)."""
 
     kind = "openai"
 
@@ -46,9 +48,12 @@ class OpenAIProvider:
 
     def _params(self, request: ModelRequest) -> dict[str, Any]:
         messages: list[ChatCompletionMessageParam] = [{"role": "system", "content": request.system}]
-        for message in request.messages:
+        for index, message in enumerate(request.messages):
             if message.role == "user":
-                messages.append({"role": "user", "content": message.text})
+                text = message.text
+                if index == 0 and self._format == "json_object":  # no schema but in words
+                    text = f"{text}\n\n{request.schema_note}"
+                messages.append({"role": "user", "content": text})
             else:
                 messages.append({"role": "assistant", "content": message.text})
         params: dict[str, Any] = {
@@ -61,17 +66,21 @@ class OpenAIProvider:
         return params
 
     def _response_format(self, request: ModelRequest) -> dict[str, Any]:
-        if self._format == "json_schema":
-            # Not strict: pydantic's schemas do not meet strict mode's rules; we validate anyway.
-            schema = {"name": request.schema_name, "schema": request.json_schema, "strict": False}
-            return {"type": "json_schema", "json_schema": schema}
-        return {"type": "json_object"}
+        if self._format == "json_object":  # the schema travels in the prompt only
+            return {"type": "json_object"}
+        schema = constrained_schema(request.json_schema, OPENAI_STRICT)
+        return {
+            "type": "json_schema",
+            "json_schema": {"name": request.schema_name, "schema": schema, "strict": True},
+        }
 
 
 def _status_error(exc: openai.APIStatusError) -> ProviderError:
     body = exc.body if isinstance(exc.body, dict) else {}
     if body.get("code") == "content_filter":  # Azure OpenAI refuses the prompt this way
         return ProviderError(Failure.BLOCKED, "the provider's content filter refused the request")
+    if body.get("code") == "context_length_exceeded":
+        return ProviderError(Failure.CONTEXT_WINDOW, "the input exceeds the context window")
     failure = failure_of_status(exc.status_code)
     retry_after = retry_after_of(exc.response.headers)
     return ProviderError(failure, f"HTTP {exc.status_code}", retry_after=retry_after)
@@ -79,14 +88,15 @@ def _status_error(exc: openai.APIStatusError) -> ProviderError:
 
 def _answer(completion: ChatCompletion) -> RawAnswer:
     usage = completion.usage
+    input_tokens = usage.prompt_tokens if usage else 0
+    output_tokens = usage.completion_tokens if usage else 0
     if not completion.choices:  # an empty answer: parsed as malformed, so re-asked
-        return RawAnswer(text="", input_tokens=usage.prompt_tokens if usage else 0)
+        return RawAnswer("", input_tokens, output_tokens)
     choice = completion.choices[0]
     if choice.finish_reason == "content_filter" or choice.message.refusal:
-        raise ProviderError(Failure.BLOCKED, "the provider's content filter refused the answer")
-    return RawAnswer(
-        text=choice.message.content or "",
-        input_tokens=usage.prompt_tokens if usage else 0,
-        output_tokens=usage.completion_tokens if usage else 0,
-        truncated=choice.finish_reason == "length",
-    )
+        message = "the provider's content filter refused the answer"  # billed all the same
+        raise ProviderError(
+            Failure.BLOCKED, message, input_tokens=input_tokens, output_tokens=output_tokens
+        )
+    cut = choice.finish_reason == "length"
+    return RawAnswer(choice.message.content or "", input_tokens, output_tokens, truncated=cut)

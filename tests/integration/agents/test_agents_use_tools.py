@@ -54,6 +54,7 @@ def mesh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ToolsMesh]:
         TRIPMESH_TOOL_HEARTBEAT_INTERVAL="0.5",
         TRIPMESH_REPORT_INTERVAL="0.2",
         TRIPMESH_ROUTER_TOOL_CACHE_TTL="0.5",
+        TRIPMESH_TOOL_RESULT_TTL="0",  # every call goes to the router, as these tests count them
         TRIPMESH_GRACE_PERIOD="1",
     )
     tools_mesh = ToolsMesh(data_dir, env, members)

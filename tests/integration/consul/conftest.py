@@ -13,6 +13,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
 from registry.base import Endpoint, Registration
 from registry.consul import ConsulConfig, ConsulDiscovery
+from services.runtime import tls
 from tests.support.consul.agent import ConsulAgent, ConsulMissing, find_consul
 from tests.support.infra import missing
 
@@ -100,15 +101,20 @@ def service_name() -> str:
 class HealthServer:
     """A tiny real gRPC server with the standard health service, for Consul's check to call."""
 
-    def __init__(self) -> None:
+    def __init__(self, files: tls.TlsFiles | None = None) -> None:
         self.servicer = health.aio.HealthServicer()
         self.port = 0
+        self.files = files  # mTLS, as a service with TRIPMESH_TLS_* serves
         self._server: grpc.aio.Server | None = None
 
     async def start(self) -> "HealthServer":
         self._server = grpc.aio.server()
         health_pb2_grpc.add_HealthServicer_to_server(self.servicer, self._server)
-        self.port = self._server.add_insecure_port(f"127.0.0.1:{self.port}")
+        address = f"127.0.0.1:{self.port}"
+        if self.files is None:
+            self.port = self._server.add_insecure_port(address)
+        else:
+            self.port = self._server.add_secure_port(address, tls.server_credentials(self.files))
         await self._server.start()
         await self.servicer.set("", health_pb2.HealthCheckResponse.SERVING)
         return self

@@ -33,7 +33,7 @@ async def test_wrong_token_fails_at_start_naming_the_variable(acl_agent: ConsulA
     finally:
         await discovery.close()
     error = caught.value
-    assert isinstance(error, errors.PermissionDenied)
+    assert isinstance(errors.from_discovery_error(error), errors.PermissionDenied)
     assert "CONSUL_HTTP_TOKEN" in str(error)
     assert "ACL not found" in str(error)
     assert "\n" not in str(error)

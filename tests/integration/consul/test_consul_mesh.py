@@ -129,6 +129,19 @@ def test_the_gateway_registers_with_an_http_check_and_passes(consul_mesh: Consul
     )
 
 
+def test_agent_cards_and_consul_metadata_list_the_same_skills(consul_mesh: ConsulMesh) -> None:
+    services = consul_mesh.agent.get("/v1/agent/services").json().values()
+    for agent in ("orchestrator", "planner", "budget", "guide"):
+        prefix = "" if agent == "orchestrator" else f"/{agent}"
+        card = httpx.get(f"{consul_mesh.mesh.gateway_url}{prefix}/.well-known/agent-card.json")
+        assert card.status_code == 200, card.text
+        (entry,) = [s for s in services if s["Service"] == f"tripmesh-{agent}"]
+        card_skills = [skill["id"] for skill in card.json()["skills"]]
+        assert card_skills
+        assert entry["Meta"]["a2a_skills"].split(",") == card_skills
+        assert "lf.a2a.v1.A2AService" in entry["Meta"]["proto_services"]
+
+
 def test_a_trip_through_the_gateway(consul_mesh: ConsulMesh, baseline: int) -> None:
     response = consul_mesh.plan()
     assert response.status_code == 200, response.text

@@ -190,7 +190,7 @@ async def test_access_log_names_route_request_and_trace(gateway: httpx.AsyncClie
     finally:
         access.removeHandler(handler)
     entry = json.loads(lines[-1])
-    assert entry["request_id"] == "log-me"
+    assert entry["correlation_id"] == "log-me"
     assert entry["route"] == "/v1/{name=trips/*}"  # the template, not the path
     assert entry["status"] == 200
     assert entry["http_method"] == "GET"

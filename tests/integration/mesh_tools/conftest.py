@@ -165,6 +165,27 @@ def tools_mesh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ToolsMesh]:
         mesh.stop()
 
 
+API_KEY = "mesh-tools-test-key"
+LISBON = {  # a PlanTripRequest as JSON, for MCP's plan_trip and A2A's data parts
+    "destination": "Lisbon",
+    "startDate": "2027-05-01",
+    "days": 2,
+    "travelers": 2,
+    "budget": {"currencyCode": "EUR", "units": "1500"},
+}
+
+
+@pytest.fixture(scope="package")
+def gateway(tools_mesh: ToolsMesh) -> Iterator[ServiceProcess]:
+    """The gateway in front of the mesh, with an API key (MCP and A2A through it)."""
+    env = {**tools_mesh.env, "TRIPMESH_API_KEYS": API_KEY, "TRIPMESH_MCP_POLL_INTERVAL": "0.2"}
+    process = ServiceProcess("gateway", env).start(tools_mesh.log_dir)
+    try:
+        yield process.wait_serving()
+    finally:
+        process.stop()
+
+
 def kill_quietly(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         process.kill()

@@ -66,6 +66,7 @@ def database_url() -> Iterator[str]:
 @dataclass
 class Mesh:
     orchestrator: ServiceProcess
+    replica: ServiceProcess  # a second orchestrator on the same database
     url: str
 
 
@@ -74,23 +75,26 @@ def mesh(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterato
     root = tmp_path_factory.mktemp("orchestrator-postgres")
     agents = [ServiceProcess(name, base_env(root)) for name in ("planner", "budget", "guide")]
     endpoints = ",".join(f"{agent.name}={agent.address}" for agent in agents)
-    orchestrator = ServiceProcess(
-        "orchestrator",
-        base_env(
-            root,
-            TRIPMESH_ENDPOINTS=endpoints,
-            TRIPMESH_TRIP_STORE="postgres",
-            TRIPMESH_DATABASE_URL=database_url,
-        ),
-    )
-    everything = [*agents, orchestrator]
+    orchestrators = [
+        ServiceProcess(
+            "orchestrator",
+            base_env(
+                root,
+                TRIPMESH_ENDPOINTS=endpoints,
+                TRIPMESH_TRIP_STORE="postgres",
+                TRIPMESH_DATABASE_URL=database_url,
+            ),
+        )
+        for _ in range(2)
+    ]
+    everything = [*agents, *orchestrators]
     (root / "logs").mkdir()
     try:
         for process in everything:
             process.start(root / "logs")
         for process in everything:
             process.wait_serving(60)
-        yield Mesh(orchestrator, database_url)
+        yield Mesh(*orchestrators, database_url)
     finally:
         started = [p for p in everything if p.process is not None]
         for process in started:  # every drain at once
@@ -156,3 +160,17 @@ def test_an_unreachable_database_stops_the_start_in_one_line(tmp_path: Path) -> 
 def test_a_missing_database_url_stops_the_start_in_one_line(tmp_path: Path) -> None:
     line = _one_line_failure(_serve_orchestrator(tmp_path))
     assert "TRIPMESH_DATABASE_URL" in line
+
+
+async def _plan_on_both(mesh: Mesh) -> list[Trip]:
+    async with channel_to(mesh.orchestrator.port) as one, channel_to(mesh.replica.port) as two:
+        request = trip_request(requestId="pg-two-replicas")
+        calls = [OrchestratorServiceStub(c).PlanTrip(request, timeout=120) for c in (one, two)]
+        return list(await asyncio.gather(*calls))
+
+
+def test_one_request_id_sent_to_two_orchestrators_at_once_is_one_trip(mesh: Mesh) -> None:
+    before = asyncio.run(_stored_ids(mesh.url))
+    first, second = asyncio.run(_plan_on_both(mesh))
+    assert first.name == second.name
+    assert asyncio.run(_stored_ids(mesh.url)) - before == {first.name.removeprefix("trips/")}

@@ -4,13 +4,19 @@ engine answers) when it is schema-valid but breaks them.
 """
 
 from collections.abc import AsyncIterator, Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from services.agents.itinerary import PlannedItinerary
+from services.agents.schemas import ItineraryDraft
+from services.budget.estimator import BudgetEstimator
+from services.guide.advisor import Advisor
 from services.llm import LLMSettings, ModelChain, create_model_chain
 from services.planner.offline_itinerary import draft_itinerary
 from services.planner.planner import Planner
+from services.travel.money import Money
 from services.travel.places import resolve_place
 from tests.fakes import FakeOpenAI
 from tests.unit.agents.support import trip
@@ -69,3 +75,75 @@ async def test_a_rule_breaking_model_itinerary_falls_back_to_offline(
     assert result.provider == "offline"
     assert len(result.value.draft.days) == 4
     assert any("fell back to offline" in w for w in result.warnings)
+
+
+def _at_the_floor() -> ItineraryDraft:
+    """The offline draft at budget style with every activity free: nothing left to cut."""
+    request = trip()
+    draft = draft_itinerary(request, resolve_place(request.destination).place)
+    days = [
+        day.model_copy(
+            update={
+                "activities": [a.model_copy(update={"cost": Decimal(0)}) for a in day.activities]
+            }
+        )
+        for day in draft.days
+    ]
+    return draft.model_copy(update={"travel_style": "budget", "days": days})
+
+
+async def test_a_revision_that_cannot_cut_is_accepted_and_the_trip_says_why(
+    openai_fake: FakeOpenAI, chain: ModelChain
+) -> None:
+    floor = _at_the_floor()
+    request = trip(budget=Money(Decimal(100), "EUR"))  # far below lodging and food alone
+    planned = PlannedItinerary(place=resolve_place("Lisbon").place, draft=floor)
+    openai_fake.push(FakeOpenAI.answer(floor.model_dump(mode="json")))
+
+    result = await Planner(chain).revise(request, planned, request.budget)
+
+    assert openai_fake.count() == 1  # not re-asked
+    assert result.provider == f"openai:{MODEL}"
+    assert not any("did not answer" in w for w in result.warnings)
+    assert any("no paid activity is left to swap or drop" in w for w in result.warnings)
+
+
+async def test_a_guide_answer_with_two_phrases_keeps_its_tips(
+    openai_fake: FakeOpenAI, chain: ModelChain
+) -> None:
+    tips = [
+        {"category": c, "text": f"A model's {c} tip for Lisbon."}
+        for c in ("etiquette", "safety", "season", "money")
+    ]
+    two_phrases = [
+        {"english": "Hello", "local": "Olá", "language": "pt-PT"},
+        {"english": "Thank you", "local": "Obrigado", "language": "pt-PT"},
+    ]
+    answer = {"season": "the rainy bit", "time_zone": "Lisbon", "tips": tips}
+    openai_fake.push(FakeOpenAI.answer({**answer, "phrases": two_phrases}))
+
+    result = await Advisor(chain).advise(trip())
+
+    assert openai_fake.count() == 1
+    assert result.provider == f"openai:{MODEL}"
+    assert [t.text for t in result.value.tips] == [t["text"] for t in tips]
+    assert len(result.value.phrases) >= 3  # the tools' phrases, not the model's
+    assert result.value.time_zone == "Europe/Lisbon"
+    schema = openai_fake.calls[0].body["response_format"]["json_schema"]["schema"]
+    assert list(schema["properties"]) == ["tips"]  # the model is asked for tips only
+
+
+async def test_savings_limits_are_in_the_schema_the_model_gets(
+    openai_fake: FakeOpenAI, chain: ModelChain
+) -> None:
+    request = trip(budget=Money(Decimal(100), "EUR"))  # over budget whatever the plan
+    planned = PlannedItinerary(place=resolve_place("Lisbon").place, draft=_at_the_floor())
+    openai_fake.push(FakeOpenAI.answer({"savings": ["Walk instead of taking taxis."]}))
+
+    result = await BudgetEstimator(chain).estimate(request, planned)
+
+    assert result.value.savings == ["Walk instead of taking taxis."]
+    savings = openai_fake.calls[0].body["response_format"]["json_schema"]["schema"]
+    field = savings["properties"]["savings"]
+    assert field["maxItems"] == 8
+    assert "at most 400 characters" in field["items"]["description"]

@@ -32,7 +32,7 @@ def test_a_valid_request_parses() -> None:
 
 
 def test_ambiguous_destination_is_a_warning() -> None:
-    warnings = validate_trip_request(proto_request(destination="Paris"))
+    warnings = validate_trip_request(proto_request(destination="Valencia"))
     assert warnings
     assert "most populous" in warnings[0]
 
@@ -83,6 +83,17 @@ def test_missing_budget() -> None:
     with pytest.raises(InvalidArgument) as caught:
         validate_trip_request(request)
     assert (caught.value.field, caught.value.reason) == ("budget", "MISSING_BUDGET")
+
+
+def test_every_bad_field_is_reported_at_once() -> None:
+    request = proto_request(days=0, travelers=99, start_date="soon")
+    request.ClearField("budget")
+    with pytest.raises(InvalidArgument) as caught:
+        validate_trip_request(request)
+    fields = [v.field for v in caught.value.violations]
+    assert fields == ["start_date", "days", "travelers", "budget"]
+    assert caught.value.message.startswith("4 fields are invalid: ")
+    assert all(v.description for v in caught.value.violations)
 
 
 def test_too_low_budget_says_how_much_is_needed() -> None:

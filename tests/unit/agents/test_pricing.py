@@ -8,12 +8,12 @@ from currency_converter import CurrencyConverter
 
 from services.agents.checks import check_budget
 from services.agents.pricing import price_itinerary, rooms_for
-from services.agents.schemas import BudgetDraft, ItineraryDraft
+from services.agents.schemas import ActivityDraft, BudgetDraft, DayDraft, ItineraryDraft
 from services.planner.offline_itinerary import draft_itinerary
 from services.travel import fx
 from services.travel.money import Money, round_money
 from services.travel.places import Place, resolve_place
-from tests.unit.agents.support import trip
+from tests.unit.agents.support import START, trip
 
 
 @cache
@@ -55,7 +55,7 @@ def test_line_items_sum_exactly_to_the_total(currency: str, travelers: int) -> N
 def test_rooms_are_shared_by_two() -> None:
     assert [rooms_for(n) for n in (1, 2, 3, 4, 5)] == [1, 1, 2, 2, 3]
     _, estimate, _ = _priced(travelers=3)
-    assert estimate.line_items[0].description.startswith("2 room(s) x 4 night(s)")
+    assert estimate.line_items[0].description.startswith("2 room(s) x 3 night(s)")
 
 
 def test_activities_converted_at_the_reported_ecb_rate() -> None:
@@ -94,3 +94,58 @@ def test_check_budget_catches_inexact_sums() -> None:
     assert any("sum to" in p for p in problems)
     wrong_currency = estimate.model_copy(update={"currency": "USD"})
     assert any("must be in EUR" in p for p in check_budget(wrong_currency, trip()))
+
+
+@pytest.mark.parametrize("days", [1, 4, 9])
+def test_nights_are_days_minus_one(days: int) -> None:
+    _, estimate, _ = _priced(days=days)
+    lodging = estimate.line_items[0]
+    assert f"x {days - 1} night(s)" in lodging.description
+    assert (lodging.amount == 0) == (days == 1)
+
+
+def _one_day(*activities: tuple[str, str, int]) -> ItineraryDraft:
+    return ItineraryDraft(
+        travel_style="mid-range",
+        days=[
+            DayDraft(
+                date=START,
+                activities=[
+                    ActivityDraft(
+                        title=title,
+                        category="food",
+                        start_time=start,
+                        duration_minutes=90,
+                        cost=Decimal(cost),
+                        currency="EUR",
+                    )
+                    for title, start, cost in activities
+                ],
+            )
+        ],
+    )
+
+
+def _food(draft: ItineraryDraft) -> Decimal:
+    request = trip(days=1)
+    estimate = price_itinerary(request, resolve_place("Lisbon").place, draft)
+    return next(i.amount for i in estimate.line_items if i.category == "food")
+
+
+def test_paid_meals_replace_their_share_of_the_food_allowance() -> None:
+    full = _food(_one_day(("Walk", "09:30", 0)))
+    with_dinner = _food(_one_day(("Dinner at a family-run restaurant", "19:30", 30)))
+    with_both = _food(
+        _one_day(("Market breakfast", "09:00", 8), ("Food tour of old Lisbon", "19:30", 60))
+    )
+    assert abs(with_dinner - full * Decimal("0.55")) <= Decimal("0.02")
+    assert abs(with_both - full * Decimal("0.35")) <= Decimal("0.02")
+
+
+def test_what_is_not_a_meal_or_not_paid_leaves_the_allowance_whole() -> None:
+    full = _food(_one_day(("Walk", "09:30", 0)))
+    assert _food(_one_day(("Local wines tasting", "17:00", 20))) == full
+    assert _food(_one_day(("Deli picnic in a park", "12:00", 0))) == full
+    # two dinners on one day are still one dinner
+    twice = _one_day(("Street food crawl", "18:00", 10), ("Dinner of local classics", "20:30", 30))
+    assert abs(_food(twice) - full * Decimal("0.55")) <= Decimal("0.02")

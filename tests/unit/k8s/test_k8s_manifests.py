@@ -8,6 +8,7 @@ import pytest
 import yaml  # type: ignore[import-untyped]
 
 from registry.known_services import KNOWN_SERVICES, KnownService
+from tests.unit.k8s import cert_manager
 from tests.unit.k8s.manifests import K8S, OVERLAYS, Doc, by_kind, container
 
 Render = Callable[[str], tuple[Doc, ...]]
@@ -23,9 +24,12 @@ def test_overlay_validates_strictly(rendered: Render, overlay: str, version: str
     docs = rendered(overlay)
     assert docs, f"{overlay} renders nothing"
     for doc in docs:
-        if doc["apiVersion"] == PROMETHEUS_OPERATOR:
-            continue  # a custom resource: Kubernetes has no schema of it (checked below)
-        kubernetes_validate.validate(doc, version, strict=True)
+        if cert_manager.is_cert_manager(doc):  # a CRD: kubernetes-validate has no schema for it
+            cert_manager.validate(doc)
+        elif doc["apiVersion"] == PROMETHEUS_OPERATOR:
+            continue  # a custom resource too: checked against the shipped rules below
+        else:
+            kubernetes_validate.validate(doc, version, strict=True)
 
 
 def test_prod_ships_the_alert_rules_and_dashboards(rendered: Render) -> None:
@@ -54,17 +58,24 @@ def test_every_service_has_its_deployment_service_and_probes(
     ports = {p["name"]: p["containerPort"] for p in server["ports"]}
     service_ports = {p["name"]: p for p in by_kind(docs, "Service")[service.name]["spec"]["ports"]}
     annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+    mtls = "TRIPMESH_TLS_CERT" in next(iter(by_kind(docs, "ConfigMap").values()))["data"]
     assert annotations["prometheus.io/scrape"] == "true"
     assert annotations["prometheus.io/path"] == "/metrics"
     assert annotations["prometheus.io/port"] == str(service.metrics_port)
     if service.proto_service:
         assert ports == {"grpc": service.port, "metrics": service.metrics_port}
         for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
-            assert server[probe]["grpc"]["port"] == service.port, probe
+            if mtls:  # kubelet cannot speak mTLS: the metrics port tells the same health
+                assert "grpc" not in server[probe], probe
+                assert server[probe]["httpGet"]["port"] == "metrics", probe
+            else:
+                assert server[probe]["grpc"]["port"] == service.port, probe
     else:  # the HTTP gateway
         assert ports == {"http": service.port}
         assert server["livenessProbe"]["httpGet"]["path"] == "/healthz"
         assert server["readinessProbe"]["httpGet"]["path"] == "/readyz"
+        scheme = server["readinessProbe"]["httpGet"].get("scheme", "HTTP")
+        assert scheme == ("HTTPS" if mtls else "HTTP")
     assert {name: p["port"] for name, p in service_ports.items()} == ports
     assert all(p["targetPort"] == name for name, p in service_ports.items())
     assert service.name in by_kind(docs, "PodDisruptionBudget")
@@ -98,7 +109,7 @@ def test_pods_are_locked_down(rendered: Render, overlay: str) -> None:
 def test_secrets_reach_only_the_services_that_need_them(rendered: Render, overlay: str) -> None:
     for name, deployment in by_kind(rendered(overlay), "Deployment").items():
         env = {e["name"]: e for e in container(deployment)["env"]}
-        model_keys = {"OPENAI_API_KEY", "GEMINI_API_KEY"} & env.keys()
+        model_keys = {"OPENAI_API_KEY", "GEMINI_API_KEY", "ANTHROPIC_API_KEY"} & env.keys()
         assert bool(model_keys) == (name in AGENTS), name
         assert ("TRIPMESH_API_KEYS" in env) == (name == "gateway"), name
         for key in model_keys | ({"TRIPMESH_API_KEYS"} & env.keys()):

@@ -1,5 +1,6 @@
 """Fake OpenAI and Gemini servers (one per module, reset per test) and chain factories."""
 
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -8,10 +9,11 @@ from pydantic import BaseModel, Field
 
 from services.llm import LLMSettings, ModelChain, ModelTask, create_model_chain
 from services.llm.records import ModelCallRecord
-from tests.fakes import FakeGemini, FakeOpenAI
+from tests.fakes import FakeAnthropic, FakeGemini, FakeOpenAI
 
 OPENAI = "gpt-4.1-mini"
 GEMINI = "gemini-2.5-flash"
+CLAUDE = "claude-haiku-4-5"
 BOTH = f"openai:{OPENAI},gemini:{GEMINI},offline"
 
 
@@ -84,6 +86,18 @@ def _gemini_server() -> Iterator[FakeGemini]:
         yield server
 
 
+@pytest.fixture(scope="module")
+def _anthropic_server() -> Iterator[FakeAnthropic]:
+    with FakeAnthropic() as server:
+        yield server
+
+
+@pytest.fixture
+def anthropic_fake(_anthropic_server: FakeAnthropic) -> FakeAnthropic:
+    _anthropic_server.reset()
+    return _anthropic_server
+
+
 @pytest.fixture
 def openai_fake(_openai_server: FakeOpenAI) -> FakeOpenAI:
     _openai_server.reset()
@@ -97,7 +111,9 @@ def gemini_fake(_gemini_server: FakeGemini) -> FakeGemini:
 
 
 @pytest.fixture
-def make_settings(openai_fake: FakeOpenAI, gemini_fake: FakeGemini) -> Callable[..., LLMSettings]:
+def make_settings(
+    openai_fake: FakeOpenAI, gemini_fake: FakeGemini, anthropic_fake: FakeAnthropic
+) -> Callable[..., LLMSettings]:
     """Settings against the fakes, with backoffs and cooldowns short enough for tests."""
 
     def make(models: str = BOTH, **overrides: Any) -> LLMSettings:
@@ -108,6 +124,8 @@ def make_settings(openai_fake: FakeOpenAI, gemini_fake: FakeGemini) -> Callable[
             "GEMINI_API_KEY": "test-gemini-key",
             "GEMINI_BASE_URL": gemini_fake.base_url,
             "GEMINI_API_RATE_LIMIT": 0,
+            "ANTHROPIC_API_KEY": "test-anthropic-key",
+            "ANTHROPIC_BASE_URL": anthropic_fake.base_url,
             "llm_backoff_base": 0.01,
             "llm_backoff_cap": 0.05,
             "llm_breaker_cooldown": 0.5,
@@ -138,8 +156,11 @@ async def make_chain(
 ) -> AsyncIterator[Callable[..., ModelChain]]:
     chains: list[ModelChain] = []
 
-    def make(models: str = BOTH, **overrides: Any) -> ModelChain:
-        chain = create_model_chain(make_settings(models, **overrides), on_call=calls.append)
+    def make(
+        models: str = BOTH, clock: Callable[[], float] = time.monotonic, **overrides: Any
+    ) -> ModelChain:
+        settings = make_settings(models, **overrides)
+        chain = create_model_chain(settings, on_call=calls.append, clock=clock)
         chains.append(chain)
         return chain
 

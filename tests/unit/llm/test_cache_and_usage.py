@@ -22,10 +22,17 @@ async def test_a_repeated_request_makes_no_provider_call(
 
     assert openai_fake.count() == 1
     assert again.value == first.value
-    assert again.provider == f"openai:{OPENAI}"
+    assert again.provider == f"cache:openai:{OPENAI}"  # the cache's, naming its source
     assert again.usage.model_calls == 0
     assert again.usage.cost_usd == 0
-    assert len(calls) == 1
+    hit = calls[1]
+    assert (hit.provider, hit.model, hit.outcome, hit.cost_usd) == (
+        "cache",
+        f"openai:{OPENAI}",
+        "success",
+        0,
+    )
+    assert len(calls) == 2
     assert (_cache("hit"), _cache("miss")) == (hits + 1, misses + 1)
 
     await chain.run(plan_task("Lisbon", interests=["food"]))  # other inputs: asked again
@@ -144,7 +151,7 @@ async def test_a_cache_that_is_down_costs_a_call_not_the_answer(
     chain = create_model_chain(make_settings(), cache=BrokenCache())
     try:
         assert (await chain.run(plan_task())).provider == f"openai:{OPENAI}"
-        assert (await chain.run(plan_task())).provider == f"openai:{OPENAI}"
+        assert (await chain.run(plan_task())).provider == f"openai:{OPENAI}"  # no hit
     finally:
         await chain.aclose()
     assert openai_fake.count() == 2

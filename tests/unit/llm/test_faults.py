@@ -1,6 +1,5 @@
 """Provider faults: rate limits, server errors, hangs, content filters, auth and bad requests."""
 
-import asyncio
 import time
 from collections.abc import Callable
 
@@ -40,7 +39,8 @@ async def test_429_with_long_retry_after_fails_over_at_once(
     with deadline_scope(10):
         result = await make_chain().run(plan_task())
 
-    assert time.monotonic() - started < 1
+    # Neither the Retry-After (300 s) nor the deadline (10 s) was waited out.
+    assert time.monotonic() - started < 5
     assert result.provider == f"gemini:{GEMINI}"
     assert openai_fake.count() == 1
     assert result.warnings == [
@@ -63,7 +63,10 @@ async def test_500s_open_the_breaker_then_no_calls_during_the_cooldown(
     make_chain: Callable[..., ModelChain], openai_fake: FakeOpenAI
 ) -> None:
     openai_fake.default = FakeOpenAI.error(500)
-    chain = make_chain(OPENAI_THEN_OFFLINE, llm_breaker_failures=3, llm_breaker_cooldown=0.5)
+    now = [1000.0]
+    chain = make_chain(
+        OPENAI_THEN_OFFLINE, clock=lambda: now[0], llm_breaker_failures=3, llm_breaker_cooldown=30
+    )
 
     first = await chain.run(plan_task("Lisbon"))
     assert (first.provider, openai_fake.count()) == ("offline", 3)  # three attempts, then open
@@ -78,7 +81,9 @@ async def test_500s_open_the_breaker_then_no_calls_during_the_cooldown(
     assert openai_fake.count() == 3  # not called while open
     assert "circuit_open" in second.warnings[0]
 
-    await asyncio.sleep(0.5)
+    now[0] += 29.9
+    assert chain.status()[f"openai:{OPENAI}"] == "open"  # still cooling down
+    now[0] += 0.2  # the cooldown is over: no sleeping through it
     assert chain.status()[f"openai:{OPENAI}"] == "half_open"
     openai_fake.default = FakeOpenAI.answer(GOOD)
     third = await chain.run(plan_task("Faro"))
@@ -97,7 +102,7 @@ async def test_a_hang_is_cut_at_the_deadline_and_offline_answers(
     with deadline_scope(0.5):
         result = await make_chain(OPENAI_THEN_OFFLINE).run(plan_task())
 
-    assert time.monotonic() - started < 0.5 + 0.15  # cut 0.05 s early; slack for a busy host
+    assert time.monotonic() - started < 0.5 + 1.0  # cut at the deadline; slack for a busy host
     assert result.provider == "offline"
     assert calls.outcomes() == ["deadline", "success"]
 

@@ -7,7 +7,7 @@ import time
 from services.llm.backoff import full_jitter
 from services.llm.breaker import BreakerState, CircuitBreaker
 from services.llm.errors import Failure, failure_of_status, retry_after_of
-from services.llm.ratelimit import TokenBucket
+from services.runtime.token_bucket import TokenBucket
 
 
 class Clock:

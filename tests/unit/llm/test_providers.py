@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from services.llm import LLMSettings, ModelChain, create_model_chain
-from services.runtime.errors import Internal
+from services.runtime.errors import FailedPrecondition, Internal
 from tests.fakes import FakeGemini, FakeOpenAI
-from tests.unit.llm.conftest import GEMINI, GOOD, OFFLINE, OPENAI, Calls, plan_task
+from tests.unit.llm.conftest import CLAUDE, GEMINI, GOOD, OFFLINE, OPENAI, Calls, plan_task
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -33,25 +33,28 @@ async def test_openai_answers(
     request = openai_fake.calls[0]
     assert request.headers["authorization"] == "Bearer test-openai-key"
     assert request.body["model"] == OPENAI
-    assert request.body["response_format"] == {"type": "json_object"}
+    response_format = request.body["response_format"]
+    assert response_format["type"] == "json_schema"
+    assert response_format["json_schema"]["strict"] is True
     system, user = request.body["messages"]
     assert system["role"] == "system"
     assert "planner agent" in system["content"]
     assert '"city": "Lisbon"' in user["content"]
-    assert '"title": "Plan"' in user["content"]
+    assert '"title": "Plan"' not in user["content"]  # the schema is the response format's
     assert calls.outcomes() == ["success"]
 
 
-async def test_openai_json_schema_format(
+async def test_openai_json_mode_for_servers_without_json_schema(
     make_chain: Callable[..., ModelChain], openai_fake: FakeOpenAI
 ) -> None:
     openai_fake.push(FakeOpenAI.answer(GOOD))
-    await make_chain(openai_response_format="json_schema").run(plan_task())
+    result = await make_chain(openai_response_format="json_object").run(plan_task())
 
-    response_format = openai_fake.calls[0].body["response_format"]
-    assert response_format["type"] == "json_schema"
-    assert response_format["json_schema"]["name"] == "Plan"
-    assert "stops" in response_format["json_schema"]["schema"]["properties"]
+    assert result.value.model_dump() == GOOD
+    assert openai_fake.calls[0].body["response_format"] == {"type": "json_object"}
+    user = openai_fake.calls[0].body["messages"][1]["content"]
+    assert "The answer must validate against this JSON Schema" in user
+    assert '"title": "Plan"' in user
 
 
 async def test_gemini_answers(
@@ -99,27 +102,45 @@ async def test_gemini_fallback_model_after_the_first_fails(
     assert list(chain.status()) == [f"gemini:{GEMINI}", "gemini:gemini-2.5-flash-lite", "offline"]
 
 
-def test_providers_without_a_key_are_skipped(caplog: pytest.LogCaptureFixture) -> None:
-    env: dict[str, Any] = {"GEMINI_API_KEY": "k"}
-    settings = LLMSettings(models=f"openai:{OPENAI},gemini,offline", **env)
+@pytest.mark.parametrize(
+    ("keys", "chain"),
+    [
+        ({"OPENAI_API_KEY": "k"}, [f"openai:{OPENAI}", "offline"]),
+        ({"GEMINI_API_KEY": "k"}, [f"gemini:{GEMINI}", "offline"]),
+        ({"ANTHROPIC_API_KEY": "k"}, [f"anthropic:{CLAUDE}", "offline"]),
+        (
+            {"ANTHROPIC_API_KEY": "k", "GEMINI_API_KEY": "k", "OPENAI_API_KEY": "k"},
+            [f"openai:{OPENAI}", f"gemini:{GEMINI}", f"anthropic:{CLAUDE}", "offline"],
+        ),
+        ({}, ["offline"]),
+    ],
+)
+def test_without_tripmesh_models_the_keys_set_choose_the_chain(
+    keys: dict[str, Any], chain: list[str], caplog: pytest.LogCaptureFixture
+) -> None:
     with caplog.at_level("INFO", logger="services.llm"):
-        chain = create_model_chain(settings)
+        built = create_model_chain(LLMSettings(**keys))
 
-    assert chain.status() == {
-        f"gemini:{GEMINI}": "closed",
-        "offline": "closed",
-        f"openai:{OPENAI}": "skipped (no key)",
-    }
-    skipped = [r.getMessage() for r in caplog.records if "skipped" in r.getMessage()]
-    assert skipped == [f"model provider openai:{OPENAI} skipped: OPENAI_API_KEY is not set"]
+    assert list(built.status()) == chain
+    (line,) = [r.getMessage() for r in caplog.records if "provider chain" in r.getMessage()]
+    assert line.startswith(f"model provider chain: {' -> '.join(chain)}, following the keys set")
+
+
+def test_a_provider_named_without_its_key_refuses_to_build() -> None:
+    settings = LLMSettings(models=f"gemini,anthropic:{CLAUDE},offline", GEMINI_API_KEY="k")
+    with pytest.raises(FailedPrecondition) as raised:
+        create_model_chain(settings)
+    assert str(raised.value) == (
+        f"TRIPMESH_MODELS names anthropic:{CLAUDE} but ANTHROPIC_API_KEY is not set"
+    )
 
 
 def test_offline_chain_imports_no_sdk() -> None:
     script = (
         "import sys\n"
         "from services.llm import LLMSettings, create_model_chain\n"
-        "create_model_chain(LLMSettings(models='offline,openai'))\n"
-        "print(sorted(m for m in ('openai', 'google.genai') if m in sys.modules))\n"
+        "create_model_chain(LLMSettings(models='offline'))\n"
+        "print(sorted(m for m in ('openai', 'google.genai', 'anthropic') if m in sys.modules))\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
     env["PYTHONPATH"] = f"{ROOT / 'protos'}{os.pathsep}{ROOT}"

@@ -126,7 +126,7 @@ async def test_two_processes_sharing_one_redis_share_hits(
     other = await make_chain(REDIS_URL).run(plan_task("Porto"))
 
     assert openai_fake.count() == 1
-    assert other.provider == f"openai:{OPENAI}"
+    assert other.provider == f"cache:openai:{OPENAI}"
     assert other.usage.model_calls == 0
 
 

@@ -9,7 +9,7 @@ from services.llm.specs import ProviderSpec, parse_models, with_fallback_model
 
 def test_defaults_are_offline_only() -> None:
     settings = LLMSettings()
-    assert parse_models(settings.models) == [ProviderSpec("offline", "offline")]
+    assert settings.provider_specs() == [ProviderSpec("offline", "offline")]
     assert settings.openai_api_key is None
     assert settings.gemini_api_key is None
 
@@ -53,7 +53,7 @@ def test_empty_variables_mean_unset(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.openai_base_url is None
 
 
-@pytest.mark.parametrize("models", ["claude:opus", "", " , "])
+@pytest.mark.parametrize("models", ["claude:opus", " , "])
 def test_bad_model_lists_stop_the_start(models: str) -> None:
     with pytest.raises(ValidationError) as raised:
         LLMSettings(models=models)

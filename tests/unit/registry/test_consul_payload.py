@@ -55,3 +55,16 @@ async def test_the_http_gateway_gets_an_http_check_on_readyz() -> None:
     assert payload["Tags"] == ["http", "v1"]
     assert payload["Check"]["HTTP"] == "http://10.0.0.9:8080/readyz"
     assert "GRPC" not in payload["Check"]
+
+
+async def test_with_mtls_checks_use_tls() -> None:
+    api = ConsulApi(ConsulConfig(tls_checks=True))
+    try:
+        grpc_check = service_payload(Registration("tripmesh-budget", "b", "10.0.0.7", 50053), api)
+        http_check = service_payload(Registration("tripmesh-gateway", "g", "10.0.0.9", 8080), api)
+    finally:
+        await api.close()
+    assert grpc_check["Check"]["GRPCUseTLS"] is True
+    assert grpc_check["Check"]["TLSSkipVerify"] is True  # the agent authenticates, see _check
+    assert http_check["Check"]["HTTP"] == "https://10.0.0.9:8080/readyz"
+    assert "TLSServerName" not in grpc_check["Check"]  # unknown to Consul before 1.10

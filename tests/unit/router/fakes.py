@@ -57,7 +57,7 @@ class Network:
     calls: list[str] = field(default_factory=list)
     resets: list[str] = field(default_factory=list)
 
-    def stub(self, endpoint: str) -> ScriptedStub:
+    def stub(self, endpoint: str, service: str) -> ScriptedStub:
         return ScriptedStub(endpoint, self)
 
     def reset(self, endpoint: str) -> None:

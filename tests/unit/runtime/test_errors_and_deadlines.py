@@ -92,7 +92,7 @@ async def test_bare_exception_is_internal_not_unknown_and_leaks_nothing() -> Non
     assert "secret" not in (caught.value.details() or "")
     [info] = error_infos(caught.value)
     assert info.reason == "INTERNAL"
-    assert info.metadata["request_id"]
+    assert info.metadata["correlation_id"]
 
 
 async def test_deadline_of_the_first_caller_is_visible_reduced_in_the_second_hop() -> None:

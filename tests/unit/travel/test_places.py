@@ -22,12 +22,21 @@ def test_accents_and_alternate_names() -> None:
     assert resolve_place("Saigon").place.name == "Ho Chi Minh City"
 
 
-def test_ambiguous_name_picks_most_populous_and_warns() -> None:
-    resolution = resolve_place("Paris")
-    assert resolution.place.country_code == "FR"
+def test_a_real_doubt_picks_the_most_populous_and_warns() -> None:
+    # Valencia, Venezuela (1.6 M) and Valencia, Spain (0.8 M): either may be meant.
+    resolution = resolve_place("Valencia")
+    assert resolution.place.country_code == "VE"
     assert len(resolution.warnings) == 1
     assert "most populous" in resolution.warnings[0]
-    assert "Texas" in resolution.warnings[0]
+    assert "Valencia, Spain" in resolution.warnings[0]
+
+
+@pytest.mark.parametrize(("text", "country"), [("Lisbon", "PT"), ("Paris", "FR"), ("London", "GB")])
+def test_a_dominant_match_is_no_doubt(text: str, country: str) -> None:
+    # Lisbon, Portugal is 55 times Lisbon, Maine: nobody needs to be told.
+    resolution = resolve_place(text)
+    assert resolution.place.country_code == country
+    assert resolution.warnings == ()
 
 
 def test_country_qualifier_narrows() -> None:

@@ -1,0 +1,216 @@
+"""Reads a trip request from plain text, offline: "Plan 3 days in Lisbon from 1 May for 2
+people, 1500 EUR, we love food".
+
+A small pattern reader, not a language model: it finds what people usually write
+(a destination after "in"/"to", "3 days" or "from 1 May to 3 May", "2 people",
+"1500 EUR" or "€1500", interest words, "relaxed"/"packed") and says which of the
+required fields it could not find, so that the agent can ask for them.
+"""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from google.type import money_pb2
+from tripmesh.v1 import trip_pb2
+
+from services.travel.activity_templates import GENERAL, canonical_interest
+
+REQUIRED = ("destination", "start_date", "days", "travelers", "budget")
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "a": 1, "an": 1,
+}  # fmt: skip
+_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY"}
+_NOT_PLACES = {*(m.capitalize() for m in _MONTHS), "I", "We", "My", "Our", "Plan"}
+
+_COUNT = r"(\d{1,3}|" + "|".join(_NUMBERS) + r")"
+_MONTH = r"(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+# A year after a date, unless it is an amount ("1 May, 2000 EUR").
+_YEAR = r"(?:,?\s+(20\d{2})(?![\d,.]*\s*(?:[A-Z]{3}\b|[€$£¥])))?"
+_DATE_PATTERNS = (
+    re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"),  # ISO
+    re.compile(r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + _YEAR + r"\b", re.I),  # 1 May
+    re.compile(r"\b" + _MONTH + r"\s+" + _DAY + _YEAR + r"\b", re.I),  # May 1st
+)
+_DAYS = re.compile(r"\b" + _COUNT + r"[\s-]+(day|night|week)s?\b", re.I)
+_WEEKEND = re.compile(r"\b(?:a|the|long)?\s*weekend\b", re.I)
+_TRAVELERS = re.compile(
+    r"\b" + _COUNT + r"\s+(?:people|persons|travell?ers|adults|guests|friends|of us|pax)\b", re.I
+)
+_ALONE = re.compile(r"\b(?:solo|alone|just me|by myself)\b", re.I)
+_COUPLE = re.compile(r"\b(?:couple|my (?:wife|husband|partner|girlfriend|boyfriend))\b", re.I)
+_AMOUNT = r"(\d[\d,]*(?:\.\d+)?)\s*(k)?"
+_BUDGET = (
+    re.compile(_AMOUNT + r"\s*([A-Z]{3})\b"),  # 1500 EUR
+    re.compile(r"\b([A-Z]{3})\s*" + _AMOUNT + r"\b"),  # EUR 1500
+    re.compile(r"([€$£¥])\s*" + _AMOUNT),  # €1500
+    re.compile(_AMOUNT + r"\s*([€$£¥])"),  # 1500€
+)
+_PLACE = re.compile(
+    r"\b(?:in|to|visit|visiting|around)\s+((?:[A-Z][\w'\u2019.-]*)(?:(?:\s+|,\s*)(?:[A-Z][\w'\u2019.-]*))*)"
+)
+_PACES = (
+    (trip_pb2.PACE_RELAXED, re.compile(r"\b(?:relax(?:ed|ing)?|slow|easy|laid[- ]back)\b", re.I)),
+    (trip_pb2.PACE_PACKED, re.compile(r"\b(?:packed|busy|intense|fast|see everything)\b", re.I)),
+    (trip_pb2.PACE_BALANCED, re.compile(r"\b(?:balanced|moderate)\b", re.I)),
+)
+_WORDS = re.compile(r"[A-Za-z][A-Za-z'-]+")
+
+
+@dataclass
+class TextReading:
+    """What was read, and the required fields that were not."""
+
+    request: trip_pb2.PlanTripRequest
+    missing: list[str] = field(default_factory=list)
+
+
+def read_trip_text(text: str, today: date) -> TextReading:
+    """The PlanTripRequest in `text`; dates without a year are the next such date from `today`."""
+    request = trip_pb2.PlanTripRequest()
+    if destination := _destination(text):
+        request.destination = destination
+    dates = list(_dates(text, today))
+    if dates:
+        request.start_date = dates[0].isoformat()
+    days = _days(text)
+    if days is None and len(dates) >= 2 and dates[1] >= dates[0]:
+        days = (dates[1] - dates[0]).days + 1
+    if days:
+        request.days = days
+    if travelers := _travelers(text):
+        request.travelers = travelers
+    if budget := _budget(text):
+        request.budget.CopyFrom(budget)
+    request.interests.extend(_interests(text))
+    request.pace = _pace(text)
+    present = {f.name for f, _ in request.ListFields()}
+    return TextReading(request, [name for name in REQUIRED if name not in present])
+
+
+def _destination(text: str) -> str:
+    for match in _PLACE.finditer(text):
+        words = [w for w in re.split(r"\s+", match.group(1).replace(",", ", ")) if w]
+        kept: list[str] = []
+        for word in words:
+            if word.strip(",.") in _NOT_PLACES:
+                break
+            kept.append(word)
+        place = " ".join(kept).strip(" ,.")
+        if place:
+            return place
+    return ""
+
+
+def _dates(text: str, today: date) -> Iterator[date]:
+    found: list[tuple[int, date]] = []
+    for index, pattern in enumerate(_DATE_PATTERNS):
+        for match in pattern.finditer(text):
+            parsed = _date_of(index, match.groups(), today)
+            if parsed is not None:
+                found.append((match.start(), parsed))
+    return (day for _, day in sorted(found))
+
+
+def _date_of(kind: int, groups: tuple[str | None, ...], today: date) -> date | None:
+    if kind == 0:
+        year, month, day = (int(g or 0) for g in groups)
+        explicit_year: int | None = year
+    elif kind == 1:
+        day, month, explicit_year = int(groups[0] or 0), _MONTHS[str(groups[1]).lower()], None
+        explicit_year = int(groups[2]) if groups[2] else None
+    else:
+        month, day = _MONTHS[str(groups[0]).lower()], int(groups[1] or 0)
+        explicit_year = int(groups[2]) if groups[2] else None
+    try:
+        if explicit_year is not None:
+            return date(explicit_year, month, day)
+        this_year = date(today.year, month, day)
+        return this_year if this_year >= today else date(today.year + 1, month, day)
+    except ValueError:
+        return None
+
+
+def _count(word: str) -> int:
+    return int(word) if word.isdigit() else _NUMBERS[word.lower()]
+
+
+def _days(text: str) -> int | None:
+    if match := _DAYS.search(text):
+        count, unit = _count(match.group(1)), match.group(2).lower()
+        return {"day": count, "night": count + 1, "week": 7 * count}[unit]
+    if _WEEKEND.search(text):
+        return 2
+    return None
+
+
+def _travelers(text: str) -> int | None:
+    if match := _TRAVELERS.search(text):
+        return _count(match.group(1))
+    if _ALONE.search(text):
+        return 1
+    if _COUPLE.search(text):
+        return 2
+    return None
+
+
+def _budget(text: str) -> money_pb2.Money | None:
+    for index, pattern in enumerate(_BUDGET):
+        match = pattern.search(text)
+        if match is None:
+            continue
+        if index in (0, 3):
+            amount, thousands, currency = match.group(1), match.group(2), match.group(3)
+        else:
+            currency, amount, thousands = match.group(1), match.group(2), match.group(3)
+        value = float(amount.replace(",", "")) * (1000 if thousands else 1)
+        units = int(value)
+        return money_pb2.Money(
+            currency_code=_SYMBOLS.get(currency, currency),
+            units=units,
+            nanos=round((value - units) * 1e9),
+        )
+    return None
+
+
+def _interests(text: str) -> list[str]:
+    found: dict[str, None] = {}
+    words = [w.lower() for w in _WORDS.findall(text)]
+    for size in (2, 1):
+        for start in range(len(words) - size + 1):
+            interest = canonical_interest(" ".join(words[start : start + size]))
+            if interest is not None and interest != GENERAL:
+                found.setdefault(interest)
+    return list(found)
+
+
+def _pace(text: str) -> "trip_pb2.Pace":
+    for pace, pattern in _PACES:
+        if pattern.search(text):
+            return pace
+    return trip_pb2.PACE_UNSPECIFIED

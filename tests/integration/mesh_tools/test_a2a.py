@@ -1,0 +1,222 @@
+"""The agents through the official a2a-sdk client: the card from the gateway, a trip
+planned from a sentence, streamed to completion and read back with its artifact, over
+HTTP+JSON (the gateway) and gRPC (the orchestrator); missing fields asked back; a
+cancel mid-plan ends the task cancelled and stops the planner's work."""
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+
+import grpc
+import httpx
+import pytest
+from a2a.client import A2ACardResolver, Client, ClientConfig, ClientFactory
+from a2a.helpers.proto_helpers import new_data_part, new_text_part
+from a2a.types import TaskNotFoundError, a2a_pb2, a2a_pb2_grpc
+from google.protobuf import json_format
+
+from tests.integration.mesh_tools.conftest import API_KEY, LISBON, ToolsMesh, eventually
+from tests.support.processes import ServiceProcess
+
+SENTENCE = "Plan 2 days in Lisbon from 1 May 2027 for 2 people, 1500 EUR, we love food"
+DRAFT_DELAY_MS = 8000  # the slow planner's DraftItinerary: long enough to cancel in
+
+
+def gateway_url(gateway: ServiceProcess) -> str:
+    return f"http://{gateway.address}"
+
+
+@asynccontextmanager
+async def a2a_client(card: a2a_pb2.AgentCard, binding: str) -> AsyncIterator[Client]:
+    async with httpx.AsyncClient(headers={"X-API-Key": API_KEY}, timeout=60) as http:
+        config = ClientConfig(
+            supported_protocol_bindings=[binding],
+            httpx_client=http,
+            grpc_channel_factory=grpc.aio.insecure_channel,
+        )
+        client = ClientFactory(config).create(card)
+        try:
+            yield client
+        finally:
+            await client.close()
+
+
+def user_message(*parts: a2a_pb2.Part, task_id: str = "") -> a2a_pb2.SendMessageRequest:
+    message = a2a_pb2.Message(
+        message_id=uuid.uuid4().hex, role=a2a_pb2.ROLE_USER, parts=parts, task_id=task_id
+    )
+    return a2a_pb2.SendMessageRequest(message=message)
+
+
+async def stream(
+    client: Client, request: a2a_pb2.SendMessageRequest
+) -> list[a2a_pb2.StreamResponse]:
+    return [event async for event in client.send_message(request)]
+
+
+def states(events: list[a2a_pb2.StreamResponse]) -> list[str]:
+    found = []
+    for event in events:
+        if event.HasField("task"):
+            found.append(a2a_pb2.TaskState.Name(event.task.status.state))
+        elif event.HasField("status_update"):
+            found.append(a2a_pb2.TaskState.Name(event.status_update.status.state))
+    return found
+
+
+def stages(events: list[a2a_pb2.StreamResponse]) -> list[str]:
+    return [
+        e.status_update.status.message.metadata["stage"]
+        for e in events
+        if e.HasField("status_update") and "stage" in e.status_update.status.message.metadata
+    ]
+
+
+def task_id_of(events: list[a2a_pb2.StreamResponse]) -> str:
+    return next(e.task.id for e in events if e.HasField("task"))
+
+
+async def front_card(gateway: ServiceProcess) -> a2a_pb2.AgentCard:
+    async with httpx.AsyncClient() as http:  # the card is public: no key
+        return await A2ACardResolver(http, gateway_url(gateway)).get_agent_card()
+
+
+async def test_the_card_names_both_interfaces_the_skill_and_the_key_scheme(
+    gateway: ServiceProcess, tools_mesh: ToolsMesh
+) -> None:
+    card = await front_card(gateway)
+    bindings = {i.protocol_binding: i.url for i in card.supported_interfaces}
+    assert bindings == {
+        "HTTP+JSON": gateway_url(gateway),
+        "GRPC": tools_mesh.address("orchestrator"),
+    }
+    assert [skill.id for skill in card.skills] == ["plan-trip"]
+    assert set(card.default_input_modes) == {"application/json", "text/plain"}
+    assert card.security_schemes["apiKey"].api_key_security_scheme.name == "X-API-Key"
+    async with httpx.AsyncClient() as http:
+        planner = await A2ACardResolver(http, f"{gateway_url(gateway)}/planner").get_agent_card()
+    assert [skill.id for skill in planner.skills] == ["draft-itinerary"]
+    assert planner.supported_interfaces[0].tenant == "planner"
+
+
+@pytest.mark.parametrize("binding", ["HTTP+JSON", "GRPC"])
+async def test_a_sentence_plans_a_trip_streamed_to_completion(
+    gateway: ServiceProcess, binding: str
+) -> None:
+    card = await front_card(gateway)
+    async with a2a_client(card, binding) as client:
+        events = await stream(client, user_message(new_text_part(SENTENCE)))
+        task = await client.get_task(a2a_pb2.GetTaskRequest(id=task_id_of(events)))
+        listed = await client.list_tasks(a2a_pb2.ListTasksRequest())
+    assert states(events)[0] == "TASK_STATE_SUBMITTED"
+    assert states(events)[-1] == "TASK_STATE_COMPLETED"
+    assert stages(events)[:2] == ["PLAN_STAGE_VALIDATED", "PLAN_STAGE_ITINERARY_DRAFTED"]
+    assert stages(events)[-1] == "PLAN_STAGE_COMPLETED"
+    assert a2a_pb2.TaskState.Name(task.status.state) == "TASK_STATE_COMPLETED"
+    (artifact,) = task.artifacts
+    assert artifact.name == "trip"
+    trip = json_format.MessageToDict(artifact.parts[0].data)
+    assert trip["name"].startswith("trips/")
+    assert trip["request"]["destination"] == "Lisbon"
+    assert len(trip["itinerary"]["days"]) == 2
+    assert trip["estimate"]["total"]["currencyCode"] == "EUR"
+    assert task.id in {t.id for t in listed.tasks}
+
+
+async def test_missing_fields_are_asked_back_and_the_answer_completes_the_task(
+    gateway: ServiceProcess,
+) -> None:
+    card = await front_card(gateway)
+    async with a2a_client(card, "HTTP+JSON") as client:
+        asked = await stream(client, user_message(new_text_part("Plan 2 days in Porto")))
+        task_id = task_id_of(asked)
+        question = asked[-1].status_update.status
+        answer = new_text_part("from 3 June 2027, 2 people, 900 EUR")
+        answered = await stream(client, user_message(answer, task_id=task_id))
+    assert a2a_pb2.TaskState.Name(question.state) == "TASK_STATE_INPUT_REQUIRED"
+    assert list(question.message.metadata["missingFields"]) == ["start_date", "travelers", "budget"]
+    assert "start_date" in question.message.parts[0].text
+    assert states(answered)[-1] == "TASK_STATE_COMPLETED"
+
+
+async def test_a_planner_takes_a_data_part_through_its_tenant(gateway: ServiceProcess) -> None:
+    async with httpx.AsyncClient() as http:
+        card = await A2ACardResolver(http, f"{gateway_url(gateway)}/planner").get_agent_card()
+    async with a2a_client(card, "HTTP+JSON") as client:
+        events = await stream(client, user_message(new_data_part(LISBON)))
+    assert states(events)[-1] == "TASK_STATE_COMPLETED"
+    artifact = next(e.artifact_update.artifact for e in events if e.HasField("artifact_update"))
+    assert artifact.name == "itinerary"
+    assert len(json_format.MessageToDict(artifact.parts[0].data)["itinerary"]["days"]) == 2
+
+
+@pytest.fixture
+def slow_mesh(tools_mesh: ToolsMesh) -> Iterator[tuple[ServiceProcess, ServiceProcess]]:
+    """A planner whose DraftItinerary takes DRAFT_DELAY_MS, and an orchestrator using it."""
+    planner = ServiceProcess(
+        "planner",
+        {
+            **tools_mesh.env,
+            "TRIPMESH_INSTANCE_ID": "slow-planner",
+            "TRIPMESH_FAULT_DELAY_MS": str(DRAFT_DELAY_MS),
+            "TRIPMESH_FAULT_DELAY_METHODS": "/tripmesh.v1.PlannerService/DraftItinerary",
+        },
+    )
+    endpoints = ",".join(
+        f"planner={planner.address}" if entry.startswith("planner=") else entry
+        for entry in tools_mesh.env["TRIPMESH_ENDPOINTS"].split(",")
+    )
+    orchestrator = ServiceProcess(
+        "orchestrator", {**tools_mesh.env, "TRIPMESH_ENDPOINTS": endpoints}
+    )
+    try:
+        planner.start(tools_mesh.log_dir)
+        orchestrator.start(tools_mesh.log_dir)
+        yield planner.wait_serving(60), orchestrator.wait_serving(60)
+    finally:
+        for process in (orchestrator, planner):
+            if process.process is not None:
+                process.stop()
+
+
+def cancelled_drafts(planner: ServiceProcess) -> bool:
+    metrics = httpx.get(f"http://127.0.0.1:{planner.metrics_port}/metrics").text
+    return any(
+        line.startswith("grpc_server_handled_total")
+        and 'grpc_method="DraftItinerary"' in line
+        and 'grpc_code="CANCELLED"' in line
+        and not line.endswith(" 0.0")
+        for line in metrics.splitlines()
+    )
+
+
+async def test_cancel_mid_plan_ends_the_task_cancelled_and_stops_the_planner(
+    slow_mesh: tuple[ServiceProcess, ServiceProcess],
+) -> None:
+    planner, orchestrator = slow_mesh
+    channel = grpc.aio.insecure_channel(orchestrator.address)
+    card = await a2a_pb2_grpc.A2AServiceStub(channel).GetExtendedAgentCard(
+        a2a_pb2.GetExtendedAgentCardRequest(), timeout=5
+    )
+    await channel.close()
+    events: list[a2a_pb2.StreamResponse] = []
+    cancelled = False
+    async with a2a_client(card, "GRPC") as client:
+        async for event in client.send_message(user_message(new_data_part(LISBON))):
+            events.append(event)
+            if not cancelled and stages(events) == ["PLAN_STAGE_VALIDATED"]:  # drafting began
+                cancelled = True
+                await client.cancel_task(a2a_pb2.CancelTaskRequest(id=task_id_of(events)))
+        task = await client.get_task(a2a_pb2.GetTaskRequest(id=task_id_of(events)))
+    assert states(events)[-1] == "TASK_STATE_CANCELED"
+    assert a2a_pb2.TaskState.Name(task.status.state) == "TASK_STATE_CANCELED"
+    assert not task.artifacts
+    eventually(lambda: cancelled_drafts(planner), timeout=DRAFT_DELAY_MS / 1000)
+
+
+@pytest.mark.parametrize("binding", ["HTTP+JSON", "GRPC"])
+async def test_an_unknown_task_is_task_not_found(gateway: ServiceProcess, binding: str) -> None:
+    card = await front_card(gateway)
+    async with a2a_client(card, binding) as client:
+        with pytest.raises(TaskNotFoundError):
+            await client.get_task(a2a_pb2.GetTaskRequest(id="no-such-task"))

@@ -1,0 +1,35 @@
+"""The descriptors of every tripmesh service, registered in the default pool."""
+
+from google.protobuf import descriptor_pool
+from google.protobuf.descriptor import ServiceDescriptor
+from tripmesh.v1 import (  # noqa: F401  (importing registers each file's descriptors)
+    budget_service_pb2,
+    guide_service_pb2,
+    orchestrator_service_pb2,
+    performance_monitor_service_pb2,
+    planner_service_pb2,
+    task_router_service_pb2,
+    tool_registry_service_pb2,
+    tool_service_pb2,
+)
+
+SERVICE_NAMES = (
+    "OrchestratorService",
+    "PlannerService",
+    "BudgetService",
+    "GuideService",
+    "ToolRegistryService",
+    "TaskRouterService",
+    "PerformanceMonitorService",
+    "ToolService",
+)
+
+
+def service_descriptor(name: str) -> ServiceDescriptor:
+    """The descriptor of "tripmesh.v1.NAME" or of the full name given."""
+    full_name = name if "." in name else f"tripmesh.v1.{name}"
+    return descriptor_pool.Default().FindServiceByName(full_name)
+
+
+def all_services() -> list[ServiceDescriptor]:
+    return [service_descriptor(name) for name in SERVICE_NAMES]

@@ -1,0 +1,105 @@
+"""Native structured output: each provider gets a schema its service accepts, and the
+fakes refuse, as the services do, the schemas they would not accept."""
+
+from collections.abc import Callable
+from typing import Any
+
+import openai
+import pytest
+from google import genai
+from google.genai import errors, types
+from pydantic import BaseModel
+
+from services.agents.schemas import AdviceDraft, ItineraryDraft, SavingsDraft
+from services.llm import ModelChain
+from services.llm.answer_schema import (
+    ANTHROPIC_STRICT,
+    GEMINI_JSON,
+    OPENAI_STRICT,
+    constrained_schema,
+)
+from tests.fakes import FakeGemini, FakeOpenAI
+from tests.fakes.strict_rules import ANTHROPIC, OPENAI, strict_violation
+from tests.unit.llm.conftest import GEMINI, GOOD, plan_task
+
+ANSWERS: list[type[BaseModel]] = [ItineraryDraft, SavingsDraft, AdviceDraft]
+
+
+@pytest.mark.parametrize("model", ANSWERS, ids=lambda m: m.__name__)
+def test_answer_schemas_meet_strict_rules(model: type[BaseModel]) -> None:
+    raw = model.model_json_schema()
+    assert strict_violation(raw, OPENAI) is not None  # pydantic's own schema would be refused
+    assert strict_violation(constrained_schema(raw, OPENAI_STRICT), OPENAI) is None
+    assert strict_violation(constrained_schema(raw, ANTHROPIC_STRICT), ANTHROPIC) is None
+
+
+def test_limits_strict_mode_cannot_express_move_into_descriptions() -> None:
+    schema = constrained_schema(ItineraryDraft.model_json_schema(), OPENAI_STRICT)
+    activity = schema["$defs"]["ActivityDraft"]
+    assert "maxLength" not in activity["properties"]["title"]
+    assert "at most 160 characters" in activity["properties"]["title"]["description"]
+    assert activity["properties"]["description"]["type"] == ["string", "null"]  # optional
+    assert activity["required"] == list(activity["properties"])
+    claude = constrained_schema(ItineraryDraft.model_json_schema(), ANTHROPIC_STRICT)
+    minutes = claude["$defs"]["ActivityDraft"]["properties"]["duration_minutes"]
+    assert "maximum" not in minutes
+    assert "at most 1440" in minutes["description"]
+
+
+async def test_openai_strict_mode_refuses_a_schema_breaking_its_rules(
+    openai_fake: FakeOpenAI,
+) -> None:
+    openai_fake.push(FakeOpenAI.answer(GOOD))
+    client = openai.AsyncOpenAI(api_key="k", base_url=openai_fake.base_url, max_retries=0)
+    schema = {"name": "Plan", "schema": ItineraryDraft.model_json_schema(), "strict": True}
+    with pytest.raises(openai.BadRequestError) as raised:
+        await client.chat.completions.create(
+            model="gpt-4.1-mini",
+            messages=[{"role": "user", "content": "plan"}],
+            response_format={"type": "json_schema", "json_schema": schema},
+        )
+    await client.close()
+    assert raised.value.status_code == 400
+    assert "additionalProperties" in raised.value.message
+    assert len(openai_fake.calls) == 1  # and the scripted answer was not given
+
+
+async def test_openai_gets_a_strict_schema_and_answers_through_it(
+    make_chain: Callable[..., ModelChain], openai_fake: FakeOpenAI
+) -> None:
+    openai_fake.push(FakeOpenAI.answer(GOOD))
+    result = await make_chain().run(plan_task())
+
+    assert result.value.model_dump() == GOOD
+    spec = openai_fake.calls[0].body["response_format"]["json_schema"]
+    assert (spec["name"], spec["strict"]) == ("Plan", True)
+    assert strict_violation(spec["schema"], OPENAI) is None
+
+
+async def test_gemini_refuses_a_schema_without_the_json_mime_type(
+    gemini_fake: FakeGemini,
+) -> None:
+    gemini_fake.push(FakeGemini.answer(GOOD))
+    client = genai.Client(
+        api_key="k", http_options=types.HttpOptions(base_url=gemini_fake.base_url)
+    )
+    config = types.GenerateContentConfig(response_json_schema={"type": "object"})
+    with pytest.raises(errors.ClientError) as raised:
+        await client.aio.models.generate_content(model=GEMINI, contents="plan", config=config)
+    await client.aio.aclose()
+    assert raised.value.code == 400
+    assert "response_mime_type" in str(raised.value.message)
+
+
+async def test_gemini_gets_the_schema_with_the_json_mime_type(
+    make_chain: Callable[..., ModelChain], gemini_fake: FakeGemini
+) -> None:
+    gemini_fake.push(FakeGemini.answer(GOOD))
+    result = await make_chain(f"gemini:{GEMINI},offline").run(plan_task())
+
+    assert result.provider == f"gemini:{GEMINI}"
+    config: dict[str, Any] = gemini_fake.calls[0].body["generationConfig"]
+    assert config["responseMimeType"] == "application/json"
+    assert config["responseJsonSchema"] == constrained_schema(
+        plan_task().schema.model_json_schema(), GEMINI_JSON
+    )
