@@ -79,6 +79,7 @@ def test_eight_services_serving_then_an_alert_when_the_provider_fails(
     # the trip's waterfall: its RPCs and model calls from every service, the failed one marked
     browser.refresh()
     chooser = Select(shown(browser, "#waterfall-form select")[0])
+    WebDriverWait(browser, WAIT).until(lambda _: len(chooser.options) > 1, "no trip to choose")
     chooser.select_by_index(1)  # the newest trip
     # (records are sent at most once, in batches: on a loaded machine one may be late or lost,
     # so the test waits for the calls that fired the alert, which have surely arrived)
