@@ -93,6 +93,7 @@ bench: venv
 	$(BIN)/python bench/offline_bench.py
 	$(BIN)/python bench/gateway_bench.py
 	$(BIN)/python bench/state_bench.py
+	$(BIN)/python bench/bounds_bench.py
 
 ## bench-mtls: what mTLS and the identity checks cost a trip (prints, asserts nothing)
 bench-mtls: venv

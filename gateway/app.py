@@ -9,18 +9,22 @@ import contextlib
 import json
 import logging
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from gateway.a2a_routes import a2a_routes
 from gateway.agent_cards import AgentCards
+from gateway.audit import AuditLog, audit_log_path
 from gateway.auth import ApiKeys
 from gateway.cors import origins, with_cors
-from gateway.dispatch import Dispatcher, FixedEndpoint
+from gateway.dispatch import Dispatcher, FixedEndpoint, MountedApp
 from gateway.endpoint import CallPolicy, RpcEndpoint
 from gateway.guard import GuardMiddleware
 from gateway.health import Readiness, healthz
+from gateway.keys import PATH as KEYS_PATH
+from gateway.keys import KeysEndpoint
 from gateway.mcp.build import tools_server
 from gateway.mcp.http import PATH as MCP_PATH
 from gateway.mcp.http import McpEndpoint
@@ -44,6 +48,7 @@ from services.runtime.metrics import EXPORTED
 from services.runtime.overload import Admission
 from services.runtime.server import discovery_options, package_version
 from services.runtime.state.connection import SharedState
+from services.runtime.state.spend import SharedLedger
 
 SERVICE = known_service("gateway")
 logger = logging.getLogger(__name__)
@@ -68,11 +73,18 @@ class Gateway:
         self.address = ""  # host:port, once the server has bound
         self.document = _document(api, self.keys.enabled)
         self.cards = AgentCards(self.keys.enabled)
-        mounts = {MCP_PATH: self._mcp_request, **self.cards.mounts()}
+        self.state = SharedState.from_settings(settings)
+        keys_endpoint = KeysEndpoint(
+            SharedLedger(self.state) if self.state is not None else None, settings.rate_limit
+        )
+        mounts: dict[str, MountedApp] = {
+            MCP_PATH: self._mcp_request,
+            **self.cards.mounts(),
+            KEYS_PATH: keys_endpoint,
+        }
         self.dispatcher = Dispatcher(
             Router(self.routes), self.endpoint, self._fixed(), mounts, Pages()
         )
-        self.state = SharedState.from_settings(settings)
         self.overload = OverloadMiddleware(
             self.dispatcher,
             Admission(settings.limit_options()) if settings.overload_control else None,
@@ -81,9 +93,12 @@ class Gateway:
             self.overload,
             self.keys,
             build_admission(settings.rate_limit, settings.rate_limit_burst, self.state),
+            {rpm: build_admission(rpm, 0, self.state) for rpm in self.keys.rates},
         )
         methods = sorted({r.http_method for r in self.routes})
-        observed = ObserveMiddleware(guarded, self.dispatcher.resolve)
+        path = audit_log_path(Path(settings.data_dir), settings.audit_log)
+        self.audit = AuditLog(path, self.keys.enabled) if path is not None else None
+        observed = ObserveMiddleware(guarded, self.dispatcher.resolve, self.audit)
         # Outermost, so that errors answered by observe (401, 403, 404, 429, ...) carry the
         # CORS headers too: a page can read the error and its Retry-After.
         self._http = with_cors(observed, origins(settings.cors_origins), methods)
@@ -174,6 +189,8 @@ class Gateway:
     async def shutdown(self) -> None:
         await self._running.aclose()  # MCP sessions end before their channels close
         await self.mesh.close()
+        if self.audit is not None:
+            self.audit.close()
         if self._pool is not None:
             await self._pool.close()
         if self._discovery is not None:

@@ -4,6 +4,7 @@ from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from gateway.auth import ApiKey
 from gateway.router import RouteMatch
 from services.runtime.logs import correlation_id
 
@@ -24,6 +25,7 @@ class Exchange:
     label: str = UNMATCHED
     match: RouteMatch | None = None
     client: str = ""  # API key id, or client IP without keys
+    key: ApiKey | None = None  # the key presented, once checked
     status: int = 0  # HTTP status sent (499: the client went away first)
     extra: dict[str, Any] = field(default_factory=dict)
 

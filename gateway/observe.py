@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gateway import metrics
+from gateway.audit import AuditLog
 from gateway.body import ClientGone
 from gateway.errors import HttpError, gateway_error
 from gateway.exchange import SCOPE_KEY, Exchange
@@ -24,9 +25,15 @@ CLIENT_CLOSED = 499
 class ObserveMiddleware:
     """Wraps every HTTP request; `resolve` names its route before anything else runs."""
 
-    def __init__(self, app: ASGIApp, resolve: Callable[[Exchange], None]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        resolve: Callable[[Exchange], None],
+        audit: AuditLog | None = None,
+    ) -> None:
         self.app = app
         self._resolve = resolve
+        self._audit = audit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         exchange = Exchange.of(scope)
@@ -50,10 +57,11 @@ class ObserveMiddleware:
                 finally:
                     _log(exchange, time.perf_counter() - started)  # in the span: has its trace id
         finally:
+            seconds = time.perf_counter() - started
             metrics.IN_FLIGHT.dec()
-            metrics.observe(
-                exchange.label, exchange.method, exchange.status, time.perf_counter() - started
-            )
+            metrics.observe(exchange.label, exchange.method, exchange.status, seconds)
+            if self._audit is not None:
+                self._audit.record(exchange, scope, seconds)
             correlation_id_var.reset(token)
 
     async def _run(self, exchange: Exchange, scope: Scope, receive: Receive, send: Send) -> None:

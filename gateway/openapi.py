@@ -153,6 +153,7 @@ def _operation(
             "required": False,
             "content": {"application/json": {"schema": _body_schema(route, schemas)}},
         }
+        operation["responses"]["415"] = {"$ref": ERROR_REF}  # a body that is not JSON
     if rpc.server_streaming:
         operation["x-server-streaming"] = True
     return operation

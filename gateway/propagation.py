@@ -1,5 +1,5 @@
-"""What of an HTTP request travels on to gRPC: the request id, the trace context, and
-only the headers an operator lists. Credentials never do."""
+"""What of an HTTP request travels on to gRPC: the request id, the trace context, the
+key's name and budget, and only the headers an operator lists. Credentials never do."""
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -7,11 +7,13 @@ from contextlib import contextmanager
 from opentelemetry import propagate, trace
 
 from gateway.exchange import Exchange
+from services.runtime.caller import BUDGET_HEADER, KEY_HEADER, Caller
 
 REQUEST_ID = "x-request-id"
 # Never passed on, even when listed: credentials of the edge, and gRPC's own headers.
 NEVER_FORWARDED = frozenset(
     {"authorization", "proxy-authorization", "x-api-key", "cookie", "host", "content-length"}
+    | {KEY_HEADER, BUDGET_HEADER}  # the gateway's own word on the key, never the client's
 )
 
 _tracer = trace.get_tracer("tripmesh.gateway")
@@ -32,6 +34,8 @@ def outgoing_metadata(exchange: Exchange, forward: Sequence[str]) -> tuple[tuple
     carrier: dict[str, str] = {}
     propagate.inject(carrier)  # traceparent and tracestate of the current (gateway) span
     metadata = [(REQUEST_ID, exchange.request_id), *carrier.items()]
+    if exchange.key is not None:  # its name and budget, for the model spend of every hop
+        metadata.extend(Caller(exchange.key.name, exchange.key.usd_per_day).metadata())
     headers = exchange.headers
     metadata.extend((name, headers[name]) for name in forward if name in headers)
     return tuple(metadata)

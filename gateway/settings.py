@@ -41,6 +41,11 @@ class GatewaySettings(BaseSettings):
     gateway_forward_headers: str = Field(
         "", description="Comma-separated extra request headers passed on as gRPC metadata."
     )
+    audit_log: str = Field(
+        "audit.log",
+        description="JSON lines of every /v1 request (key id, route, status, request id,"
+        " duration), relative to TRIPMESH_DATA_DIR; empty: off.",
+    )
     mcp_poll_interval: float = Field(
         2.0, gt=0, description="Seconds between looks at the tool registry for MCP list changes."
     )

@@ -15,6 +15,7 @@ from services.llm.settings import LLMSettings
 from services.plan_command import add_parser as add_plan_parser
 from services.runtime.errors import TripmeshError
 from services.runtime.logs import configure_logging
+from services.runtime.private_files import make_private_tree, restrict_umask
 from services.runtime.server import serve
 from services.runtime.settings import RuntimeSettings, SettingsError, load_settings
 from services.runtime.tls import TlsFiles
@@ -34,6 +35,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return fail(str(exc.args[0]))
     module = server_module(service.name)
     settings = load_settings(module.Settings)  # the service's own: it names a bad variable
+    restrict_umask()  # the store, its WAL, the audit log: 0600 from the start
     if hasattr(module, "run"):
         return int(module.run(settings))
     configure_logging(service.discovery_name, settings.log_level)
@@ -63,6 +65,8 @@ def cmd_certs(args: argparse.Namespace) -> int:
 
 def cmd_up(args: argparse.Namespace) -> int:
     settings = load_settings(RuntimeSettings)
+    restrict_umask()
+    make_private_tree(Path(settings.data_dir))  # also what an older version left readable
     if settings.tls is not None and not args.tls:
         # Every child would share that one certificate, and so one identity.
         return fail("TRIPMESH_TLS_* are set: `tripmesh up --tls` gives each service its own")
@@ -158,6 +162,10 @@ def _print_endpoints(mesh: Mesh) -> None:
         """"budget":{"currencyCode":"EUR","units":2000},"interests":["food","history"]}'"""
     )
     print(f"  grpcurl {_grpcurl_flags(operator)} {mesh.host}:{orchestrator.port} list")
+    gateway_url = f"{scheme}://{mesh.host}:{gateway.port}"
+    print(f"  A2A agent card: {gateway_url}/.well-known/agent-card.json")
+    offset = f" --port-offset {mesh.offset}" if mesh.offset else ""
+    print(f"  MCP: {gateway_url}/mcp (Streamable HTTP), or `tripmesh mcp{offset}` (stdio)")
     if operator:
         print("\nthe command line as the operator (tripmesh plan --grpc, tripmesh status):")
         for variable, path in (
@@ -167,6 +175,10 @@ def _print_endpoints(mesh: Mesh) -> None:
         ):
             print(f"  export {variable}={path}")
     print("\nCtrl-C drains and stops every service.", flush=True)
+
+
+# Trips go on without these: the mesh is degraded, not down (see gateway /readyz).
+OPTIONAL = frozenset({"performance-monitor", "task-router", "tool-registry"})
 
 
 def cmd_mcp(args: argparse.Namespace) -> int:

@@ -24,6 +24,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from registry import KNOWN_SERVICES, KnownService
 from services import certs
 from services.runtime import tls
+from services.runtime.private_files import make_private_dir, make_private_file
 
 START_ORDER = [
     "performance-monitor",
@@ -70,7 +71,7 @@ class Mesh:
         self.tls_dir = tls_dir  # mTLS: each child gets its own certificate from there
         # What the supervisor checks health with: the operator's certificate.
         self.client_tls = certs.files(tls_dir, certs.OPERATOR) if tls_dir else None
-        log_dir.mkdir(parents=True, exist_ok=True)
+        make_private_dir(log_dir)
         self.children = [
             Child(
                 KNOWN_SERVICES[name],
@@ -105,7 +106,7 @@ class Mesh:
                 "TRIPMESH_METRICS_PORT": str(child.metrics_port),
                 **self._tls_env(child.service.name),
             }
-            with child.log_path.open("ab") as log:
+            with make_private_file(child.log_path).open("ab") as log:
                 child.process = subprocess.Popen(
                     [sys.executable, "-m", "services.cli", "serve", child.service.name],
                     env=child_env,

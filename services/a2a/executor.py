@@ -19,6 +19,7 @@ from a2a.types import a2a_pb2
 from google.protobuf import json_format
 from google.protobuf.message import Message
 
+from services.a2a.model_reading import TextReader, offline_reader
 from services.a2a.reading import MissingInput, read_request
 from services.runtime.errors import InvalidArgument, TripmeshError
 
@@ -65,8 +66,14 @@ def today_utc() -> date:
 
 
 class TripTaskExecutor(AgentExecutor):
-    def __init__(self, skill: TripSkill, today: Callable[[], date] = today_utc) -> None:
+    def __init__(
+        self,
+        skill: TripSkill,
+        reader: TextReader = offline_reader,
+        today: Callable[[], date] = today_utc,
+    ) -> None:
         self._skill = skill
+        self._reader = reader  # sentences: the model chain where the agent has one
         self._today = today
 
     async def execute(self, context: RequestContext, event_queue: EventQueue) -> None:
@@ -80,8 +87,12 @@ class TripTaskExecutor(AgentExecutor):
             )
             await event_queue.enqueue_event(submitted)
         try:
-            request = read_request(
-                _messages(context), self._skill.request_type, self._skill.trip_field, self._today()
+            request = await read_request(
+                _messages(context),
+                self._skill.request_type,
+                self._skill.trip_field,
+                self._today(),
+                self._reader,
             )
         except MissingInput as missing:
             await _ask(updater, missing.fields, _asking(missing.fields))

@@ -13,7 +13,8 @@ from google.protobuf import json_format
 from google.protobuf.message import Message
 from tripmesh.v1 import trip_pb2
 
-from services.a2a.text_request import REQUIRED, read_trip_text
+from services.a2a.model_reading import TextReader, offline_reader
+from services.a2a.text_request import REQUIRED
 from services.runtime.errors import InvalidArgument
 
 M = TypeVar("M", bound=Message)
@@ -42,8 +43,12 @@ def user_text_and_data(messages: Iterable[a2a_pb2.Message]) -> tuple[str, dict[s
     return "\n".join(texts), data
 
 
-def read_request(
-    messages: Iterable[a2a_pb2.Message], request_type: type[M], trip_field: str, today: date
+async def read_request(
+    messages: Iterable[a2a_pb2.Message],
+    request_type: type[M],
+    trip_field: str,
+    today: date,
+    reader: TextReader = offline_reader,
 ) -> M:
     """The request of a skill taking `request_type`, whose trip is at `trip_field` ("" when
     the request is a PlanTripRequest itself)."""
@@ -57,7 +62,7 @@ def read_request(
     if not trip.destination:
         if not text:
             raise MissingInput(list(REQUIRED))
-        reading = read_trip_text(text, today)
+        reading = await reader(text, today)
         if reading.missing:
             raise MissingInput(reading.missing)
         trip.CopyFrom(reading.request)

@@ -109,6 +109,11 @@ def read_trip_text(text: str, today: date) -> TextReading:
         request.budget.CopyFrom(budget)
     request.interests.extend(_interests(text))
     request.pace = _pace(text)
+    return reading_of(request)
+
+
+def reading_of(request: trip_pb2.PlanTripRequest) -> TextReading:
+    """The request with the required fields it lacks."""
     present = {f.name for f, _ in request.ListFields()}
     return TextReading(request, [name for name in REQUIRED if name not in present])
 

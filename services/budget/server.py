@@ -4,6 +4,7 @@ import grpc
 from tripmesh.v1 import budget_service_pb2_grpc
 
 from registry import known_service
+from services.a2a.model_reading import model_reader
 from services.a2a.serving import install_a2a
 from services.agents.routed import tool_client
 from services.agents.serving import install_model_chain, install_warm_up
@@ -25,10 +26,11 @@ async def install(server: grpc.aio.Server, context: ServiceContext[Settings]) ->
     install_warm_up(context, free_text=False)  # places arrive resolved in itineraries
     tools = tool_client(context)
     # Rates through the router's currency.convert, fresh for each estimate.
-    estimator = BudgetEstimator(install_model_chain(context), rates=lambda: ToolRates(tools))
+    chain = install_model_chain(context)
+    estimator = BudgetEstimator(chain, rates=lambda: ToolRates(tools))
     servicer = BudgetServiceServicer(estimator)
     budget_service_pb2_grpc.add_BudgetServiceServicer_to_server(servicer, server)
-    install_a2a(server, context, estimate_budget_skill(servicer), DESCRIPTION)
+    install_a2a(server, context, estimate_budget_skill(servicer), DESCRIPTION, model_reader(chain))
     install_tools(server, context, budget_tools())
 
 

@@ -4,6 +4,7 @@ import grpc
 from tripmesh.v1 import guide_service_pb2_grpc
 
 from registry import known_service
+from services.a2a.model_reading import model_reader
 from services.a2a.serving import install_a2a
 from services.agents.routed import tool_client
 from services.agents.serving import install_model_chain, install_warm_up
@@ -22,9 +23,10 @@ Settings = AgentSettings
 async def install(server: grpc.aio.Server, context: ServiceContext[Settings]) -> None:
     """Adds the servicers of the guide service."""
     install_warm_up(context)  # its tools resolve places typed by people
-    servicer = GuideServiceServicer(Advisor(install_model_chain(context), tool_client(context)))
+    chain = install_model_chain(context)
+    servicer = GuideServiceServicer(Advisor(chain, tool_client(context)))
     guide_service_pb2_grpc.add_GuideServiceServicer_to_server(servicer, server)
-    install_a2a(server, context, local_advice_skill(servicer), DESCRIPTION)
+    install_a2a(server, context, local_advice_skill(servicer), DESCRIPTION, model_reader(chain))
     install_tools(server, context, guide_tools())
 
 

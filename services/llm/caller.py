@@ -24,10 +24,12 @@ from services.llm.pricing import PriceTable
 from services.llm.providers.base import ModelRequest, Provider, RawAnswer
 from services.llm.ratelimit import Throttle
 from services.llm.records import CallHook, ModelCallRecord
+from services.llm.spending import SpendGuard
 from services.llm.structured import MalformedAnswer
 from services.llm.telemetry import record_call
 from services.llm.usage import Usage
 from services.runtime import deadlines
+from services.runtime.state.spend import Reservation
 
 logger = logging.getLogger(__name__)
 
@@ -60,8 +62,10 @@ class GuardedProvider:
         prices: PriceTable,
         hook: CallHook | None,
         rng: random.Random,
+        spending: SpendGuard | None = None,
     ) -> None:
         self.provider = provider
+        self._spending = spending
         self.breaker = breaker
         self._limiter = limiter
         self._policy = policy
@@ -132,10 +136,21 @@ class GuardedProvider:
         try:
             await self._throttle(reserve)
             limit, by_deadline = self._timeout(reserve)
+            reservation = await self._reserve_spend(request)
         except BaseException:
             self.breaker.release()
             raise
-        return await self._timed_call(request, task, limit, by_deadline, spend, accept)
+        before = spend.usage.cost_usd
+        try:
+            return await self._timed_call(request, task, limit, by_deadline, spend, accept)
+        finally:
+            if self._spending is not None:
+                await self._spending.settle(reservation, spend.usage.cost_usd - before)
+
+    async def _reserve_spend(self, request: ModelRequest) -> Reservation | None:
+        if self._spending is None:
+            return None
+        return await self._spending.reserve(request, self.provider.model)
 
     async def _timed_call(
         self,

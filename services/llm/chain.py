@@ -9,6 +9,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 import pydantic
@@ -28,7 +29,13 @@ from services.llm.structured import MalformedAnswer, parse_answer
 from services.llm.telemetry import record_call, record_fallback
 from services.llm.usage import Usage
 from services.runtime import deadlines
-from services.runtime.errors import DeadlineExceeded, Internal, InvalidArgument, Unavailable
+from services.runtime.errors import (
+    DeadlineExceeded,
+    Internal,
+    InvalidArgument,
+    ResourceExhausted,
+    Unavailable,
+)
 from services.runtime.state.connection import SharedState
 
 logger = logging.getLogger(__name__)
@@ -86,8 +93,10 @@ class ModelChain:
         deadline_margin: float,
         max_output_tokens: int | None,
         hook: CallHook | None,
+        refuse_over_budget: bool = False,
     ) -> None:
         metrics.register_chain_metrics()
+        self._refuse_over_budget = refuse_over_budget
         self._slots = lineup.slots
         self._cache = cache
         self._reasks = reasks
@@ -148,6 +157,8 @@ class ModelChain:
         except ProviderError as exc:
             if exc.failure is Failure.BLOCKED:
                 raise _blocked(slot) from None
+            if exc.failure is Failure.BUDGET and self._refuse_over_budget:
+                raise _over_budget(exc) from None
             self._fell_back(run, exc, index)
             return None
         await self._store(key, value)
@@ -232,7 +243,10 @@ class ModelChain:
         reason = exc.failure.value
         record_fallback(source, target, reason)
         run.failures.append(exc)
-        run.warnings.append(f"model {source} did not answer ({reason}); fell back to {target}")
+        if exc.failure is Failure.BUDGET:
+            run.warnings.append(f"{exc} for today; planned with {target}")
+        else:
+            run.warnings.append(f"model {source} did not answer ({reason}); fell back to {target}")
         logger.warning("model %s did not answer (%s: %s); next: %s", source, reason, exc, target)
 
     def _reserve(self, index: int) -> float:
@@ -269,6 +283,17 @@ class ModelChain:
         metrics.OFFLINE_ONLY.set(1 if self.offline_only() else 0)
 
 
+def _over_budget(exc: ProviderError) -> ResourceExhausted:
+    wait = exc.retry_after or 0.0
+    reset = datetime.fromtimestamp(time.time() + wait, UTC).isoformat(timespec="seconds")
+    return ResourceExhausted(
+        f"{exc}; it resets at {reset}",
+        reason="BUDGET_EXCEEDED",
+        metadata={"reset_time": reset},
+        retry_after=wait,
+    )
+
+
 def _blocked(slot: Slot) -> InvalidArgument:
     return InvalidArgument(
         "the model provider's content filter refused this request",
@@ -300,6 +325,7 @@ def create_model_chain(
         deadline_margin=settings.llm_deadline_margin,
         max_output_tokens=settings.llm_max_output_tokens,
         hook=on_call,
+        refuse_over_budget=settings.budget_exceeded == "refuse",
     )
 
 

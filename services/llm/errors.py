@@ -24,6 +24,7 @@ class Failure(StrEnum):
     MALFORMED = "malformed"  # an answer that is not valid JSON of the schema, or breaks a rule
     CIRCUIT_OPEN = "circuit_open"  # the breaker kept us from calling
     THROTTLED = "throttled"  # our own rate limiter had no token in time
+    BUDGET = "budget_exceeded"  # the caller's API key has spent its model budget for the day
 
     @property
     def retryable(self) -> bool:

@@ -14,8 +14,10 @@ from services.llm.ratelimit import LocalThrottle, SharedThrottle, Throttle
 from services.llm.records import CallHook
 from services.llm.settings import LLMSettings
 from services.llm.specs import KEY_VARIABLES, ProviderSpec, with_fallback_model
+from services.llm.spending import SpendGuard
 from services.runtime.errors import FailedPrecondition
 from services.runtime.state.connection import SharedState
+from services.runtime.state.spend import create_ledger
 from services.runtime.token_bucket import TokenBucket
 
 logger = logging.getLogger(__name__)
@@ -48,6 +50,7 @@ def build_lineup(
     specs = with_fallback_model(settings.provider_specs(), settings.gemini_fallback_model)
     prices = PriceTable(settings.llm_prices)
     limiters = _limiters(settings, state)
+    spending = SpendGuard(create_ledger(state), prices)
     rng = random.Random()
     slots: list[Slot] = []
     for spec in specs:
@@ -61,6 +64,7 @@ def build_lineup(
                 prices,
                 hook,
                 rng,
+                spending,
             )
         slots.append(Slot(spec, guard))
     _log_order(slots, settings)

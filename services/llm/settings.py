@@ -68,6 +68,11 @@ class LLMSettings(BaseSettings):
     llm_prices: dict[str, ModelPrice] = Field(
         default_factory=dict, description="JSON: model -> {input, output} USD per 1M tokens."
     )
+    budget_exceeded: Literal["offline", "refuse"] = Field(
+        default="offline",
+        description="When an API key's model budget is spent: plan with the offline engine "
+        "and a warning, or refuse with RESOURCE_EXHAUSTED (HTTP 429) until the budget resets.",
+    )
     llm_rate_burst: int = Field(
         default=2, ge=1, description="Calls a rate limiter lets through at once."
     )

@@ -152,3 +152,9 @@ class PostgresTripStore:
             _micros(since),
         )
         return None if body is None else _trip(bytes(body))
+
+    async def purge(self, created_before: datetime) -> int:
+        status: str = await self._db.execute(
+            "DELETE FROM trips WHERE create_time_us < $1", _micros(created_before)
+        )
+        return int(status.split()[-1])  # "DELETE 12"

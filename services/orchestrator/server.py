@@ -6,15 +6,19 @@ import grpc
 from tripmesh.v1 import orchestrator_service_pb2_grpc
 
 from registry import known_service
+from services.a2a.model_reading import model_reader
 from services.a2a.serving import install_a2a
 from services.agents.serving import install_warm_up
 from services.guardrails import validate_trip_request
+from services.llm import create_model_chain
 from services.orchestrator.agents import agent_clients
+from services.orchestrator.retention import TripRetention
 from services.orchestrator.servicer import OrchestratorServiceServicer
 from services.orchestrator.settings import Settings
 from services.orchestrator.skill import DESCRIPTION, plan_trip_skill
 from services.orchestrator.store_factory import create_store
 from services.orchestrator.workflow import TripWorkflow
+from services.runtime.background import run_while_serving
 from services.runtime.server import ServiceContext, ServiceServer, build_server
 
 SERVICE = known_service("orchestrator")
@@ -32,9 +36,15 @@ async def install(server: grpc.aio.Server, context: ServiceContext[Settings]) ->
     orchestrator_service_pb2_grpc.add_OrchestratorServiceServicer_to_server(
         OrchestratorServiceServicer(workflow, store), server
     )
-    install_a2a(server, context, plan_trip_skill(workflow), DESCRIPTION)
+    # A model reads A2A sentences when TRIPMESH_MODELS names one; else the offline parser.
+    chain = create_model_chain(context.settings, on_call=context.reporter.on_model_call)
+    context.on_stop.append(chain.aclose)
+    install_a2a(server, context, plan_trip_skill(workflow), DESCRIPTION, model_reader(chain))
     context.on_start.append(store.open)
     context.on_stop.append(store.close)
+    retention = TripRetention(store, context.settings.trip_retention)
+    interval = context.settings.trip_purge_interval
+    run_while_serving(context, lambda: retention.run(interval), "trip-retention")
 
 
 async def create_server(settings: Settings) -> tuple[ServiceServer, int]:

@@ -1,10 +1,12 @@
 """Settings of the orchestrator: revision rounds, the trip deadline, the trip store."""
 
+from datetime import timedelta
 from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.llm.settings import LLMSettings
 from services.runtime.settings import ServerSettings
 
 
@@ -31,9 +33,17 @@ class OrchestratorSettings(BaseSettings):
     idempotency_window: float = Field(
         24 * 3600.0, gt=0, description="Seconds a request_id returns its stored trip."
     )
+    trip_retention: timedelta = Field(
+        timedelta(days=30),
+        ge=timedelta(0),
+        description="How long trips are kept (30d, 12h, P30D); 0: forever.",
+    )
+    trip_purge_interval: float = Field(
+        3600.0, gt=0, description="Seconds between purges of trips past their retention."
+    )
     trip_store: Literal["sqlite", "postgres"] = Field("sqlite", description="Trip store backend.")
     database_url: str = Field("", description="PostgreSQL URL (TRIPMESH_TRIP_STORE=postgres).")
 
 
-class Settings(OrchestratorSettings, ServerSettings):
-    """Every setting the orchestrator reads."""
+class Settings(OrchestratorSettings, LLMSettings, ServerSettings):
+    """Every setting the orchestrator reads (the model settings: A2A sentences)."""

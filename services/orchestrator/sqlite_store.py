@@ -17,12 +17,19 @@ from services.orchestrator import paging
 from services.orchestrator.names import parse_trip_name
 from services.orchestrator.sqlite_schema import MIGRATIONS, Migration, migrate
 from services.orchestrator.store import StoreError, TripPage
+from services.runtime.private_files import make_private_file
 
 BUSY_TIMEOUT_MS = 5000
+PURGE_BATCH = 500  # trips deleted per write transaction
 
 
 def _micros(moment: datetime) -> int:
     return int(moment.timestamp() * 1_000_000)
+
+
+def _make_private_if_there(path: Path) -> None:
+    if path.exists():
+        make_private_file(path)
 
 
 def _trip(body: bytes) -> Trip:
@@ -43,9 +50,11 @@ class SqliteTripStore:
 
     async def open(self) -> None:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            make_private_file(self.path)  # SQLite gives the WAL the database's mode
             self._writer = await self._connect()
             await self._writer.execute("PRAGMA journal_mode=WAL")
+            for companion in ("-wal", "-shm"):  # made 0644 by an older version
+                _make_private_if_there(self.path.with_name(self.path.name + companion))
             await migrate(self._writer, self._migrations)
             self._reader = await self._connect()
         except (OSError, aiosqlite.Error) as exc:
@@ -156,3 +165,22 @@ class SqliteTripStore:
         ) as rows:
             row = await rows.fetchone()
         return None if row is None else _trip(row[0])
+
+    async def purge(self, created_before: datetime) -> int:
+        """Deletes in batches, so that a large purge never holds the write lock for long;
+        then truncates the WAL, which a large delete grows."""
+        removed = 0
+        while True:
+            async with self._write_lock:
+                cursor = await self._write.execute(
+                    "DELETE FROM trips WHERE id IN (SELECT id FROM trips"
+                    " WHERE create_time_us < ? LIMIT ?)",
+                    (_micros(created_before), PURGE_BATCH),
+                )
+                removed += cursor.rowcount
+            if cursor.rowcount < PURGE_BATCH:
+                break
+        if removed:
+            async with self._write_lock:
+                await self._write.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return removed

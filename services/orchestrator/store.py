@@ -55,3 +55,6 @@ class TripStore(Protocol):
 
     async def find_by_request_id(self, request_id: str, *, since: datetime) -> Trip | None:
         """The trip made for `request_id` at or after `since`, or None."""
+
+    async def purge(self, created_before: datetime) -> int:
+        """Deletes every trip created before `created_before`; returns how many."""

@@ -4,7 +4,7 @@ evaluates the alert rules on a timer."""
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
 from services.performance_monitor.alerts import Alert, AlertBook
@@ -58,6 +58,7 @@ class PerformanceMonitor:
         self.health = health
         self.replicas = replicas
         self._clock = clock
+        self.rule_windows: list[int] = list(WINDOWS)  # the windows the rules read
         self.rejected_count = 0  # records RecordExecutions refused, never in the windows
 
     def record(self, executions: list[Execution], dropped: int = 0) -> int:
@@ -78,11 +79,12 @@ class PerformanceMonitor:
         self.traces.add(executions)  # waterfalls stay per replica (see traces.py)
         return len(executions)
 
-    async def refresh(self) -> None:
-        """Brings the statistics and alerts up to the shared state's (no-op alone)."""
+    async def refresh(self, window_ids: Iterable[int] = WINDOWS) -> None:
+        """Brings the statistics (of the windows asked for) and the alerts up to the shared
+        state's; a no-op alone."""
         if self.replicas is not None:
             now = self._clock()
-            await self.replicas.stats.refresh(now)
+            await self.replicas.stats.refresh(now, window_ids)
             await self.replicas.alerts.load(now)
 
     def stats(self, query: StatsQuery) -> list[tuple[int, Subject, Aggregate]]:
@@ -116,8 +118,9 @@ class PerformanceMonitor:
             self.evaluate()
             return
         await self.replicas.stats.flush()
-        await self.refresh()
+        # Only the lease holder reads for the rules; the others read when asked (GetStats).
         if await self.replicas.alerts.lease.hold():
+            await self.refresh(self.rule_windows)
             await self.replicas.alerts.commit(self.evaluate())
 
 

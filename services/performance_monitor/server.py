@@ -1,8 +1,5 @@
 """The performance monitor server: its servicers on the shared runtime."""
 
-import asyncio
-from contextlib import suppress
-
 import grpc
 from tripmesh.v1 import performance_monitor_service_pb2 as pb
 from tripmesh.v1 import performance_monitor_service_pb2_grpc
@@ -17,6 +14,7 @@ from services.performance_monitor.settings import Settings
 from services.performance_monitor.shared_alerts import SharedAlerts
 from services.performance_monitor.shared_stats import SharedStats
 from services.performance_monitor.store import StatsStore
+from services.runtime.background import run_while_serving
 from services.runtime.server import ServiceContext, ServiceServer, build_server
 from services.runtime.state.lease import Lease
 
@@ -71,20 +69,12 @@ async def install(server: grpc.aio.Server, context: ServiceContext[Settings]) ->
     # The monitor's own RPCs go straight into its store, not through the network.
     context.reporter.use_sink(record_locally)
     settings = context.settings
-    task: asyncio.Task[None] | None = None
-
-    async def start() -> None:
-        nonlocal task
-        task = asyncio.get_running_loop().create_task(
-            monitor.run(settings.monitor_eval_interval, settings.monitor_health_interval)
-        )
-
-    async def stop() -> None:
-        if task is not None:
-            task.cancel()
-            with suppress(asyncio.CancelledError):
-                await task
-        await probe.close()
+    context.on_stop.append(probe.close)  # after the monitor's task: stop hooks run in reverse
+    run_while_serving(
+        context,
+        lambda: monitor.run(settings.monitor_eval_interval, settings.monitor_health_interval),
+        "monitor",
+    )
 
     async def hand_over() -> None:
         """A draining replica gives the alert lease up, so another evaluates at once."""
@@ -92,9 +82,7 @@ async def install(server: grpc.aio.Server, context: ServiceContext[Settings]) ->
             await monitor.replicas.stats.flush()
             await monitor.replicas.alerts.lease.release()
 
-    context.on_start.append(start)
     context.on_drain.append(hand_over)
-    context.on_stop.append(stop)
 
 
 async def create_server(settings: Settings) -> tuple[ServiceServer, int]:

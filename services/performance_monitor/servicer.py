@@ -9,6 +9,7 @@ from tripmesh.v1 import performance_monitor_service_pb2_grpc
 
 from services.performance_monitor.convert import alert_proto, execution_of, stats_proto
 from services.performance_monitor.monitor import PerformanceMonitor, StatsQuery
+from services.performance_monitor.store import WINDOWS
 from services.runtime.bounds import violations
 from services.runtime.bounds_table import BOUNDS
 
@@ -29,7 +30,7 @@ class PerformanceMonitorServiceServicer(
 
     async def GetStats(self, request: pb.GetStatsRequest, context: Context) -> pb.GetStatsResponse:
         query = StatsQuery(window=request.window, service=request.service, kind=request.kind)
-        await self._monitor.refresh()
+        await self._monitor.refresh([request.window] if request.window else WINDOWS)
         return pb.GetStatsResponse(
             stats=[stats_proto(*entry) for entry in self._monitor.stats(query)],
             dropped_count=self._monitor.store.dropped_count,
@@ -39,7 +40,7 @@ class PerformanceMonitorServiceServicer(
     async def ListAlerts(
         self, request: pb.ListAlertsRequest, context: Context
     ) -> pb.ListAlertsResponse:
-        await self._monitor.refresh()
+        await self._monitor.refresh([])  # the alerts only
         alerts = self._monitor.alerts.firing()
         if request.include_resolved:
             alerts += self._monitor.alerts.resolved()
@@ -48,6 +49,8 @@ class PerformanceMonitorServiceServicer(
     async def WatchAlerts(
         self, request: pb.WatchAlertsRequest, context: Context
     ) -> AsyncIterator[pb.WatchAlertsResponse]:
+        if request.include_current:
+            await self._monitor.refresh([])
         async for alert in self._monitor.alerts.watch(request.include_current):
             yield pb.WatchAlertsResponse(alert=alert_proto(alert))
 

@@ -12,7 +12,7 @@ the time they arrived, when it is back.
 
 import logging
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -51,7 +51,7 @@ BUFFERED = Counter(
 class Batch:
     arrived: float
     executions: list[Execution]
-    dropped: int
+    dropped: int  # by the sender
 
 
 class SharedStats:
@@ -118,14 +118,17 @@ class SharedStats:
 
     # -- reading -----------------------------------------------------------------
 
-    async def refresh(self, now: float) -> None:
-        """Loads the three windows as of `now`; keeps the last ones while the state is down."""
-        fine = [_slice_key(FINE, s) for s in _starts(now, FINE, FINE_HORIZON)]
-        coarse = [_slice_key(COARSE, s) for s in _starts(now, COARSE, COARSE_HORIZON)]
+    async def refresh(self, now: float, window_ids: Iterable[int] = WINDOWS) -> None:
+        """Loads the windows asked for as of `now` (5 s slices for the 1 and 5 minute ones,
+        1 min slices for the hour); keeps the last ones while the state is down."""
+        wanted = set(window_ids)
+        fine = _starts(now, FINE, FINE_HORIZON) if wanted & {1, 2} else []
+        coarse = _starts(now, COARSE, COARSE_HORIZON) if 3 in wanted else []
+        keys = [_slice_key(FINE, s) for s in fine] + [_slice_key(COARSE, s) for s in coarse]
 
         async def read(client: "Redis") -> list[Any]:
             pipe = client.pipeline(transaction=False)
-            for key in fine + coarse:
+            for key in keys:
                 pipe.hgetall(self._state.key("monitor", key))
             pipe.get(self._state.key("monitor", "dropped"))
             return list(await pipe.execute())
@@ -138,11 +141,12 @@ class SharedStats:
         coarse_slices = [_parse(h) for h in answers[len(fine) : -1]]
         self.dropped_count = int(answers[-1] or 0)
         per_minute = len(_starts(now, FINE, 60))
-        self._windows = {
-            1: _merge(fine_slices[-per_minute:]),
-            2: _merge(fine_slices),
-            3: _merge(coarse_slices),
+        loaded = {
+            1: lambda: _merge(fine_slices[-per_minute:]),
+            2: lambda: _merge(fine_slices),
+            3: lambda: _merge(coarse_slices),
         }
+        self._windows.update({w: loaded[w]() for w in wanted})
 
     def windows(
         self, now: float, window_ids: list[int], match: Callable[[Subject], bool]

@@ -4,6 +4,7 @@ import grpc
 from tripmesh.v1 import planner_service_pb2_grpc
 
 from registry import known_service
+from services.a2a.model_reading import model_reader
 from services.a2a.serving import install_a2a
 from services.agents.serving import install_model_chain, install_warm_up
 from services.agents.settings import AgentSettings
@@ -21,9 +22,10 @@ Settings = AgentSettings
 async def install(server: grpc.aio.Server, context: ServiceContext[Settings]) -> None:
     """Adds the servicers of the planner service."""
     install_warm_up(context)
-    servicer = PlannerServiceServicer(Planner(install_model_chain(context)))
+    chain = install_model_chain(context)
+    servicer = PlannerServiceServicer(Planner(chain))
     planner_service_pb2_grpc.add_PlannerServiceServicer_to_server(servicer, server)
-    install_a2a(server, context, draft_itinerary_skill(servicer), DESCRIPTION)
+    install_a2a(server, context, draft_itinerary_skill(servicer), DESCRIPTION, model_reader(chain))
     install_tools(server, context, planner_tools())
 
 

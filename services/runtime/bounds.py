@@ -9,12 +9,14 @@ has no rule for the nesting of a google.protobuf.Struct, the one bound fuzzing s
 need most. The table keeps the same idea: bounds are data beside the contracts, one place.
 
 Rules that need no entry: a double must be finite; an enum must be one of its defined
-values; a Duration or Timestamp must have nanos in range; a message field is walked into.
+values; a Duration or Timestamp must be in the range protobuf documents for it (nanos
+too); a message field is walked into.
 """
 
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from google.protobuf import struct_pb2
 from google.protobuf.descriptor import FieldDescriptor
@@ -65,83 +67,147 @@ def _number(value: float | None) -> str:
 
 Table = Mapping[str, Bound]
 
+# The ranges google/protobuf/{duration,timestamp}.proto allow: a field without its own
+# range still has these (conversions to datetime or timedelta fail past them).
+WELL_KNOWN_RANGES = {
+    "google.protobuf.Duration": Bound(min=-315_576_000_000, max=315_576_000_000),
+    "google.protobuf.Timestamp": Bound(min=-62_135_596_800, max=253_402_300_799),
+}
+
+# The bound of a field the table does not list: the messages of other packages a server
+# serves (A2A's). Every tripmesh request field has its own entry (a test checks it).
+FOREIGN = Bound(max_len=256 * 1024, max_items=1000)
+
 
 def violations(message: Message, table: Table, prefix: str = "") -> list[FieldViolation]:
     """Every field of `message` (and of the messages in it) that its bound refuses."""
-    return list(_walk(message, table, prefix))
+    found: list[FieldViolation] = []
+    _walk(message, table, prefix, found)
+    return found
 
 
-def _walk(message: Message, table: Table, prefix: str) -> Iterator[FieldViolation]:
-    type_name = message.DESCRIPTOR.full_name
+# Per table and field: what checking it takes, worked out once (descriptor attributes are
+# slow to read on every call). Paths are built only for a violation.
+_MESSAGE, _SECONDS, _STRUCT, _ENUM, _TEXT, _NUMBER = range(6)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    name: str
+    kind: int
+    repeated: bool  # a list (a Struct's own repeated parts are the Struct's business)
+    bound: Bound
+    enum_values: frozenset[int] = frozenset()
+
+
+_PLANS: dict[tuple[int, FieldDescriptor], _Plan] = {}
+
+
+def _plan(table: Table, field: FieldDescriptor) -> _Plan:
+    key = (id(table), field)
+    found = _PLANS.get(key)
+    if found is None:
+        found = _PLANS[key] = _make_plan(table, field)
+    return found
+
+
+def _make_plan(table: Table, field: FieldDescriptor) -> _Plan:
+    owner = field.containing_type
+    assert owner is not None
+    bound = table.get(f"{owner.full_name}.{field.name}", FOREIGN)
+    enum_values: frozenset[int] = frozenset()
+    if field.message_type is not None:
+        type_name = field.message_type.full_name
+        kind = _SECONDS if type_name in _SECONDS_TYPES else _MESSAGE
+        kind = _STRUCT if type_name in _STRUCT_TYPES else kind
+        if kind == _SECONDS and bound.min is None and bound.max is None:
+            bound = WELL_KNOWN_RANGES[type_name]
+    elif field.enum_type is not None:
+        kind, enum_values = _ENUM, frozenset(v.number for v in field.enum_type.values)
+    elif field.type in (FieldDescriptor.TYPE_STRING, FieldDescriptor.TYPE_BYTES):
+        kind = _TEXT
+    else:
+        kind = _NUMBER
+    repeated = field.is_repeated and kind != _STRUCT
+    return _Plan(field.name, kind, repeated, bound, enum_values)
+
+
+def _walk(message: Message, table: Table, prefix: str, found: list[FieldViolation]) -> None:
     for field, value in message.ListFields():
-        path = f"{prefix}{field.name}"
-        bound = table.get(f"{type_name}.{field.name}", Bound())
-        if field.is_repeated and not _is_struct(field):
-            yield from _count(path, len(value), bound)
-            if bound.items_checked_by_service:
-                continue
+        plan = _plan(table, field)
+        if not plan.repeated:
+            _value(prefix, plan, None, value, table, found)
+            continue
+        bound = plan.bound
+        if bound.max_items is not None and len(value) > bound.max_items:
+            path = prefix + plan.name
+            found.append(
+                FieldViolation(path, f"{path}: at most {bound.max_items} items, not {len(value):,}")
+            )
+        if not bound.items_checked_by_service:
             for index, item in enumerate(value):
-                yield from _value(f"{path}[{index}]", field, item, bound, table)
-        else:
-            yield from _value(path, field, value, bound, table)
+                _value(prefix, plan, index, item, table, found)
 
 
 def _value(
-    path: str, field: FieldDescriptor, value: object, bound: Bound, table: Table
-) -> Iterator[FieldViolation]:
-    if field.type == FieldDescriptor.TYPE_MESSAGE:
-        assert isinstance(value, Message)
-        yield from _message(path, value, bound, table)
-    elif field.type == FieldDescriptor.TYPE_ENUM:
-        assert field.enum_type is not None
-        assert isinstance(value, int)
-        if value not in field.enum_type.values_by_number:
-            yield FieldViolation(path, f"{path}: {value} is not a value of this enum")
-    elif isinstance(value, str | bytes):
-        yield from _length(path, len(value), bound)
-    elif isinstance(value, int | float):
-        yield from _range(path, value, bound)
-
-
-def _message(path: str, value: Message, bound: Bound, table: Table) -> Iterator[FieldViolation]:
-    type_name = value.DESCRIPTOR.full_name
-    if type_name in _SECONDS_TYPES:
-        nanos: int = getattr(value, "nanos")  # noqa: B009  (both types have it)
-        if not -NANOS_PER_SECOND < nanos < NANOS_PER_SECOND:
-            yield FieldViolation(path, f"{path}: nanos must be within one second")
-        yield from _range(path, getattr(value, "seconds"), bound, unit=" s")  # noqa: B009
-    elif type_name in _STRUCT_TYPES:
-        yield from _struct(path, value, bound)
+    prefix: str,
+    plan: _Plan,
+    index: int | None,
+    value: Any,
+    table: Table,
+    found: list[FieldViolation],
+) -> None:
+    """Checks one value (item `index` of a list) against its plan."""
+    bound, kind = plan.bound, plan.kind
+    problem = ""
+    if kind == _MESSAGE:
+        _walk(value, table, _path(prefix, plan, index) + ".", found)
+    elif kind == _TEXT:
+        if bound.max_len is not None and len(value) > bound.max_len:
+            problem = f"at most {bound.max_len} characters, not {len(value):,}"
+    elif kind == _NUMBER:
+        problem = _out_of_range(value, bound)
+    elif kind == _ENUM:
+        if value not in plan.enum_values:
+            problem = f"{value} is not a value of this enum"
+    elif kind == _SECONDS:
+        problem = _bad_nanos(value) or _out_of_range(value.seconds, bound, unit=" s")
     else:
-        yield from _walk(value, table, f"{path}.")
+        problem = _struct(value, bound)
+    if problem:
+        path = _path(prefix, plan, index)
+        found.append(FieldViolation(path, f"{path}: {problem}"))
 
 
-def _length(path: str, length: int, bound: Bound) -> Iterator[FieldViolation]:
-    if bound.max_len is not None and length > bound.max_len:
-        yield FieldViolation(path, f"{path}: at most {bound.max_len} characters, not {length:,}")
+def _path(prefix: str, plan: _Plan, index: int | None) -> str:
+    return prefix + plan.name if index is None else f"{prefix}{plan.name}[{index}]"
 
 
-def _count(path: str, count: int, bound: Bound) -> Iterator[FieldViolation]:
-    if bound.max_items is not None and count > bound.max_items:
-        yield FieldViolation(path, f"{path}: at most {bound.max_items} items, not {count:,}")
+def _bad_nanos(value: Any) -> str:
+    """As protobuf documents them: a Timestamp's nanos 0 to 999,999,999; a Duration's
+    within one second and of the sign of its seconds."""
+    seconds, nanos = value.seconds, value.nanos
+    if value.DESCRIPTOR.full_name == "google.protobuf.Timestamp":
+        valid = 0 <= nanos < NANOS_PER_SECOND
+    else:
+        valid = -NANOS_PER_SECOND < nanos < NANOS_PER_SECOND and seconds * nanos >= 0
+    return "" if valid else "nanos out of range"
 
 
-def _range(path: str, value: float, bound: Bound, unit: str = "") -> Iterator[FieldViolation]:
+def _out_of_range(value: float, bound: Bound, unit: str = "") -> str:
     if isinstance(value, float) and not math.isfinite(value):
-        yield FieldViolation(path, f"{path}: must be a finite number")
-    elif (bound.min is not None and value < bound.min) or (
+        return "must be a finite number"
+    if (bound.min is not None and value < bound.min) or (
         bound.max is not None and value > bound.max
     ):
-        yield FieldViolation(
-            path,
-            f"{path}: must be between {_number(bound.min)} and {_number(bound.max)}{unit}",
-        )
+        return f"must be between {_number(bound.min)} and {_number(bound.max)}{unit}"
+    return ""
 
 
-def _struct(path: str, value: Message, bound: Bound) -> Iterator[FieldViolation]:
-    """Depth (of nested objects and lists), count of values, string lengths and finite
-    numbers of a Struct, Value or ListValue, walked level by level and stopped at the first
-    excess: no recursion on hostile input."""
+def _struct(value: Message, bound: Bound) -> str:
+    """What is wrong with a Struct, Value or ListValue: depth (of nested objects and lists),
+    count of values, string lengths, finite numbers. Walked level by level and stopped at
+    the first excess: no recursion on hostile input."""
     max_depth = bound.max_depth if bound.max_depth is not None else 8
     max_values = bound.max_items if bound.max_items is not None else 1000
     max_len = bound.max_len if bound.max_len is not None else 10_000
@@ -150,17 +216,16 @@ def _struct(path: str, value: Message, bound: Bound) -> Iterator[FieldViolation]
     while level:
         depth += 1
         if depth > max_depth:
-            yield FieldViolation(path, f"{path}: nested deeper than {max_depth} levels")
-            return
+            return f"nested deeper than {max_depth} levels"
         following: list[Message] = []
         for node in level:
             values, problem = _values(node, max_len)
             count += len(values)
             if problem or count > max_values:
-                yield FieldViolation(path, f"{path}: {problem or f'more than {max_values} values'}")
-                return
+                return problem or f"more than {max_values} values"
             following.extend(_containers(values))
         level = following
+    return ""
 
 
 def _values(node: Message, max_len: int) -> tuple[list[struct_pb2.Value], str]:

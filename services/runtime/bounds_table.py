@@ -7,7 +7,7 @@ their own reasons, after the door. README.md shows this table (a test keeps the 
 equal), and tests/unit/runtime/test_bounds.py fails when a request field has no entry.
 """
 
-from services.runtime.bounds import Bound
+from services.runtime.bounds import WELL_KNOWN_RANGES, Bound
 
 NAME = 128  # resource names ("trips/…", "tools/…"), ids, instance ids
 SHORT = 64  # codes, categories, time zones, services
@@ -18,7 +18,7 @@ MONEY_UNITS = 10**15  # far beyond any trip, far below int64 sums
 DAY_SECONDS = 86_400
 WEEK_SECONDS = 7 * DAY_SECONDS
 # Timestamps from 0001-01-01 to 9999-12-31, the range google.protobuf.Timestamp allows.
-TIMESTAMP = Bound(min=-62_135_596_800, max=253_402_300_799)
+TIMESTAMP = WELL_KNOWN_RANGES["google.protobuf.Timestamp"]
 MAX_RECORDS = 1000  # execution records in one RecordExecutions batch
 MAX_TOKENS = 100_000_000  # tokens of one model call
 

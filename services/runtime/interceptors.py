@@ -19,6 +19,7 @@ from google.rpc import status_pb2
 
 from registry.errors import DiscoveryError
 from services.runtime import deadlines, errors
+from services.runtime.caller import caller_of, caller_var
 from services.runtime.logs import correlation_id, correlation_id_var, method_var
 from services.runtime.metrics import (
     SERVER_HANDLED,
@@ -161,10 +162,12 @@ class RequestContextInterceptor(ScopeInterceptor):
             method_var.set(method),
         )
         deadline_token = deadlines.set_deadline(context.time_remaining())
+        caller_token = caller_var.set(caller_of(metadata))
         try:
             async with outcome(context, _log_access):
                 yield
         finally:
+            caller_var.reset(caller_token)
             deadlines.reset_deadline(deadline_token)
             method_var.reset(tokens[1])
             correlation_id_var.reset(tokens[0])

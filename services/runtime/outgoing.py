@@ -1,11 +1,12 @@
 """What every outgoing call carries: the caller's remaining deadline minus a margin, its
-request id and its trace context."""
+request id, the API key it is for (name and budget) and its trace context."""
 
 from typing import Any
 
 import grpc
 
 from services.runtime import deadlines, errors
+from services.runtime.caller import KEY_HEADER, caller_var
 from services.runtime.interceptors import REQUEST_ID_HEADER
 from services.runtime.logs import correlation_id_var
 from services.runtime.tracing import inject_trace_context
@@ -27,10 +28,13 @@ def call_timeout(method: str, asked: float | None, default: float, margin: float
 
 
 def call_metadata(given: Any) -> grpc.aio.Metadata:
-    """The call's metadata with the request id and the W3C trace context added."""
+    """The call's metadata with the request id, the caller's key and the W3C trace context."""
     metadata = grpc.aio.Metadata(*(given or ()))
     if (request_id := correlation_id_var.get()) and not metadata.get(REQUEST_ID_HEADER):
         metadata.add(REQUEST_ID_HEADER, request_id)
+    if (caller := caller_var.get()) is not None and not metadata.get(KEY_HEADER):
+        for name, value in caller.metadata():
+            metadata.add(name, value)
     inject_trace_context(metadata)
     return metadata
 

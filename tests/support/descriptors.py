@@ -1,5 +1,6 @@
 """The descriptors of every tripmesh service, registered in the default pool."""
 
+from a2a.types import a2a_pb2  # noqa: F401  (A2AService, which the agents serve too)
 from google.protobuf import descriptor_pool
 from google.protobuf.descriptor import ServiceDescriptor
 from tripmesh.v1 import (  # noqa: F401  (importing registers each file's descriptors)
@@ -31,5 +32,9 @@ def service_descriptor(name: str) -> ServiceDescriptor:
     return descriptor_pool.Default().FindServiceByName(full_name)
 
 
+A2A_SERVICE = "lf.a2a.v1.A2AService"
+
+
 def all_services() -> list[ServiceDescriptor]:
+    """The tripmesh.v1 services (the contracts this project owns)."""
     return [service_descriptor(name) for name in SERVICE_NAMES]

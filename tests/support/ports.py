@@ -26,7 +26,10 @@ def free_port_offset() -> int:
     """An offset for `tripmesh up --port-offset` under which every port of the mesh is free."""
     ports = [p for s in KNOWN_SERVICES.values() for p in {s.port, s.metrics_port}]
     for _ in range(200):
-        offset = random.randrange(1000, 6000)
+        # 11000-15400: the gRPC ports land above Linux's ephemeral range (32768-60999) and
+        # the HTTP ones below it, so no outgoing connection can take one between this
+        # check and the mesh binding it.
+        offset = random.randrange(11_000, 15_400)
         if all(is_free(p + offset) for p in ports):
             return offset
     raise RuntimeError("no free port offset for a mesh")

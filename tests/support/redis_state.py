@@ -2,7 +2,6 @@
 Redis (127.0.0.1:6379, shared with others: never flushed), or a private redis-server on
 a free port for the tests that stop it."""
 
-import os
 import shutil
 import subprocess
 import time
@@ -12,19 +11,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
 import redis
 
+from tests.support.infra import missing
 from tests.support.ports import free_port
 
 SHARED_URL = "redis://127.0.0.1:6379/0"
-
-
-def missing(reason: str) -> None:
-    """Skips, or fails when CI requires the infrastructure (TRIPMESH_REQUIRE_INFRA=1)."""
-    if os.environ.get("TRIPMESH_REQUIRE_INFRA") == "1":
-        pytest.fail(reason)
-    pytest.skip(reason)
 
 
 @dataclass
@@ -61,7 +53,7 @@ def shared_state_space() -> Iterator[StateSpace]:
         with space.client() as client:
             client.ping()
     except redis.RedisError as exc:
-        missing(f"Redis is not reachable at {SHARED_URL} ({type(exc).__name__})")
+        missing("Redis", f"not reachable at {SHARED_URL} ({type(exc).__name__}: {exc})")
     try:
         yield space
     finally:
@@ -74,7 +66,7 @@ class PrivateRedis:
     def __init__(self, work_dir: Path) -> None:
         binary = shutil.which("redis-server")
         if binary is None:
-            missing("redis-server is not installed")
+            missing("redis-server", "not on PATH")
         self._binary = str(binary)
         self._dir = work_dir
         self.port = free_port()

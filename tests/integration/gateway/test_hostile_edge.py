@@ -1,5 +1,9 @@
 """The edge under hostile or careless clients: CORS on errors too, 415 for what is not JSON,
-Retry-After on every retryable 429 and 503."""
+Retry-After on every retryable 429 and 503, and an audit line per request."""
+
+import json
+import stat
+from pathlib import Path
 
 import httpx
 
@@ -70,3 +74,29 @@ async def test_an_upstream_down_is_503_with_retry_after(probe: tuple[Probe, int]
         down = await client.get("/v1/tools")  # the tool registry is not running
         assert down.status_code == 503, down.text
         assert int(down.headers["retry-after"]) >= 1
+
+
+async def test_the_audit_log_has_a_line_per_request_and_never_the_key(
+    probe: tuple[Probe, int], tmp_path: Path
+) -> None:
+    secret = "s3cret-key-value"
+    async with running_gateway(
+        endpoints=endpoints(orchestrator=probe[1]), api_keys=secret, data_dir=tmp_path
+    ) as client:
+        assert (await client.get("/v1/trips")).status_code == 401
+        ok = await client.get("/v1/trips", headers={"x-api-key": secret, "x-request-id": "r-1"})
+        assert ok.status_code == 200
+        assert (await client.get("/healthz")).status_code == 200  # not audited
+    audit = tmp_path / "audit.log"
+    text = audit.read_text()
+    lines = [json.loads(line) for line in text.splitlines()]
+    assert [(line["status"], line["route"]) for line in lines] == [
+        (401, "/v1/trips"),
+        (200, "/v1/trips"),
+    ]
+    assert lines[0]["key"] is None
+    assert lines[1]["key"].startswith("key-")
+    assert lines[1]["request_id"] == "r-1"
+    assert lines[1]["duration_ms"] >= 0
+    assert secret not in text
+    assert stat.S_IMODE(audit.stat().st_mode) == 0o600

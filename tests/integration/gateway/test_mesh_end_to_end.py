@@ -146,7 +146,7 @@ def test_gateway_process_without_keys_refuses_a_public_address(
     env = base_env(tmp_path, TRIPMESH_ENDPOINTS=mesh.endpoints(), TRIPMESH_HOST="0.0.0.0")
     gateway = ServiceProcess("gateway", env).start(tmp_path).wait_serving()
     try:
-        assert gateway.log_path is not None  # the whole log: log() keeps only its tail
+        assert gateway.log_path is not None  # the whole log: log() keeps its last 3,000 chars
         assert "refusing to bind 0.0.0.0" in gateway.log_path.read_text()
         assert f"127.0.0.1:{gateway.port}" in _listening(gateway.port)
     finally:

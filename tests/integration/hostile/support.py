@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import grpc
 from google.protobuf.descriptor import MethodDescriptor
 from google.rpc import error_details_pb2, status_pb2
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from grpc_status import rpc_status
 
 from registry import KNOWN_SERVICES
@@ -30,15 +31,25 @@ class Target:
 
 
 def mesh_targets(mesh: MeshProcess) -> Iterator[Target]:
-    """Every tripmesh method of every service of the mesh, on the port that serves it
-    (ToolService on each agent that offers tools)."""
+    """Every method of every service each server of the mesh serves, as its reflection
+    lists them (ToolService and A2AService on several), health and reflection aside."""
     for service in KNOWN_SERVICES.values():
-        names = [service.proto_service] if service.proto_service else []
-        if service.name in ("planner", "budget", "guide"):
-            names.append("tripmesh.v1.ToolService")
-        for name in names:
-            for method in service_descriptor(name).methods:
-                yield Target(method, mesh.port(service.name))
+        if not service.proto_service:
+            continue  # the gateway: HTTP
+        port = mesh.port(service.name)
+        for name in served_services(port):
+            if not name.startswith(("grpc.health.", "grpc.reflection.")):
+                for method in service_descriptor(name).methods:
+                    yield Target(method, port)
+
+
+def served_services(port: int) -> list[str]:
+    """The full names of the services a server lists through reflection."""
+    with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+        stub = reflection_pb2_grpc.ServerReflectionStub(channel)
+        ask = reflection_pb2.ServerReflectionRequest(list_services="")
+        answer = next(stub.ServerReflectionInfo(iter([ask]), timeout=10))
+    return [service.name for service in answer.list_services_response.service]
 
 
 def raw_call(

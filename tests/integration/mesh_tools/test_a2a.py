@@ -7,6 +7,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 
+import anyio
 import grpc
 import httpx
 import pytest
@@ -15,10 +16,11 @@ from a2a.helpers.proto_helpers import new_data_part, new_text_part
 from a2a.types import TaskNotFoundError, a2a_pb2, a2a_pb2_grpc
 from google.protobuf import json_format
 
-from tests.integration.mesh_tools.conftest import API_KEY, LISBON, ToolsMesh, eventually
+from tests.integration.mesh_tools.conftest import API_KEY, LISBON, ToolsMesh
 from tests.support.processes import ServiceProcess
 
 SENTENCE = "Plan 2 days in Lisbon from 1 May 2027 for 2 people, 1500 EUR, we love food"
+HANDLED = "grpc_server_handled_total"
 DRAFT_DELAY_MS = 8000  # the slow planner's DraftItinerary: long enough to cancel in
 
 
@@ -179,15 +181,29 @@ def slow_mesh(tools_mesh: ToolsMesh) -> Iterator[tuple[ServiceProcess, ServicePr
                 process.stop()
 
 
-def cancelled_drafts(planner: ServiceProcess) -> bool:
-    metrics = httpx.get(f"http://127.0.0.1:{planner.metrics_port}/metrics").text
-    return any(
-        line.startswith("grpc_server_handled_total")
-        and 'grpc_method="DraftItinerary"' in line
-        and 'grpc_code="CANCELLED"' in line
-        and not line.endswith(" 0.0")
-        for line in metrics.splitlines()
-    )
+def draft_calls(metrics: str, counter: str, code: str = "") -> float:
+    """The planner's DraftItinerary calls in a counter (of one final code, if given)."""
+    total = 0.0
+    for line in metrics.splitlines():
+        ours = line.startswith(counter + "{") and 'grpc_method="DraftItinerary"' in line
+        if ours and (not code or f'grpc_code="{code}"' in line):
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+async def planner_metrics(planner: ServiceProcess) -> str:
+    async with httpx.AsyncClient() as http:
+        return (await http.get(f"http://127.0.0.1:{planner.metrics_port}/metrics")).text
+
+
+async def until_counted(
+    planner: ServiceProcess, counter: str, code: str = "", timeout: float = 15.0
+) -> None:
+    """Returns once the planner's metrics count a DraftItinerary call in `counter`."""
+    with anyio.fail_after(timeout):
+        # Another process's metrics: nothing to wait on but a look every 50 ms.
+        while not draft_calls(await planner_metrics(planner), counter, code):  # noqa: ASYNC110
+            await anyio.sleep(0.05)
 
 
 async def test_cancel_mid_plan_ends_the_task_cancelled_and_stops_the_planner(
@@ -204,14 +220,19 @@ async def test_cancel_mid_plan_ends_the_task_cancelled_and_stops_the_planner(
     async with a2a_client(card, "GRPC") as client:
         async for event in client.send_message(user_message(new_data_part(LISBON))):
             events.append(event)
-            if not cancelled and stages(events) == ["PLAN_STAGE_VALIDATED"]:  # drafting began
+            if not cancelled and stages(events) == ["PLAN_STAGE_VALIDATED"]:
                 cancelled = True
+                # Cancel once the planner has the draft in hand.
+                await until_counted(planner, "grpc_server_started_total")
                 await client.cancel_task(a2a_pb2.CancelTaskRequest(id=task_id_of(events)))
         task = await client.get_task(a2a_pb2.GetTaskRequest(id=task_id_of(events)))
     assert states(events)[-1] == "TASK_STATE_CANCELED"
     assert a2a_pb2.TaskState.Name(task.status.state) == "TASK_STATE_CANCELED"
     assert not task.artifacts
-    eventually(lambda: cancelled_drafts(planner), timeout=DRAFT_DELAY_MS / 1000)
+    # The injected delay runs before the handler and is not cut short, so the cancelled
+    # DraftItinerary is counted once the delay is over: it never did the planner's work.
+    await until_counted(planner, HANDLED, "CANCELLED", timeout=DRAFT_DELAY_MS / 1000 + 10)
+    assert not draft_calls(await planner_metrics(planner), HANDLED, "OK")
 
 
 @pytest.mark.parametrize("binding", ["HTTP+JSON", "GRPC"])

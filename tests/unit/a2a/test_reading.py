@@ -71,24 +71,24 @@ def user(*parts: a2a_pb2.Part) -> a2a_pb2.Message:
     return a2a_pb2.Message(message_id="m", role=a2a_pb2.ROLE_USER, parts=parts)
 
 
-def test_an_answer_completes_the_first_message() -> None:
+async def test_an_answer_completes_the_first_message() -> None:
     first = user(new_text_part("Plan 3 days in Lisbon for 2 people"))
     with pytest.raises(MissingInput) as missing:
-        read_request([first], trip_pb2.PlanTripRequest, "", TODAY)
+        await read_request([first], trip_pb2.PlanTripRequest, "", TODAY)
     assert missing.value.fields == ["start_date", "budget"]
     answer = user(new_text_part("from 1 May, 1500 EUR"))
-    request = read_request([first, answer], trip_pb2.PlanTripRequest, "", TODAY)
+    request = await read_request([first, answer], trip_pb2.PlanTripRequest, "", TODAY)
     assert (request.start_date, request.budget.units) == ("2027-05-01", 1500)
 
 
-def test_a_data_part_is_the_request_json_and_wraps_for_agents_that_take_a_trip() -> None:
+async def test_a_data_part_is_the_request_json_and_wraps_for_agents_that_take_a_trip() -> None:
     trip = {"destination": "Lisbon", "startDate": "2027-05-01", "days": 3, "travelers": 2}
-    request = read_request(
+    request = await read_request(
         [user(new_data_part(trip))], budget_service_pb2.EstimateBudgetRequest, "trip", TODAY
     )
     assert request.trip.destination == "Lisbon"
     assert request.trip.days == 3
     with pytest.raises(InvalidArgument, match="days"):
-        read_request(
+        await read_request(
             [user(new_data_part({**trip, "days": "many"}))], trip_pb2.PlanTripRequest, "", TODAY
         )

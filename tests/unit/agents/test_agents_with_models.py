@@ -3,17 +3,14 @@ a model's itinerary is taken when it passes the rules, and rejected (then the of
 engine answers) when it is schema-valid but breaks them.
 """
 
-from collections.abc import AsyncIterator, Iterator
 from decimal import Decimal
 from typing import Any
-
-import pytest
 
 from services.agents.itinerary import PlannedItinerary
 from services.agents.schemas import ItineraryDraft
 from services.budget.estimator import BudgetEstimator
 from services.guide.advisor import Advisor
-from services.llm import LLMSettings, ModelChain, create_model_chain
+from services.llm import ModelChain
 from services.planner.offline_itinerary import draft_itinerary
 from services.planner.planner import Planner
 from services.travel.money import Money
@@ -22,29 +19,6 @@ from tests.fakes import FakeOpenAI
 from tests.unit.agents.support import trip
 
 MODEL = "gpt-4.1-mini"
-
-
-@pytest.fixture(scope="module")
-def openai_fake() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as server:
-        yield server
-
-
-@pytest.fixture
-async def chain(openai_fake: FakeOpenAI) -> AsyncIterator[ModelChain]:
-    openai_fake.reset()
-    values: dict[str, Any] = {  # the settings take the environment variables' names
-        "models": f"openai:{MODEL},offline",
-        "OPENAI_API_KEY": "test-key",
-        "OPENAI_BASE_URL": openai_fake.base_url,
-        "llm_backoff_base": 0.01,
-        "llm_backoff_cap": 0.05,
-        "llm_call_timeout": 5.0,
-    }
-    settings = LLMSettings(**values)
-    model_chain = create_model_chain(settings)
-    yield model_chain
-    await model_chain.aclose()
 
 
 def _offline_answer() -> dict[str, Any]:

@@ -47,12 +47,33 @@ def test_api_keys_are_kept_hashed_and_matched(tmp_path: Path) -> None:
     assert len(keys) == 2
     assert keys.enabled
     assert "k1" not in repr(vars(keys))
-    assert hashlib.sha256(b"k1").digest() in vars(keys)["_digests"]
+    assert hashlib.sha256(b"k1").digest() in [k.digest for k in vars(keys)["_keys"]]
     assert keys.identify("k2") == "key-" + hashlib.sha256(b"k2").hexdigest()[:12]
     assert keys.identify("k3") is None
     assert not ApiKeys.from_settings("", None).enabled
     with pytest.raises(KeyFileError, match="TRIPMESH_API_KEY_FILE"):
         ApiKeys.from_settings("", tmp_path / "missing")
+
+
+def test_a_key_file_in_yaml_names_keys_with_their_limits(tmp_path: Path) -> None:
+    key_file = tmp_path / "keys.yaml"
+    digest = hashlib.sha256(b"secret-one").hexdigest()
+    key_file.write_text(
+        f"keys:\n  - name: mobile\n    key_hash: sha256:{digest}\n    rpm: 120\n"
+        "    usd_per_day: 2.5\n"
+    )
+    keys = ApiKeys.from_settings("plain-key", key_file)
+    mobile = keys.lookup("secret-one")
+    assert mobile is not None
+    assert (mobile.name, mobile.rpm, mobile.usd_per_day) == ("mobile", 120, 2.5)
+    assert keys.identify("plain-key") == "key-" + hashlib.sha256(b"plain-key").hexdigest()[:12]
+    assert keys.rates == {120}
+    json_file = tmp_path / "keys.json"
+    json_file.write_text(f'[{{"name": "ci", "key_hash": "{digest}"}}]')
+    assert ApiKeys.from_settings("", json_file).identify("secret-one") == "ci"
+    json_file.write_text('[{"name": "ci", "key_hash": "sha256:abc"}]')
+    with pytest.raises(KeyFileError, match=r"keys\[0\] \(ci\): key_hash"):
+        ApiKeys.from_settings("", json_file)
 
 
 def test_presented_key_from_either_header() -> None:

@@ -71,8 +71,9 @@ def test_open_api_path_of_nested_and_plain_variables() -> None:
 def test_responses_errors_and_streaming(document: dict[str, Any]) -> None:
     ops = operations(document)
     _, _, plan = ops["OrchestratorService_PlanTrip"]
-    for status in ("400", "401", "403", "404", "413", "429", "500", "503", "504", "default"):
+    for status in ("400", "401", "403", "404", "413", "415", "429", "500", "503", "504", "default"):
         assert plan["responses"][status] == {"$ref": "#/components/responses/Error"}
+    assert "415" not in ops["OrchestratorService_ListTrips"][2]["responses"]  # no body
     ok = plan["responses"]["200"]["content"]["application/json"]["schema"]
     assert ok == {"$ref": "#/components/schemas/tripmesh.v1.Trip"}
     assert "X-Request-Id" in plan["responses"]["200"]["headers"]

@@ -115,7 +115,7 @@ async def test_a_hang_without_offline_raises_deadline_exceeded(
     with deadline_scope(0.3), pytest.raises(DeadlineExceeded) as raised:
         await make_chain(f"openai:{OPENAI}").run(plan_task())
 
-    assert 0.25 < time.monotonic() - started < 0.3 + 0.25
+    assert 0.25 < time.monotonic() - started < 0.3 + 1.0  # at the deadline; slack for load
     assert raised.value.reason == "LLM_DEADLINE_EXCEEDED"
 
 

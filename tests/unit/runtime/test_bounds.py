@@ -17,7 +17,7 @@ from tripmesh.v1 import (
 from services.runtime.bounds import violations
 from services.runtime.bounds_table import BOUNDS
 from services.runtime.door import Undecodable, admit, guarded
-from services.runtime.errors import InvalidArgument
+from services.runtime.errors import InvalidArgument, NotFound
 from tests.support.descriptors import all_services
 
 _FREE = (FieldDescriptor.TYPE_BOOL, FieldDescriptor.TYPE_ENUM)  # bounded by their type
@@ -121,3 +121,32 @@ def test_undecodable_bytes_become_a_value_the_door_refuses() -> None:
 
 def test_struct_values_alone_are_fine() -> None:
     assert violations(struct_pb2.Struct(), BOUNDS) == []
+
+
+def test_an_error_never_carries_unbounded_input() -> None:
+    name = "tools/" + "a" * 5000
+    error = NotFound(f"{name} does not exist", reason="TOOL_NOT_FOUND", metadata={"name": name})
+    status = error.to_status("tripmesh-tool-registry")
+    assert len(status.SerializeToString()) < 1024  # far below gRPC's 8 KiB of metadata
+    assert status.message.startswith("tools/aaaa")
+    assert "more)" in status.message
+
+
+def test_a_timestamp_without_its_own_bound_stays_in_protobuf_range() -> None:
+    from a2a.types import a2a_pb2
+
+    request = a2a_pb2.ListTasksRequest()
+    request.status_timestamp_after.seconds = -(2**63)  # INTERNAL in A2A's ListTasks, once
+    assert [v.field for v in violations(request, BOUNDS)] == ["status_timestamp_after"]
+    request.status_timestamp_after.seconds = 1_800_000_000
+    assert violations(request, BOUNDS) == []
+    request.status_timestamp_after.nanos = -1  # INTERNAL in ListTasks too
+    assert [v.field for v in violations(request, BOUNDS)] == ["status_timestamp_after"]
+
+
+def test_a_duration_has_nanos_of_the_sign_of_its_seconds() -> None:
+    record = performance_monitor_service_pb2.ExecutionRecord()
+    record.duration.seconds, record.duration.nanos = 1, -5
+    assert [v.field for v in violations(record, BOUNDS)] == ["duration"]
+    record.duration.seconds, record.duration.nanos = 1, 5
+    assert violations(record, BOUNDS) == []

@@ -1,0 +1,27 @@
+"""Fixtures for unit tests that drive the real model SDKs against a fake server."""
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from services.llm import ModelChain
+from tests.fakes import FakeOpenAI
+from tests.fakes.chains import openai_chain
+
+MODEL = "gpt-4.1-mini"
+
+
+@pytest.fixture(scope="module")
+def openai_fake() -> Iterator[FakeOpenAI]:
+    """One fake OpenAI server per module (tests/unit/llm has its own, per test)."""
+    with FakeOpenAI() as server:
+        yield server
+
+
+@pytest.fixture
+async def chain(openai_fake: FakeOpenAI) -> AsyncIterator[ModelChain]:
+    """`openai:gpt-4.1-mini,offline` on the fake, which starts each test with nothing queued."""
+    openai_fake.reset()
+    model_chain = openai_chain(openai_fake, MODEL)
+    yield model_chain
+    await model_chain.aclose()
