@@ -13,7 +13,8 @@ from tests.support.processes import MeshProcess
 
 pytestmark = pytest.mark.slow
 
-MODEL_CALLERS = {"planner", "budget", "guide"}
+# the agents, and the orchestrator, which reads A2A sentences with its own model chain
+MODEL_CALLERS = {"planner", "budget", "guide", "orchestrator"}
 HOST_PORT = re.compile(r"^[0-9a-z.\-]+:[0-9]{2,5}$|^\[[0-9a-f:]+\]:[0-9]{2,5}$")
 
 
