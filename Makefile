@@ -8,7 +8,7 @@ PROTO_FILES := $(wildcard protos/tripmesh/v1/*.proto)
 PROTOC := $(BIN)/python -m grpc_tools.protoc -Iprotos -Ithird_party \
 	--plugin=protoc-gen-mypy_grpc=$(BIN)/protoc-gen-mypy_grpc
 
-.PHONY: venv run test pytest check lint protos protos-check buf-breaking consul chromium bench bench-mtls chaos k8s clean
+.PHONY: venv run test pytest check lint protos protos-check buf-breaking consul chromium promtool bench bench-mtls chaos k8s clean
 
 ## venv: the virtual environment with tripmesh and its tools (pinned by constraints.txt)
 $(STAMP): pyproject.toml constraints.txt
@@ -26,8 +26,9 @@ run: venv
 test: venv
 	@# A Consul that cannot be fetched skips its tests, but fails CI (TRIPMESH_REQUIRE_INFRA=1).
 	@$(MAKE) --no-print-directory consul || [ "$$TRIPMESH_REQUIRE_INFRA" != 1 ]
-	@# The same for the browser tests' Chromium.
+	@# The same for the browser tests' Chromium and for Prometheus' promtool.
 	@$(MAKE) --no-print-directory chromium || [ "$$TRIPMESH_REQUIRE_INFRA" != 1 ]
+	@$(MAKE) --no-print-directory promtool || [ "$$TRIPMESH_REQUIRE_INFRA" != 1 ]
 	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory pytest
 
@@ -78,6 +79,10 @@ protos-check: venv
 ## consul: Debian bullseye's consul 1.8.7 into .cache/consul (private apt state)
 consul:
 	bash tests/support/consul/fetch.sh
+
+## promtool: Debian bookworm's prometheus (promtool, prometheus) into .cache/prometheus
+promtool:
+	bash tests/support/prometheus/fetch.sh
 
 ## chromium: Debian's chromium and chromium-driver for the browser tests (apt-get, as root)
 chromium:

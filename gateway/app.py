@@ -8,7 +8,6 @@ endpoints or the transcoding endpoint). Channels are opened in the lifespan star
 import contextlib
 import json
 import logging
-import uuid
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -45,6 +44,7 @@ from registry import Discovery, Endpoint, Registration, known_service
 from registry.factory import create_discovery
 from services.runtime import tls
 from services.runtime.channels import ChannelPool
+from services.runtime.metrics import EXPORTED
 from services.runtime.overload import Admission
 from services.runtime.server import discovery_options, package_version
 from services.runtime.state.connection import SharedState
@@ -159,7 +159,7 @@ class Gateway:
             return
         self._registration = Registration(
             name=SERVICE.discovery_name,
-            instance_id=self.settings.instance_id or f"gateway-{uuid.uuid4().hex[:12]}",
+            instance_id=self.settings.instance_id or self.address,
             host=host,
             port=port,
             tags=("http", "v1"),
@@ -239,4 +239,4 @@ async def _static(send: Send, *, body: bytes, content_type: bytes) -> None:
 
 
 async def _metrics(send: Send) -> None:
-    await send_response(send, 200, generate_latest(), CONTENT_TYPE_LATEST.encode())
+    await send_response(send, 200, generate_latest(EXPORTED), CONTENT_TYPE_LATEST.encode())

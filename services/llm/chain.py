@@ -95,6 +95,7 @@ class ModelChain:
         hook: CallHook | None,
         refuse_over_budget: bool = False,
     ) -> None:
+        metrics.register_chain_metrics()
         self._refuse_over_budget = refuse_over_budget
         self._slots = lineup.slots
         self._cache = cache

@@ -1,9 +1,11 @@
 """Prometheus metrics of the provider chain, defined once per process.
 
-Several chains may live in one process (tests); they share these series.
+Several chains may live in one process (tests); they share these series. The one
+unlabelled gauge is registered only when a process makes a chain, so that services
+that never call a model export no model metric (the labelled ones appear with use).
 """
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import REGISTRY, Counter, Gauge, Histogram
 
 REQUESTS = Counter(
     "tripmesh_llm_requests_total",
@@ -44,6 +46,17 @@ BREAKER_STATE = Gauge(
 OFFLINE_ONLY = Gauge(
     "tripmesh_llm_offline_only",
     "1 while every remote model provider's breaker is open and only offline answers.",
+    registry=None,
 )
+_registered = False
+
+
+def register_chain_metrics() -> None:
+    """Exports the chain's unlabelled gauge, once per process."""
+    global _registered
+    if not _registered:
+        REGISTRY.register(OFFLINE_ONLY)
+        _registered = True
+
 
 BREAKER_VALUES = {"closed": 0, "open": 1, "half_open": 2}

@@ -14,7 +14,7 @@ import time
 import uuid
 from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tripmesh.v1.orchestrator_service_pb2 import PlanStage
 from tripmesh.v1.planner_service_pb2 import ReviseItineraryRequest
@@ -28,6 +28,7 @@ from services.orchestrator.agents import (
     is_deadline_exceeded,
 )
 from services.orchestrator.idempotency import Idempotency
+from services.orchestrator.metrics import trip_ended_by, trip_planned
 from services.orchestrator.names import new_trip_id, trip_name
 from services.orchestrator.settings import OrchestratorSettings
 from services.orchestrator.store import TripStore
@@ -74,6 +75,7 @@ class _Run:
     clock: TripClock
     round_seconds: float = 0.0
     fresh_id: bool = False  # the request came without a request_id: one was made up
+    started: float = field(default_factory=time.monotonic)
 
 
 class TripWorkflow:
@@ -115,6 +117,16 @@ class TripWorkflow:
         Raises the typed error of a bad request, or the AioRpcError of a
         planner or budget call that failed.
         """
+        try:
+            async for event in self._run(request, snapshots):
+                yield event
+        except BaseException as error:
+            trip_ended_by(error)
+            raise
+
+    async def _run(
+        self, request: PlanTripRequest, snapshots: bool
+    ) -> AsyncGenerator[PlanEvent, None]:
         clock = TripClock.for_request(self._settings.trip_deadline, self._settings.answer_reserve)
         warnings = self._validate(request)
         run = _Run(_normalized(request), Trip(name=trip_name(new_trip_id())), clock)
@@ -265,6 +277,7 @@ class TripWorkflow:
             _same_request_or_conflict(run.request, stored)
             logger.info("a concurrent request with the same request_id stored %s", stored.name)
         else:
+            trip_planned(stored, time.monotonic() - run.started)
             logger.info(
                 "planned %s: %d revision(s), %d warning(s)",
                 stored.name,

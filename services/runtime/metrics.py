@@ -7,12 +7,14 @@ sync-only), so the interceptor in interceptors.py feeds these.
 import logging
 import socket
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from prometheus_client import Counter, Histogram, make_wsgi_app
+from prometheus_client import REGISTRY, Counter, Histogram, make_wsgi_app
+from prometheus_client.metrics_core import Metric
+from prometheus_client.registry import Collector
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +42,21 @@ def split_method(full_method: str) -> tuple[str, str]:
     return service, method
 
 
+class NonEmptyFamilies(Collector):
+    """The default registry without the families that have no sample yet.
+
+    A labelled series exists only once used: until then its family would be exported as
+    a bare HELP/TYPE pair (the gateway's gRPC server families, a counter of failures
+    that never happened), which dashboards and alert rules cannot tell from a typo.
+    """
+
+    def collect(self) -> Iterator[Metric]:
+        return (family for family in REGISTRY.collect() if family.samples)
+
+
+EXPORTED = NonEmptyFamilies()
+
+
 def serve_metrics(host: str, port: int, ready: Callable[[], bool] = lambda: True) -> int:
     """Serves /metrics, /healthz and /readyz on a background thread; returns the bound port.
 
@@ -54,7 +71,7 @@ def serve_metrics(host: str, port: int, ready: Callable[[], bool] = lambda: True
 
 
 def _app(ready: Callable[[], bool]) -> Any:
-    metrics = make_wsgi_app()
+    metrics = make_wsgi_app(EXPORTED)
 
     def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")

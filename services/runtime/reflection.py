@@ -6,12 +6,34 @@ file descriptors of the shipped descriptor set where it has them, so that
 `grpcurl describe` prints the .proto files' comments.
 """
 
+from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from google.protobuf import descriptor_pb2, descriptor_pool
 from google.protobuf.descriptor import FileDescriptor
 
 from services.runtime.protodocs import files_by_name
+
+
+@cache
+def _served(name: str) -> descriptor_pb2.FileDescriptorProto | None:
+    """The shipped file with its comments, as reflection served it before: without the
+    json_name protoc writes (grpcurl would then print lowerCamelCase, not field names)."""
+    documented = files_by_name().get(name)
+    if documented is None:
+        return None
+    served = descriptor_pb2.FileDescriptorProto()
+    served.CopyFrom(documented)
+    _clear_json_names(served.message_type)
+    return served
+
+
+def _clear_json_names(messages: Iterable[descriptor_pb2.DescriptorProto]) -> None:
+    for message in messages:
+        for field in message.field:
+            field.ClearField("json_name")
+        _clear_json_names(message.nested_type)
 
 
 class _DocumentedFile:
@@ -26,7 +48,7 @@ class _DocumentedFile:
         return [_DocumentedFile(d) for d in self._descriptor.dependencies]
 
     def CopyToProto(self, proto: descriptor_pb2.FileDescriptorProto) -> None:  # noqa: N802
-        documented = files_by_name().get(self.name)
+        documented = _served(self.name)
         if documented is None:
             self._descriptor.CopyToProto(proto)
         else:

@@ -5,7 +5,6 @@ import asyncio
 import logging
 import signal
 import socket
-import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -15,7 +14,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from registry import Discovery, KnownService, Registration
+from registry import Discovery, Endpoint, KnownService, Registration
 from registry.factory import DiscoveryOptions, create_discovery
 from services.runtime import tls
 from services.runtime.admission import OverloadInterceptor
@@ -246,10 +245,19 @@ async def build_server(
         ],
         maximum_concurrent_rpcs=settings.max_concurrent_rpcs,
     )
+    port = settings.port if settings.port is not None else service.port
+    try:
+        bound = _add_port(server, _bind_address(settings.host, port), settings.tls)
+    except RuntimeError:  # grpc's way of saying the address is taken or invalid
+        bound = 0
+    if bound == 0:
+        raise OSError(f"cannot bind {settings.host}:{port} (TRIPMESH_HOST, TRIPMESH_PORT)")
     context = ServiceContext(
         service=service,
         settings=settings,
-        instance_id=settings.instance_id or f"{service.name}-{uuid.uuid4().hex[:12]}",
+        # host:port names the instance in metrics, records and discovery: stable across
+        # restarts and readable, where a random id would grow a new series per process
+        instance_id=settings.instance_id or Endpoint(announced_host(settings.host), bound).address,
         discovery=discovery,
         channels=channels,
         health=health.aio.HealthServicer(),
@@ -268,13 +276,6 @@ async def build_server(
         server,
         pool=DocumentedPool(),  # type: ignore[arg-type]  # duck-typed: the calls reflection makes
     )
-    port = settings.port if settings.port is not None else service.port
-    try:
-        bound = _add_port(server, _bind_address(settings.host, port), settings.tls)
-    except RuntimeError:  # grpc's way of saying the address is taken or invalid
-        bound = 0
-    if bound == 0:
-        raise OSError(f"cannot bind {settings.host}:{port} (TRIPMESH_HOST, TRIPMESH_PORT)")
     context.port = bound
     return ServiceServer(server, context), bound
 

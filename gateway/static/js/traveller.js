@@ -47,6 +47,8 @@ async function plan(event) {
   button.disabled = true;
   replace(progress);
   replace(view);
+  // on a phone the form sits above the result: follow the plan as it comes
+  if (matchMedia("(max-width: 860px)").matches) view.parentElement.scrollIntoView({ behavior: "smooth" });
   let trip = null;
   try {
     await stream("POST", "/v1/trips:stream", planRequest(form), (message) => {

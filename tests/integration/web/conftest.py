@@ -21,6 +21,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     if report.when == "call" and report.failed and session is not None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shot = SCREENSHOTS / f"{item.name}.png"
+        height = session.execute_script("return document.documentElement.scrollHeight")
+        session.set_window_size(1280, min(int(height), 6000))  # the whole page, not its top
         session.save_screenshot(str(shot))
         report.sections.append(("screenshot", f"screenshot of the failure: {shot}"))
     return report

@@ -1,8 +1,5 @@
 """Waiting on a page the way a user does: until something shows, with a deadline."""
 
-import datetime as dt
-from typing import Any
-
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
@@ -40,14 +37,3 @@ def text_of(browser: webdriver.Chrome, css: str, timeout: float = WAIT) -> str:
         has_text, f"no text in {css!r}"
     )
     return text
-
-
-def trip_request(destination: str, days: int, budget_eur: int) -> dict[str, Any]:
-    """A PlanTripRequest as the API takes it, starting a month from today."""
-    return {
-        "destination": destination,
-        "startDate": (dt.date.today() + dt.timedelta(days=30)).isoformat(),
-        "days": days,
-        "travelers": 1,
-        "budget": {"currencyCode": "EUR", "units": str(budget_eur)},
-    }

@@ -12,8 +12,9 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from registry import KNOWN_SERVICES
 from tests.fakes import FakeOpenAI
-from tests.integration.web.support import REDRAWN, WAIT, shown, trip_request
-from tests.support.processes import MeshProcess, base_env
+from tests.integration.web.support import REDRAWN, WAIT, shown
+from tests.support.meshes import openai_env, trip_request
+from tests.support.processes import MeshProcess
 
 pytestmark = pytest.mark.slow
 
@@ -26,11 +27,9 @@ def fake_openai() -> Iterator[FakeOpenAI]:
 
 @pytest.fixture
 def openai_mesh(fake_openai: FakeOpenAI, tmp_path: Path) -> Iterator[MeshProcess]:
-    env = base_env(
+    env = openai_env(
         tmp_path,
-        TRIPMESH_MODELS="openai:gpt-4.1-mini,offline",
-        OPENAI_API_KEY="test-key",
-        OPENAI_BASE_URL=fake_openai.base_url,
+        fake_openai,
         TRIPMESH_ALERT_MIN_COUNT="2",
         TRIPMESH_LLM_CACHE_SIZE="0",
     )
@@ -46,13 +45,13 @@ def plan_a_trip(gateway_url: str) -> None:
 
 
 def waterfall_rows(browser: webdriver.Chrome, until: str) -> list[str]:
-    """The waterfall's rows once one starts with `until`: asked again while the services'
-    last records (sent in batches, once a second) reach the monitor."""
+    """The waterfall's rows once one holds `until`: asked again while the services' last
+    records (sent in batches, once a second) reach the monitor."""
 
     def rows(driver: webdriver.Chrome) -> list[str] | bool:
         driver.find_element(By.CSS_SELECTOR, "#waterfall-form button").click()
         texts = [row.text for row in shown(driver, "svg.waterfall .waterfall-row")]
-        return texts if any(text.startswith(until) for text in texts) else False
+        return texts if any(until in text for text in texts) else False
 
     found: list[str] = WebDriverWait(
         browser, WAIT, poll_frequency=1, ignored_exceptions=REDRAWN
@@ -80,11 +79,13 @@ def test_eight_services_serving_then_an_alert_when_the_provider_fails(
     # the trip's waterfall: its RPCs and model calls from every service, the failed one marked
     browser.refresh()
     chooser = Select(shown(browser, "#waterfall-form select")[0])
+    WebDriverWait(browser, WAIT).until(lambda _: len(chooser.options) > 1, "no trip to choose")
     chooser.select_by_index(1)  # the newest trip
-    rows = waterfall_rows(browser, until="orchestrator · PlanTrip")
-    assert any(row.startswith("planner · DraftItinerary") for row in rows)
-    failed = browser.find_elements(By.CSS_SELECTOR, "svg.waterfall .waterfall-row rect.failed")
-    assert failed, rows
+    # (records are sent at most once, in batches: on a loaded machine one may be late or lost,
+    # so the test waits for the calls that fired the alert, which have surely arrived)
+    rows = waterfall_rows(browser, until="model openai:gpt-4.1-mini")
     model_rows = [row for row in rows if "model openai:gpt-4.1-mini" in row]
-    assert model_rows, rows
+    assert "UNAVAILABLE" in model_rows[0]
     assert "tok" in model_rows[0]
+    assert browser.find_elements(By.CSS_SELECTOR, "svg.waterfall .waterfall-row rect.failed")
+    assert len({row.split(" · ")[0] for row in rows}) >= 2, rows  # calls of several services

@@ -8,7 +8,8 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 
-from tests.integration.web.support import shown, text_of, trip_request
+from tests.integration.web.support import shown, text_of
+from tests.support.meshes import trip_request
 from tests.support.processes import MeshProcess, ServiceProcess, base_env
 
 pytestmark = pytest.mark.slow

@@ -1,18 +1,21 @@
 """Every overlay renders, validates against Kubernetes' schemas, and matches DESIGN.md."""
 
+import json
 from collections.abc import Callable
 
 import kubernetes_validate
 import pytest
+import yaml  # type: ignore[import-untyped]
 
 from registry.known_services import KNOWN_SERVICES, KnownService
 from tests.unit.k8s import cert_manager
-from tests.unit.k8s.manifests import OVERLAYS, Doc, by_kind, container
+from tests.unit.k8s.manifests import K8S, OVERLAYS, Doc, by_kind, container
 
 Render = Callable[[str], tuple[Doc, ...]]
 # Oldest Kubernetes the manifests need (native gRPC probes, matchLabelKeys) and a recent one.
 KUBERNETES_VERSIONS = ("1.30.0", "1.34.0")
 AGENTS = ("planner", "budget", "guide")
+PROMETHEUS_OPERATOR = "monitoring.coreos.com/v1"
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -23,8 +26,23 @@ def test_overlay_validates_strictly(rendered: Render, overlay: str, version: str
     for doc in docs:
         if cert_manager.is_cert_manager(doc):  # a CRD: kubernetes-validate has no schema for it
             cert_manager.validate(doc)
+        elif doc["apiVersion"] == PROMETHEUS_OPERATOR:
+            continue  # a custom resource too: checked against the shipped rules below
         else:
             kubernetes_validate.validate(doc, version, strict=True)
+
+
+def test_prod_ships_the_alert_rules_and_dashboards(rendered: Render) -> None:
+    docs = rendered("overlays/prod")
+    (rule,) = by_kind(docs, "PrometheusRule").values()
+    assert rule["apiVersion"] == PROMETHEUS_OPERATOR
+    assert rule["metadata"]["namespace"] == "tripmesh"
+    shipped = yaml.safe_load((K8S.parent / "observability" / "prometheus-rule.yaml").read_text())
+    assert rule["spec"] == shipped["spec"]
+    dashboards = by_kind(docs, "ConfigMap")["tripmesh-dashboards"]
+    assert dashboards["metadata"]["labels"]["grafana_dashboard"] == "1"
+    assert sorted(dashboards["data"]) == ["mesh.json", "models.json", "trips.json"]
+    assert all(json.loads(board)["panels"] for board in dashboards["data"].values())
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
