@@ -96,9 +96,12 @@ class ReplicaSet:
         probe = next((r for r in candidates if r.ejections), None)
         if probe is not None:
             return probe  # its one call decides whether it stays: without it, never back
-        if len(candidates) <= 2:
-            return min(candidates, key=Replica.score, default=None)
-        first, second = random.sample(candidates, 2)
+        if not candidates:
+            return None
+        # Two picks at random, with replacement (as Envoy's least-request balancer does):
+        # a replica that scores worse still gets a share of calls, so its score keeps being
+        # measured, and a new replica is not starved by one that happens to score better.
+        first, second = random.choice(candidates), random.choice(candidates)
         return first if first.score() <= second.score() else second
 
     def pick_ejected(self, exclude: Collection[Replica] = ()) -> Replica | None:

@@ -125,3 +125,12 @@ def test_a_replica_back_from_an_ejection_takes_one_probe_call_at_a_time() -> Non
     replicas.succeeded(back, 1.0)
     back.inflight = 1
     assert replicas.pick() is back  # proven again: an ordinary replica
+
+
+def test_a_replica_that_scores_worse_still_gets_a_share_of_calls() -> None:
+    replicas, settled, new = two_replicas(Clock())
+    settled.slowness, new.slowness = 0.8, 1.0  # the settled one answers a little faster
+    picks = [replicas.pick() for _ in range(400)]
+    # Two picks with replacement: the new one wins whenever both land on it (1 in 4).
+    assert 60 < picks.count(new) < 160
+    assert picks.count(settled) > picks.count(new)
