@@ -68,8 +68,8 @@ def eventually(check: Any, what: str) -> Any:
         try:
             if found := check():
                 return found
-        except httpx.HTTPError:
-            pass  # Prometheus is still starting
+        except (httpx.HTTPError, ValueError):
+            pass  # Prometheus is still starting (no answer yet, or not JSON yet)
         time.sleep(0.5)
     raise AssertionError(f"not within {WAIT} s: {what}")
 
