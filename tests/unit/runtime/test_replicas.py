@@ -78,7 +78,8 @@ def test_a_replica_far_slower_than_its_peer_is_ejected() -> None:
 def test_pick_prefers_the_replica_with_fewer_calls_in_flight() -> None:
     replicas, a, b = two_replicas(Clock())
     a.inflight = 5
-    assert replicas.pick() is b
+    picks = [replicas.pick() for _ in range(200)]
+    assert picks.count(b) > 120  # b, unless both random picks land on a (one in four)
     assert replicas.pick(exclude=[b]) is a
 
 
