@@ -15,25 +15,21 @@ if TYPE_CHECKING:  # imports redis, which only a shared state needs
     from services.runtime.state.limits import GlobalRateLimit
 
 
-async def acquire(bucket: TokenBucket, max_wait: float) -> bool:
-    """Waits for a token of `bucket`; False (at once, nothing taken) when it is further than
-    `max_wait`."""
-    wait = bucket.reserve(max_wait)
-    if wait is None:
-        return False
-    if wait > 0:
-        await asyncio.sleep(wait)
-    return True
-
-
 class LocalThrottle:
-    """A provider's limit in this process."""
+    """A provider's limit in this process: a token bucket, waited on."""
 
     def __init__(self, bucket: TokenBucket) -> None:
         self._bucket = bucket
 
     async def acquire(self, max_wait: float) -> bool:
-        return await acquire(self._bucket, max_wait)
+        """Waits for a token; False (at once, nothing taken) when it is further than
+        `max_wait`."""
+        wait = self._bucket.reserve(max_wait)
+        if wait is None:
+            return False
+        if wait > 0:
+            await asyncio.sleep(wait)
+        return True
 
 
 class Throttle(Protocol):
