@@ -9,36 +9,15 @@ out of its load balancer.
 import asyncio
 import json
 
-import grpc
-from grpc_health.v1 import health_pb2
-
 from gateway.responses import Send, send_response
 from gateway.upstream import Upstreams
-from services.runtime.balancing import BalancedChannel
+from services.runtime.instance_health import health_status
 
-CHECK = "/grpc.health.v1.Health/Check"
 REQUIRED = frozenset({"tripmesh-orchestrator"})
 
 
 async def healthz(send: Send) -> None:
     await send_response(send, 200, b'{"status":"SERVING"}')
-
-
-async def health_status(
-    channel: grpc.aio.Channel | BalancedChannel, service: str, timeout: float
-) -> str:
-    """The health status name of `service` on `channel`: "SERVING", "UNREACHABLE", ..."""
-    check = channel.unary_unary(
-        CHECK,
-        request_serializer=health_pb2.HealthCheckRequest.SerializeToString,
-        response_deserializer=health_pb2.HealthCheckResponse.FromString,
-    )
-    try:
-        reply = await check(health_pb2.HealthCheckRequest(service=service), timeout=timeout)
-    except grpc.aio.AioRpcError as exc:
-        code = exc.code()
-        return "UNREACHABLE" if code is grpc.StatusCode.UNAVAILABLE else str(code.name)
-    return str(health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status))
 
 
 class Readiness:

@@ -12,10 +12,9 @@ from typing import Any
 
 import grpc
 
-from gateway.health import health_status
 from gateway.responses import Send, send_response
 from registry import KNOWN_SERVICES, Discovery, Endpoint
-from services.runtime import tls
+from services.runtime.instance_health import ChannelsByAddress, health_status
 
 SERVING = "SERVING"
 
@@ -30,10 +29,10 @@ class MeshView:
         credentials: grpc.ChannelCredentials | None = None,
     ) -> None:
         self._timeout = timeout
-        self._credentials = credentials  # mTLS: the gateway's own certificate; None: plaintext
         self._gateway = gateway  # the gateway's own entry: it is the one answering
         self.discovery: Discovery | None = None  # set when the gateway starts
-        self._channels: dict[str, grpc.aio.Channel] = {}
+        # mTLS: the gateway's own certificate; None: plaintext
+        self._channels = ChannelsByAddress(credentials)
 
     async def services(self) -> list[dict[str, Any]]:
         """One entry per known service, in the catalogue's order."""
@@ -58,11 +57,7 @@ class MeshView:
         }
 
     async def _check(self, endpoint: Endpoint, service: str) -> str:
-        channel = self._channels.get(endpoint.address)
-        if channel is None:
-            channel = self._channels[endpoint.address] = tls.aio_channel(
-                endpoint.address, self._credentials, service=service
-            )
+        channel = self._channels.get(endpoint.address, service)
         return await health_status(channel, service, self._timeout)
 
     async def endpoint(self, send: Send) -> None:
@@ -70,8 +65,7 @@ class MeshView:
         await send_response(send, 200, json.dumps(body, separators=(",", ":")).encode())
 
     async def close(self) -> None:
-        channels, self._channels = list(self._channels.values()), {}
-        await asyncio.gather(*(c.close() for c in channels), return_exceptions=True)
+        await self._channels.close()
 
 
 def overall_status(statuses: list[str]) -> str:

@@ -11,12 +11,11 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-import grpc
 import httpx
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from registry import Discovery, Endpoint, KnownService
 from services.runtime import tls
+from services.runtime.instance_health import ChannelsByAddress, health_status
 
 logger = logging.getLogger(__name__)
 
@@ -35,26 +34,15 @@ class GrpcProbe:
     def __init__(self, timeout: float, files: tls.TlsFiles | None = None) -> None:
         self._timeout = timeout
         self._files = files  # mTLS: gRPC with the monitor's certificate, the gateway over https
-        self._credentials = tls.client_credentials(files)
-        self._channels: dict[str, grpc.aio.Channel] = {}
+        self._channels = ChannelsByAddress(tls.client_credentials(files))
         self._http: httpx.AsyncClient | None = None
 
     async def __call__(self, service: KnownService, endpoint: Endpoint) -> bool:
         if not service.proto_service:
             return await self._http_ok(service, endpoint)
-        channel = self._channels.get(endpoint.address)
-        if channel is None:
-            channel = self._channels[endpoint.address] = tls.aio_channel(
-                endpoint.address, self._credentials, service=service.discovery_name
-            )
-        stub = health_pb2_grpc.HealthStub(channel)
-        try:
-            reply = await stub.Check(
-                health_pb2.HealthCheckRequest(service=service.discovery_name), timeout=self._timeout
-            )
-        except grpc.aio.AioRpcError:
-            return False
-        return bool(reply.status == health_pb2.HealthCheckResponse.SERVING)
+        channel = self._channels.get(endpoint.address, service.discovery_name)
+        status = await health_status(channel, service.discovery_name, self._timeout)
+        return status == "SERVING"
 
     async def _http_ok(self, service: KnownService, endpoint: Endpoint) -> bool:
         if self._http is None:
@@ -71,9 +59,7 @@ class GrpcProbe:
         return reply.status_code == 200
 
     async def close(self) -> None:
-        channels = list(self._channels.values())
-        self._channels.clear()
-        await asyncio.gather(*(c.close() for c in channels), return_exceptions=True)
+        await self._channels.close()
         if self._http is not None:
             await self._http.aclose()
 
