@@ -21,7 +21,7 @@ from registry import Discovery, Endpoint, discovery_name
 from services.runtime import errors, tls
 from services.runtime.balancing import BalancedChannel, HedgeOptions
 from services.runtime.outgoing import OutgoingInterceptor
-from services.runtime.replicas import OutlierOptions, Replica, ReplicaSet
+from services.runtime.replicas import OutlierOptions, ReplicaSet
 from services.runtime.retry_budget import RetryBudget
 
 __all__ = ["ChannelPool", "OutgoingInterceptor", "Resilience", "ServiceClient"]
@@ -171,7 +171,7 @@ class ChannelPool:
         if set(known) == set(wanted):
             return
         replicas.replicas = [
-            known.get(target) or Replica(target, self._new_channel(name, target))
+            known.get(target) or replicas.newcomer(target, self._new_channel(name, target))
             for target in wanted
         ]
         for target, replica in known.items():

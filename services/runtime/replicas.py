@@ -83,6 +83,19 @@ class ReplicaSet:
         self.replicas: list[Replica] = []
         self._clock = clock
 
+    def newcomer(self, address: str, channel: Any) -> Replica:
+        """A replica that has just joined, scored like the best measured one.
+
+        At the default score of 1.0 it would lose most picks to a peer whose calls run
+        faster than the method's usual latency, and a new replica would get few calls
+        until it had been measured; as good as the best, it shares the load at once
+        and its own calls then place it.
+        """
+        replica = Replica(address, channel)
+        measured = [r.slowness for r in self.replicas if r.samples and self.admitted(r)]
+        replica.slowness = min(measured, default=1.0)
+        return replica
+
     def admitted(self, replica: Replica) -> bool:
         return replica.ejected_until <= self._clock()
 

@@ -137,3 +137,15 @@ def test_a_replica_that_scores_worse_still_gets_a_share_of_calls() -> None:
     # Two picks with replacement: the new one wins whenever both land on it (1 in 4).
     assert 60 < picks.count(new) < 160
     assert picks.count(settled) > picks.count(new)
+
+
+def test_a_newcomer_shares_the_load_at_once_with_a_faster_than_usual_peer() -> None:
+    replicas = ReplicaSet("tripmesh-planner", OutlierOptions(), Clock())
+    old = Replica("ipv4:127.0.0.1:1", None)
+    replicas.replicas = [old]
+    for _ in range(20):
+        replicas.succeeded(old, 0.5)  # its calls run at half the method's usual latency
+    new = replicas.newcomer("ipv4:127.0.0.1:2", None)
+    replicas.replicas.append(new)
+    picks = [replicas.pick() for _ in range(2000)]
+    assert 0.4 < picks.count(new) / len(picks) < 0.6
