@@ -13,6 +13,42 @@ from services.runtime.state.spend import SpendLedger, reset_time
 
 PATH = "/v1/keys/me"
 
+_NUMBER_OR_NULL = {"type": ["number", "null"]}
+OPERATION = {
+    "operationId": "GetMyKey",
+    "summary": "The caller's API key: its limits and what is left of today's model budget.",
+    "description": (
+        "Served by the gateway itself (no RPC behind it). `spentUsdToday` and"
+        " `remainingUsdToday` are null when the spend is not known here: without shared"
+        " state (TRIPMESH_STATE_URL) each agent process keeps its own. `resetTime` is the"
+        " next UTC midnight, when the day's budget starts again."
+    ),
+    "tags": ["Keys"],
+    "security": [{"bearer": []}, {"apiKey": []}],
+    "responses": {
+        "200": {
+            "description": "The caller's key.",
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["name", "requestsPerMinute", "resetTime"],
+                        "properties": {
+                            "name": {"type": "string", "description": "The key's name."},
+                            "requestsPerMinute": {"type": "integer", "minimum": 0},
+                            "usdPerDay": _NUMBER_OR_NULL,
+                            "spentUsdToday": _NUMBER_OR_NULL,
+                            "remainingUsdToday": _NUMBER_OR_NULL,
+                            "resetTime": {"type": "string", "format": "date-time"},
+                        },
+                    }
+                }
+            },
+        },
+        **{status: {"$ref": "#/components/responses/Error"} for status in ("401", "429")},
+    },
+}
+
 
 class KeysEndpoint:
     """Spend is read from the shared state; without it (`ledger` None) each agent process

@@ -9,6 +9,7 @@ hold a `/`.
 import re
 from typing import Any
 
+from gateway import keys
 from gateway.query import addressable_fields
 from gateway.rules import Route
 from gateway.schemas import Schema, SchemaBuilder
@@ -59,16 +60,19 @@ def openapi_document(routes: list[Route], *, version: str, api_keys: bool) -> di
             }
         },
     }
-    if api_keys:
+    services = sorted({route.rpc.service for route in routes})
+    tags = [{"name": _tag(s), "description": comment(s)} for s in services]
+    if api_keys:  # without keys, the gateway's own /v1/keys/me only answers 404 NO_API_KEY
+        paths[keys.PATH] = {"get": keys.OPERATION}
+        tags.append({"name": "Keys", "description": "The caller's own API key."})
         components["securitySchemes"] = {
             "bearer": {"type": "http", "scheme": "bearer"},
             "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
         }
-    services = sorted({route.rpc.service for route in routes})
     return {
         "openapi": "3.1.0",
         "info": {"title": "tripmesh gateway", "version": version, "description": DESCRIPTION},
-        "tags": [{"name": _tag(s), "description": comment(s)} for s in services],
+        "tags": tags,
         "paths": dict(sorted(paths.items())),
         "components": components,
     }

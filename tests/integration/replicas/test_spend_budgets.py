@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import jsonschema
 import pytest
 
 from registry import known_service
@@ -112,6 +113,11 @@ def test_twenty_concurrent_trips_never_overspend_and_the_rest_plan_offline(
     assert body["spentUsdToday"] == pytest.approx(spent)
     assert body["remainingUsdToday"] == pytest.approx(BUDGET_USD - spent)
     assert body["resetTime"].endswith("T00:00:00Z")
+    document = httpx.get(f"http://{mesh.gateway.address}/openapi.json").json()
+    operation = document["paths"]["/v1/keys/me"]["get"]
+    jsonschema.validate(
+        body, operation["responses"]["200"]["content"]["application/json"]["schema"]
+    )
 
     # This mesh runs no monitor, router or registry: trips are served, and status says so.
     status = status_of(mesh, tmp_path)

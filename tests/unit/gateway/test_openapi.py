@@ -143,6 +143,11 @@ def test_security_only_with_keys() -> None:
         for methods in with_keys["paths"].values()
         for op in methods.values()
     )
+    assert "/v1/keys/me" in with_keys["paths"]
+
+
+def test_the_keys_route_is_documented_only_with_keys(document: dict[str, Any]) -> None:
+    assert "/v1/keys/me" not in document["paths"]
 
 
 def test_descriptions_required_fields_and_bounds_come_from_the_protos(
