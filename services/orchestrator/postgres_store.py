@@ -91,6 +91,9 @@ class PostgresTripStore:
             raise StoreError("the trip store is not open")
         return self._pool
 
+    async def ping(self) -> None:
+        await self._db.fetchval("SELECT 1")
+
     async def put(self, trip: Trip, *, dedupe_since: datetime) -> Trip:
         trip_id = parse_trip_name(trip.name)
         request_id = trip.request.request_id or None

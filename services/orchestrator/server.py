@@ -42,6 +42,7 @@ async def install(server: grpc.aio.Server, context: ServiceContext[Settings]) ->
     install_a2a(server, context, plan_trip_skill(workflow), DESCRIPTION, model_reader(chain))
     context.on_start.append(store.open)
     context.on_stop.append(store.close)
+    context.hard_dependencies["trip store"] = store.ping  # no trip can be read or kept without
     retention = TripRetention(store, context.settings.trip_retention)
     interval = context.settings.trip_purge_interval
     run_while_serving(context, lambda: retention.run(interval), "trip-retention")

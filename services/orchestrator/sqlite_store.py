@@ -89,6 +89,9 @@ class SqliteTripStore:
             raise StoreError("the trip store is not open")
         return self._reader
 
+    async def ping(self) -> None:
+        await self._read.execute("SELECT 1")
+
     async def put(self, trip: Trip, *, dedupe_since: datetime) -> Trip:
         trip_id = parse_trip_name(trip.name)
         request_id = trip.request.request_id or None

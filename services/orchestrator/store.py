@@ -35,6 +35,9 @@ class TripStore(Protocol):
     async def close(self) -> None:
         """Releases connections. Called once at stop."""
 
+    async def ping(self) -> None:
+        """Raises unless the store answers a trivial query: readiness probes it."""
+
     async def put(self, trip: Trip, *, dedupe_since: datetime) -> Trip:
         """Stores `trip` (with its name and create time set) and returns the trip now stored.
 

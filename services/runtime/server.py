@@ -2,6 +2,7 @@
 reflection, interceptors, metrics and discovery, and a graceful drain."""
 
 import asyncio
+import contextlib
 import logging
 import signal
 import socket
@@ -30,6 +31,7 @@ from services.runtime.interceptors import (
 from services.runtime.metrics import serve_metrics
 from services.runtime.otel_metrics import configure_otel_metrics
 from services.runtime.overload import Admission
+from services.runtime.readiness import Probe, Readiness
 from services.runtime.reflection import DocumentedPool
 from services.runtime.reporting import ExecutionReporter, ReportingInterceptor
 from services.runtime.settings import RuntimeSettings, ServerSettings
@@ -69,6 +71,8 @@ class ServiceContext(Generic[SettingsT]):
     port: int = 0
     reporter: ExecutionReporter = field(default_factory=ExecutionReporter.disabled)
     state: SharedState | None = None  # TRIPMESH_STATE_URL: what replicas share
+    # What the service cannot serve without, by name: readiness follows their probes.
+    hard_dependencies: dict[str, Probe] = field(default_factory=dict)
 
 
 Install = Callable[[grpc.aio.Server, ServiceContext[S]], Awaitable[None]]
@@ -89,6 +93,7 @@ class ServiceServer:
         self.context = context
         self._registration: Registration | None = None
         self.serving = False  # the overall health, for the plain-HTTP /readyz of the metrics port
+        self._readiness: asyncio.Task[None] | None = None
 
     @property
     def health_names(self) -> list[str]:
@@ -114,9 +119,14 @@ class ServiceServer:
         await self.server.start()
         for hook in ctx.on_start:
             await hook()
-        for name in self.health_names:
-            await ctx.health.set(name, health_pb2.HealthCheckResponse.SERVING)
-        self.serving = True
+        await self._set_serving(True)
+        if ctx.hard_dependencies:
+            readiness = Readiness(
+                ctx.hard_dependencies,
+                self._set_serving,
+                interval=ctx.settings.readiness_interval,
+            )
+            self._readiness = asyncio.create_task(readiness.run(), name="readiness")
         self._registration = Registration(
             name=ctx.service.discovery_name,
             instance_id=ctx.instance_id,
@@ -132,8 +142,21 @@ class ServiceServer:
         await ctx.discovery.register(self._registration)
         logger.info("serving %s on %s:%d", ctx.service.discovery_name, ctx.settings.host, ctx.port)
 
+    async def _set_serving(self, serving: bool) -> None:
+        status = health_pb2.HealthCheckResponse
+        for name in self.health_names:
+            await self.context.health.set(name, status.SERVING if serving else status.NOT_SERVING)
+        self.serving = serving
+
+    async def _stop_readiness(self) -> None:
+        if self._readiness is not None:
+            self._readiness.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._readiness
+
     async def _abandon(self) -> None:
         ctx = self.context
+        await self._stop_readiness()
         await self.server.stop(0)
         await _run_hooks(reversed(ctx.on_stop), "stop")
         await ctx.channels.close()
@@ -145,6 +168,7 @@ class ServiceServer:
         """NOT_SERVING, deregister, let in-flight calls finish within the grace period, stop."""
         ctx = self.context
         logger.info("draining %s", ctx.service.discovery_name)
+        await self._stop_readiness()
         self.serving = False
         await ctx.health.enter_graceful_shutdown()
         if self._registration is not None:

@@ -38,6 +38,9 @@ class RuntimeSettings(TlsSettings):
     max_message_bytes: int = Field(4 * 1024 * 1024, ge=1024, description="Largest message.")
     grace_period: float = Field(10.0, ge=0, description="Seconds in-flight calls get on drain.")
     drain_delay: float = Field(0.0, ge=0, description="Seconds NOT_SERVING before stopping.")
+    readiness_interval: float = Field(
+        5.0, gt=0, description="Seconds between probes of a service's hard dependencies."
+    )
     default_deadline: float = Field(30.0, gt=0, description="Outgoing deadline without a caller's.")
     deadline_margin: float = Field(0.05, ge=0, description="Seconds kept back on each hop.")
     fault_delay_ms: int = Field(0, ge=0, description="Test setting: delay every tripmesh RPC.")

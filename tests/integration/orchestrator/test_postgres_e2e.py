@@ -11,6 +11,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from tripmesh.v1.orchestrator_service_pb2 import GetTripRequest, ListTripsReques
 from tripmesh.v1.orchestrator_service_pb2_grpc import OrchestratorServiceStub
 from tripmesh.v1.trip_pb2 import Trip
 
+from services.supervisor import health_status
 from tests.integration.orchestrator.conftest import trip_request
 from tests.support.infra import missing
 from tests.support.inprocess import channel_to
@@ -174,3 +176,50 @@ def test_one_request_id_sent_to_two_orchestrators_at_once_is_one_trip(mesh: Mesh
     first, second = asyncio.run(_plan_on_both(mesh))
     assert first.name == second.name
     assert asyncio.run(_stored_ids(mesh.url)) - before == {first.name.removeprefix("trips/")}
+
+
+def _health(process: ServiceProcess) -> str:
+    return health_status("127.0.0.1", process.port, 1.0)
+
+
+def _wait_health(process: ServiceProcess, wanted: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while _health(process) != wanted:
+        assert time.monotonic() < deadline, f"{wanted} within {timeout} s: {process.log()}"
+        time.sleep(0.1)
+
+
+def test_readiness_follows_the_database(tmp_path: Path, database_url: str) -> None:
+    """The trip store is the orchestrator's hard dependency: when its database refuses
+    connections, the orchestrator reports NOT_SERVING (Consul and Kubernetes route around
+    it); when the database is back, SERVING again, without a restart."""
+    name = urlsplit(database_url).path.removeprefix("/")
+    orchestrator = ServiceProcess(
+        "orchestrator",
+        base_env(
+            tmp_path,
+            TRIPMESH_ENDPOINTS="planner=127.0.0.1:1,budget=127.0.0.1:1,guide=127.0.0.1:1",
+            TRIPMESH_TRIP_STORE="postgres",
+            TRIPMESH_DATABASE_URL=database_url,
+            TRIPMESH_READINESS_INTERVAL="0.2",
+        ),
+    )
+    (tmp_path / "logs").mkdir()
+    orchestrator.start(tmp_path / "logs").wait_serving(60)
+    try:
+        assert _health(orchestrator) == "SERVING"
+        asyncio.run(_admin(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false"))
+        asyncio.run(_admin(_TERMINATE.format(name=name)))
+        _wait_health(orchestrator, "NOT_SERVING", 10)
+    finally:
+        asyncio.run(_admin(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true"))
+    try:
+        _wait_health(orchestrator, "SERVING", 10)
+    finally:
+        orchestrator.stop()
+
+
+_TERMINATE = (
+    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+    " WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+)
