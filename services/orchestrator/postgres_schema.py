@@ -29,6 +29,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         )""",
         "CREATE INDEX trips_newest_first ON trips (create_time_us DESC, id DESC)",
     ),
+    # 2: which replica is planning a request id, until when (Idempotency.claim).
+    (
+        """CREATE TABLE trip_claims (
+            request_id TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            until_us BIGINT NOT NULL
+        )""",
+    ),
 )
 
 

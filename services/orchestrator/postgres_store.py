@@ -4,7 +4,9 @@ Every orchestrator replica writes to the same database, so the unique
 request_id index, not a lock in this process, is what keeps one trip per
 request id: a duplicate insert does nothing (ON CONFLICT DO NOTHING, which
 waits for a concurrent insert of the same key to commit or roll back) and the
-trip that won is read back, as in the SQLite store.
+trip that won is read back, as in the SQLite store. So that the losers of that
+race do not plan the trip for nothing, a replica first claims the request id in
+`trip_claims` (a lease on the database's clock) and the others wait for its trip.
 """
 
 from datetime import datetime
@@ -26,6 +28,9 @@ CONNECT_TIMEOUT = 10.0  # asyncpg's default (60 s) would hold a bad start for a 
 # What asyncpg raises when it cannot connect or the URL is wrong (its configuration
 # errors are ValueErrors); StoreError is an OSError too and is raised as it is.
 _CONNECT_ERRORS = (OSError, ValueError, asyncpg.PostgresError, asyncpg.InterfaceError)
+
+
+_NOW_US = "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::BIGINT"
 
 
 def _micros(moment: datetime) -> int:
@@ -90,6 +95,25 @@ class PostgresTripStore:
         if self._pool is None:
             raise StoreError("the trip store is not open")
         return self._pool
+
+    async def claim(self, request_id: str, owner: str, lease_seconds: float) -> bool:
+        # The database's clock, so that replicas whose clocks differ agree on expiry.
+        claimed = await self._db.fetchval(
+            f"INSERT INTO trip_claims (request_id, owner, until_us) VALUES ($1, $2, {_NOW_US} + $3)"
+            " ON CONFLICT (request_id) DO UPDATE"
+            " SET owner = EXCLUDED.owner, until_us = EXCLUDED.until_us"
+            f" WHERE trip_claims.until_us < {_NOW_US} OR trip_claims.owner = $2"
+            " RETURNING owner",
+            request_id,
+            owner,
+            int(lease_seconds * 1_000_000),
+        )
+        return claimed is not None
+
+    async def release(self, request_id: str, owner: str) -> None:
+        await self._db.execute(
+            "DELETE FROM trip_claims WHERE request_id = $1 AND owner = $2", request_id, owner
+        )
 
     async def ping(self) -> None:
         await self._db.fetchval("SELECT 1")

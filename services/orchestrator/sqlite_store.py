@@ -89,6 +89,12 @@ class SqliteTripStore:
             raise StoreError("the trip store is not open")
         return self._reader
 
+    async def claim(self, request_id: str, owner: str, lease_seconds: float) -> bool:
+        return True  # one orchestrator process per SQLite file: its own lock is enough
+
+    async def release(self, request_id: str, owner: str) -> None:
+        return None
+
     async def ping(self) -> None:
         await self._read.execute("SELECT 1")
 

@@ -38,6 +38,14 @@ class TripStore(Protocol):
     async def ping(self) -> None:
         """Raises unless the store answers a trivial query: readiness probes it."""
 
+    async def claim(self, request_id: str, owner: str, lease_seconds: float) -> bool:
+        """Takes `request_id` for `owner` (about to plan it) for `lease_seconds`; False
+        while another owner's claim on it is live. Stores that only one process uses may
+        always answer True: the in-process lock of Idempotency then suffices."""
+
+    async def release(self, request_id: str, owner: str) -> None:
+        """Gives up `owner`'s claim on `request_id` (its trip is stored, or failed)."""
+
     async def put(self, trip: Trip, *, dedupe_since: datetime) -> Trip:
         """Stores `trip` (with its name and create time set) and returns the trip now stored.
 

@@ -95,7 +95,10 @@ class TripWorkflow:
         self._guide = guide
         self._settings = settings
         self._validate = validate
-        self._idempotency = Idempotency(store, settings.idempotency_window)
+        # A claim outlives the longest trip by a little, so that it only expires when
+        # its owner died.
+        lease = settings.trip_deadline + 5.0
+        self._idempotency = Idempotency(store, settings.idempotency_window, lease)
 
     async def plan(self, request: PlanTripRequest) -> Trip:
         """Plans a trip and returns it, complete and stored."""

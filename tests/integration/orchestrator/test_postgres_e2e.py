@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+import httpx
 import pytest
 from tripmesh.v1.orchestrator_service_pb2 import GetTripRequest, ListTripsRequest
 from tripmesh.v1.orchestrator_service_pb2_grpc import OrchestratorServiceStub
@@ -70,6 +71,7 @@ class Mesh:
     orchestrator: ServiceProcess
     replica: ServiceProcess  # a second orchestrator on the same database
     url: str
+    planner: ServiceProcess
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +98,7 @@ def mesh(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterato
             process.start(root / "logs")
         for process in everything:
             process.wait_serving(60)
-        yield Mesh(*orchestrators, database_url)
+        yield Mesh(*orchestrators, database_url, agents[0])
     finally:
         started = [p for p in everything if p.process is not None]
         for process in started:  # every drain at once
@@ -171,11 +173,19 @@ async def _plan_on_both(mesh: Mesh) -> list[Trip]:
         return list(await asyncio.gather(*calls))
 
 
+def _drafts(planner: ServiceProcess) -> float:
+    text = httpx.get(f"http://127.0.0.1:{planner.metrics_port}/metrics", timeout=5).text
+    prefix = 'grpc_server_started_total{grpc_method="DraftItinerary"'
+    return sum(float(line.split()[-1]) for line in text.splitlines() if line.startswith(prefix))
+
+
 def test_one_request_id_sent_to_two_orchestrators_at_once_is_one_trip(mesh: Mesh) -> None:
-    before = asyncio.run(_stored_ids(mesh.url))
+    before, drafts_before = asyncio.run(_stored_ids(mesh.url)), _drafts(mesh.planner)
     first, second = asyncio.run(_plan_on_both(mesh))
     assert first.name == second.name
     assert asyncio.run(_stored_ids(mesh.url)) - before == {first.name.removeprefix("trips/")}
+    # One replica claimed the request id and planned it; the other waited for its trip.
+    assert _drafts(mesh.planner) - drafts_before == 1
 
 
 def _health(process: ServiceProcess) -> str:

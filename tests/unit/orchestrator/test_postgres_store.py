@@ -140,3 +140,17 @@ async def test_a_closed_store_refuses_calls(url: str) -> None:
     closed = PostgresTripStore(url)
     with pytest.raises(StoreError, match="not open"):
         await closed.get("0" * 32)
+
+
+async def test_a_claim_holds_a_request_id_until_released_or_expired(
+    store: PostgresTripStore,
+) -> None:
+    assert await store.claim("req-1", "replica-a", lease_seconds=60)
+    assert not await store.claim("req-1", "replica-b", lease_seconds=60)
+    assert await store.claim("req-1", "replica-a", lease_seconds=60)  # its own, renewed
+    assert await store.claim("req-2", "replica-b", lease_seconds=60)  # other ids are free
+    await store.release("req-1", "replica-b")  # not b's: nothing happens
+    assert not await store.claim("req-1", "replica-b", lease_seconds=60)
+    await store.release("req-1", "replica-a")
+    assert await store.claim("req-1", "replica-b", lease_seconds=0)  # expires at once
+    assert await store.claim("req-1", "replica-c", lease_seconds=60)  # its owner died
