@@ -23,6 +23,7 @@ RUN python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))
 COPY README.md ./
 COPY protos/ protos/
 COPY registry/ registry/
+COPY tripmesh_retry/ tripmesh_retry/
 COPY services/ services/
 COPY gateway/ gateway/
 RUN /opt/tripmesh/bin/pip install --no-cache-dir --no-deps --constraint constraints.txt . \

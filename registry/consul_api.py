@@ -32,11 +32,29 @@ from registry.errors import (
     ConsulUnavailable,
     DiscoveryConfigError,
 )
+from tripmesh_retry import AsyncRetry, if_exception_type
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 _TRANSIENT = (aiohttp.ClientError, OSError, asyncio.TimeoutError, Timeout)
+
+
+def background_retry(config: ConsulConfig) -> AsyncRetry:
+    """How the background loops (watches, registrations) retry a Consul call: for ever,
+    with backoff; the longest wait each time Consul refuses what only an operator can fix
+    (the token, a payload)."""
+
+    def operator_wait(exc: Exception) -> float | None:
+        return None if isinstance(exc, ConsulUnavailable) else config.backoff_max
+
+    return AsyncRetry(
+        if_exception_type(ConsulUnavailable, ConsulTokenError, ConsulRejected),
+        initial=config.backoff_initial,
+        maximum=config.backoff_max,
+        timeout=None,
+        hint=operator_wait,
+    )
 
 
 class ConsulApi:

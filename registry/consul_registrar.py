@@ -5,11 +5,10 @@ import contextlib
 import logging
 from typing import Any
 
-from registry.backoff import Backoff
 from registry.base import Registration
-from registry.consul_api import ConsulApi
+from registry.consul_api import ConsulApi, background_retry
 from registry.consul_config import ConsulConfig, duration
-from registry.errors import ConsulRejected, ConsulTokenError, ConsulUnavailable
+from registry.errors import ConsulUnavailable
 from registry.known_services import known_service
 
 logger = logging.getLogger(__name__)
@@ -78,7 +77,7 @@ class RegistrationKeeper:
         self.registration = registration
         self._api = api
         self._payload = service_payload(registration, api)
-        self._backoff = Backoff(api.config.backoff_initial, api.config.backoff_max)
+        self._retry = background_retry(api.config).with_on_retry(self._failed)
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -103,21 +102,17 @@ class RegistrationKeeper:
                 await self._task
 
     async def _run(self, registered: bool) -> None:
+        delay = self._api.config.resync_interval if registered else next(self._retry.delays())
         while True:
-            delay = self._api.config.resync_interval if registered else self._backoff.next_delay()
             await asyncio.sleep(delay)
-            try:
-                registered = await self._ensure()
-            except ConsulUnavailable:
-                registered = False
-            except (ConsulTokenError, ConsulRejected) as exc:
-                logger.error("cannot register %s in Consul: %s", self.id, exc)
-                registered = False
-                await asyncio.sleep(self._backoff.exhaust())
+            await self._retry.call(self._ensure)
+            delay = self._api.config.resync_interval
 
-    async def _ensure(self) -> bool:
+    async def _ensure(self) -> None:
         if not await self._api.has_service(self.id):
             await self._api.register(self._payload)
             logger.warning("re-registered %s: the Consul agent had lost it", self.id)
-        self._backoff.reset()
-        return True
+
+    def _failed(self, exc: Exception, attempt: int, delay: float) -> None:
+        if not isinstance(exc, ConsulUnavailable):  # ConsulApi logs outages, once each
+            logger.error("cannot register %s in Consul: %s", self.id, exc)

@@ -6,10 +6,9 @@ import logging
 import time
 from collections.abc import Callable
 
-from registry.backoff import Backoff
 from registry.base import Endpoint, EndpointsListener
-from registry.consul_api import ConsulApi
-from registry.errors import ConsulRejected, ConsulTokenError, ConsulUnavailable
+from registry.consul_api import ConsulApi, background_retry
+from registry.errors import ConsulUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +27,7 @@ class ServiceWatch:
         self._answered = asyncio.Event()
         self._listeners: list[EndpointsListener] = []
         self._hold_until = 0.0  # keep non-empty endpoints until then (Consul recovering)
-        self._backoff = Backoff(api.config.backoff_initial, api.config.backoff_max)
+        self._retry = background_retry(api.config)
         self._task = asyncio.create_task(self._run(), name=f"consul-watch-{name}")
 
     @property
@@ -60,21 +59,21 @@ class ServiceWatch:
 
     async def _run(self) -> None:
         index, recovering = 0, False
-        while True:
-            try:
-                new_index, endpoints = await self._api.passing(
-                    self.name, index, self._api.config.wait
-                )
-            except ConsulUnavailable:
+
+        async def read() -> tuple[int, list[Endpoint]]:
+            return await self._api.passing(self.name, index, self._api.config.wait)
+
+        def failed(exc: Exception, attempt: int, delay: float) -> None:
+            nonlocal index, recovering
+            if isinstance(exc, ConsulUnavailable):  # ConsulApi logged the outage
                 # Re-read without blocking once it answers: the agent may be a new one.
                 index, recovering = 0, True
-                await asyncio.sleep(self._backoff.next_delay())  # ConsulApi logged the outage
-                continue
-            except (ConsulTokenError, ConsulRejected) as exc:
+            else:
                 logger.error("cannot watch %s in Consul: %s", self.name, exc)
-                await asyncio.sleep(self._backoff.exhaust())
-                continue
-            self._backoff.reset()
+
+        retry = self._retry.with_on_retry(failed)
+        while True:
+            new_index, endpoints = await retry.call(read)
             # An index that goes backwards means the agent lost its state: read afresh at once.
             lost_state = new_index < index
             index = 0 if lost_state else max(new_index, 1)

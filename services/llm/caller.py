@@ -16,7 +16,6 @@ from typing import TypeVar
 from opentelemetry.trace import Span
 
 from services.llm import metrics
-from services.llm.backoff import full_jitter
 from services.llm.breaker import CircuitBreaker
 from services.llm.errors import Failure, ProviderError
 from services.llm.genai import model_call_span, record_genai
@@ -30,6 +29,7 @@ from services.llm.telemetry import record_call
 from services.llm.usage import Usage
 from services.runtime import deadlines
 from services.runtime.state.spend import Reservation
+from tripmesh_retry import AsyncRetry
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +43,31 @@ class RetryPolicy:
     backoff_cap: float
     max_wait: float  # longest Retry-After or rate-limit wait worth taking
     call_timeout: float  # one call, when the deadline allows more
+
+    def retry(self, rng: random.Random) -> AsyncRetry:
+        """Retryable failures, full-jitter backoff or the provider's Retry-After; never a
+        wait over `max_wait` (a longer Retry-After fails over at once)."""
+
+        def worth_waiting(exc: Exception) -> bool:
+            return (
+                isinstance(exc, ProviderError)
+                and exc.failure.retryable
+                and (exc.retry_after is None or exc.retry_after <= self.max_wait)
+            )
+
+        return AsyncRetry(
+            worth_waiting,
+            initial=self.backoff_base,
+            maximum=min(self.backoff_cap, self.max_wait),
+            timeout=None,  # the deadline's, set per call
+            attempts=self.attempts,
+            hint=_retry_after,
+            rng=rng,
+        )
+
+
+def _retry_after(exc: Exception) -> float | None:
+    return exc.retry_after if isinstance(exc, ProviderError) else None
 
 
 @dataclass
@@ -69,9 +94,9 @@ class GuardedProvider:
         self.breaker = breaker
         self._limiter = limiter
         self._policy = policy
+        self._retry = policy.retry(rng).with_on_retry(self._log_retry)
         self._prices = prices
         self._hook = hook
-        self._rng = rng
 
     @property
     def name(self) -> str:
@@ -87,39 +112,13 @@ class GuardedProvider:
     ) -> V:
         """The accepted answer; ProviderError once retrying is pointless, MalformedAnswer
         when `accept` rejects an answer (a re-ask is the chain's decision, not a retry)."""
-        attempt = 1
-        while True:
-            try:
-                return await self._attempt(request, task, reserve, spend, accept)
-            except ProviderError as exc:
-                delay = self._retry_delay(exc, attempt, reserve)
-                if delay is None:
-                    raise
-                logger.info(
-                    "%s failed (%s); retry %d in %.2fs",
-                    self.name,
-                    exc.failure.value,
-                    attempt,
-                    delay,
-                )
-                await asyncio.sleep(delay)
-                attempt += 1
-
-    def _retry_delay(self, exc: ProviderError, attempt: int, reserve: float) -> float | None:
-        """Seconds to wait before retrying, or None to fail over at once."""
-        if not exc.failure.retryable or attempt >= self._policy.attempts:
-            return None
-        if exc.retry_after is not None:
-            delay = exc.retry_after
-        else:
-            delay = full_jitter(
-                attempt, self._policy.backoff_base, self._policy.backoff_cap, self._rng
-            )
-        left = self._time_left(reserve)
         # Waiting past the deadline helps nobody; the next provider may answer now.
-        if delay > self._policy.max_wait or (left is not None and delay >= left):
-            return None
-        return delay
+        retry = self._retry.with_timeout(self._time_left(reserve))
+        return await retry.call(self._attempt, request, task, reserve, spend, accept)
+
+    def _log_retry(self, exc: Exception, attempt: int, delay: float) -> None:
+        failure = exc.failure.value if isinstance(exc, ProviderError) else type(exc).__name__
+        logger.info("%s failed (%s); retry %d in %.2fs", self.name, failure, attempt, delay)
 
     async def _attempt(
         self,

@@ -34,7 +34,7 @@ class LLMSettings(BaseSettings):
     llm_max_wait: float = Field(
         default=20.0,
         ge=0,
-        description="Longest Retry-After or rate-limit wait before failing over.",
+        description="Longest wait (Retry-After, backoff, rate limit) before failing over.",
     )
     llm_call_timeout: float = Field(
         default=60.0, gt=0, description="One model call without a deadline."

@@ -24,7 +24,6 @@ A call not safe to repeat gets one attempt, on the best replica.
 """
 
 import asyncio
-import random
 import time
 from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from services.runtime import errors
 from services.runtime.outgoing import call_metadata, call_timeout
 from services.runtime.replicas import ATTEMPTS, Replica, ReplicaSet
 from services.runtime.retry_budget import RetryBudget
+from tripmesh_retry import exponential_delays
 
 STATUS_DETAILS = "grpc-status-details-bin"
 READ_PREFIXES = ("Get", "List", "Check", "Search", "Batch")  # AIP reads: no side effects
@@ -268,11 +268,13 @@ class UnaryMethod(_Method):
         """One attempt at a time: the next on another replica when the last one's
         connection failed and the call is safe to repeat."""
         repeatable = self._balanced.repeatable(self._method, request)
+        backoff = self._balanced.hedging.retry_backoff
+        pauses = exponential_delays(backoff, backoff)  # full jitter, never over retry_backoff
         tried: list[Replica] = []
         while True:
             replica = self._retry_target(tried) if tried else self._pick([])
             if replica in tried:  # the only one left: give it a moment to reconnect
-                await asyncio.sleep(self._balanced.hedging.retry_backoff * random.random())
+                await asyncio.sleep(next(pauses))
             kind = "retry" if tried else "first"
             tried.append(replica)
             try:

@@ -1,12 +1,12 @@
-"""The guards on their own: breaker, token bucket, backoff, Retry-After parsing."""
+"""The guards on their own: breaker, token bucket, Retry-After parsing."""
 
 import email.utils
 import random
 import time
 
-from services.llm.backoff import full_jitter
 from services.llm.breaker import BreakerState, CircuitBreaker
-from services.llm.errors import Failure, failure_of_status, retry_after_of
+from services.llm.caller import RetryPolicy
+from services.llm.errors import Failure, ProviderError, failure_of_status, retry_after_of
 from services.runtime.token_bucket import TokenBucket
 
 
@@ -71,12 +71,19 @@ def test_token_bucket_spaces_calls_and_refuses_waits_that_are_too_long() -> None
     assert bucket.reserve(0) == 0
 
 
-def test_full_jitter_stays_under_the_exponential_cap() -> None:
-    rng = random.Random(7)
-    for attempt in range(1, 8):
-        delays = [full_jitter(attempt, 0.5, 4.0, rng) for _ in range(50)]
-        assert all(0 <= d <= min(4.0, 0.5 * 2 ** (attempt - 1)) for d in delays)
-    assert len({round(full_jitter(3, 0.5, 4.0, rng), 6) for _ in range(20)}) > 10
+def test_the_model_retry_waits_no_longer_than_max_wait() -> None:
+    policy = RetryPolicy(
+        attempts=3, backoff_base=0.5, backoff_cap=8.0, max_wait=5.0, call_timeout=9.0
+    )
+    retry = policy.retry(random.Random(1))
+    assert (retry.initial, retry.maximum, retry.attempts) == (0.5, 5.0, 3)  # capped by max_wait
+    soon = ProviderError(Failure.RATE_LIMITED, "HTTP 429", retry_after=5.0)
+    assert retry.predicate(soon)
+    assert retry.hint(soon) == 5.0
+    assert not retry.predicate(ProviderError(Failure.RATE_LIMITED, "HTTP 429", retry_after=300))
+    assert not retry.predicate(ProviderError(Failure.BAD_REQUEST, "HTTP 400"))
+    assert retry.predicate(ProviderError(Failure.UNAVAILABLE, "HTTP 503"))
+    assert retry.hint(ProviderError(Failure.UNAVAILABLE, "HTTP 503")) is None  # the backoff's
 
 
 def test_retry_after_forms() -> None:

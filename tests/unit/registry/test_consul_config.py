@@ -1,11 +1,16 @@
-"""The Consul backend's pure parts: addresses, durations, the registration body, backoff."""
+"""The Consul backend's pure parts: addresses, durations, the registration body, the retry."""
 
 import pytest
 
-from registry.backoff import Backoff
 from registry.consul import ConsulDiscovery
+from registry.consul_api import background_retry
 from registry.consul_config import ConsulConfig, advertise_host, duration, parse_address
-from registry.errors import DiscoveryConfigError
+from registry.errors import (
+    ConsulRejected,
+    ConsulTokenError,
+    ConsulUnavailable,
+    DiscoveryConfigError,
+)
 from registry.factory import DiscoveryOptions, create_discovery
 from registry.static import StaticDiscovery
 
@@ -56,14 +61,16 @@ def test_advertise_host_replaces_a_wildcard_with_the_route_to_consul(wildcard: s
     assert advertise_host(wildcard, "127.0.0.1") == "127.0.0.1"
 
 
-def test_backoff_doubles_up_to_the_maximum_and_resets() -> None:
-    backoff = Backoff(initial=1.0, maximum=4.0)
-    delays = [backoff.next_delay() for _ in range(5)]
-    for delay, cap in zip(delays, [1, 2, 4, 4, 4], strict=True):
-        assert 0.75 * cap <= delay <= cap  # jitter only shortens
-    backoff.reset()
-    assert 0.75 <= backoff.next_delay() <= 1.0
-    assert 3.0 <= backoff.exhaust() <= 4.0
+def test_background_retry_backs_off_on_outages_and_waits_longest_on_refusals() -> None:
+    retry = background_retry(ConsulConfig(backoff_initial=1.0, backoff_max=4.0))
+    assert (retry.initial, retry.maximum, retry.timeout, retry.attempts) == (1.0, 4.0, None, None)
+    unavailable = ConsulUnavailable("down", reason="CONSUL_UNAVAILABLE")
+    token = ConsulTokenError("refused", consul_message="ACL not found")
+    rejected = ConsulRejected("bad", reason="CONSUL_REJECTED")
+    assert all(retry.predicate(exc) for exc in (unavailable, token, rejected))
+    assert not retry.predicate(ValueError("a bug"))
+    assert retry.hint(unavailable) is None  # the backoff's delay
+    assert retry.hint(token) == retry.hint(rejected) == 4.0  # only an operator can fix it
 
 
 def test_factory_picks_consul_only_when_asked() -> None:
