@@ -3,7 +3,9 @@
 Each certificate names its holder twice: a SPIFFE URI SAN (`spiffe://tripmesh/<service>`),
 which servers authorize callers by, and DNS SANs (the discovery name `tripmesh-<service>`,
 the Kubernetes Service names, localhost) plus 127.0.0.1, which clients check servers by.
-An extra `operator` certificate is for people: grpcurl, `tripmesh plan --grpc`, `status`.
+An extra `operator` certificate is for people: grpcurl, `tripmesh plan --grpc`, `status`;
+a `consul` one is for Consul agents, which present it to run the services' gRPC health checks
+(enable_agent_tls_for_checks), and may call nothing else (services.runtime.access).
 
 Production certificates come from cert-manager (k8s/overlays/prod); these are for
 `tripmesh up --tls` and tests. Keys are ECDSA P-256, written 0600 in a 0700 directory.
@@ -22,9 +24,11 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from registry import KNOWN_SERVICES
+from services.runtime import access
 from services.runtime.tls import TlsFiles, spiffe_id
 
 OPERATOR = "operator"  # the identity of people's tools: may call the public API, not the mesh's
+CONSUL = access.CONSUL  # the Consul agents' identity: grpc.health.v1.Health/Check, nothing else
 K8S_NAMESPACE = "tripmesh"
 CA_VALIDITY = datetime.timedelta(days=730)
 LEAF_VALIDITY = datetime.timedelta(days=365)
@@ -40,8 +44,8 @@ class Issued:
 
 
 def identities() -> list[str]:
-    """Whom `tripmesh certs` issues certificates to: every service and the operator."""
-    return [*KNOWN_SERVICES, OPERATOR]
+    """Whom `tripmesh certs` issues certificates to: every service, the operator, Consul."""
+    return [*KNOWN_SERVICES, OPERATOR, CONSUL]
 
 
 def dns_names(name: str) -> list[str]:

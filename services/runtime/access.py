@@ -4,7 +4,9 @@ Callers are SPIFFE ids from their certificates. The public API is open to the ga
 (the door for everyone outside) and to the `operator` certificate (grpcurl, `tripmesh plan
 --grpc`); the internal RPCs (recording executions, registering tools, the agents, the tools
 themselves) only to the mesh services that make those calls. Health and reflection stay
-open to any holder of a certificate from the mesh's CA (Consul, probes, grpcurl).
+open to any holder of a certificate from the mesh's CA (probes, grpcurl), but for the
+identities in LIMITED: the Consul agents' certificate (`consul`), which exists only for
+Consul's gRPC health checks, may call grpc.health.v1.Health/Check and nothing else.
 
 A method is looked up as "pkg.Service/Method", then "pkg.Service"; a method in neither is
 refused, so that a new RPC is internal until this table says otherwise.
@@ -15,8 +17,9 @@ from collections.abc import Mapping
 from registry import KNOWN_SERVICES
 from services.runtime.tls import spiffe_id
 
-ANYONE = "*"  # any certificate the mesh's CA signed
+ANYONE = "*"  # any certificate the mesh's CA signed, but for the LIMITED identities
 OPERATOR = "operator"
+CONSUL = "consul"  # the Consul client agents, which run the services' health checks
 AGENTS = ("planner", "budget", "guide")
 SERVERS = tuple(name for name in KNOWN_SERVICES if name != "gateway")  # every reporter
 
@@ -26,12 +29,15 @@ def _ids(*names: str) -> frozenset[str]:
 
 
 _OPEN = frozenset({ANYONE})
+# Identities that ANYONE leaves out: they may call only the rows that name them.
+LIMITED = _ids(CONSUL)
 _EDGE = _ids("gateway", OPERATOR)  # the public API: the gateway, and operators' tools
 _CALLING_AGENTS = _ids("orchestrator", "gateway")  # the gateway transcodes the agents' routes
 _PROVIDERS = _ids(*AGENTS)  # the services that offer tools
 
 ACCESS: Mapping[str, frozenset[str]] = {
     "grpc.health.v1.Health": _OPEN,
+    "grpc.health.v1.Health/Check": _OPEN | _ids(CONSUL),  # and Consul's checks (GRPCUseTLS)
     "grpc.reflection.v1alpha.ServerReflection": _OPEN,
     "grpc.reflection.v1.ServerReflection": _OPEN,
     "tripmesh.v1.OrchestratorService": _EDGE,
@@ -58,6 +64,18 @@ def callers(method: str, table: Mapping[str, frozenset[str]] = ACCESS) -> frozen
     return table.get(name, table.get(service, frozenset()))
 
 
+def admits(allowed: frozenset[str], identity: str) -> bool:
+    """Whether `identity` is among `allowed` (callers() of a method), ANYONE included."""
+    return identity in allowed or (ANYONE in allowed and identity not in LIMITED)
+
+
+def may_call(identity: str, method: str) -> bool:
+    """Whether the holder of `identity` ("" for none) may call `method`."""
+    return admits(callers(method), identity)
+
+
 def is_open(method: str) -> bool:
-    """Whether any certificate from the CA may call `method` (health, reflection)."""
-    return ANYONE in callers(method)
+    """Whether every certificate from the CA may call `method`: health's Check, which the
+    LIMITED identities may call too (no caller to check then)."""
+    allowed = callers(method)
+    return ANYONE in allowed and LIMITED.issubset(allowed)

@@ -47,7 +47,7 @@ class AuthorizationInterceptor(grpc.aio.ServerInterceptor):
 
         async def check(context: grpc.aio.ServicerContext[Any, Any]) -> None:
             identity = peer_identity(context)
-            if identity not in allowed:
+            if not access.admits(allowed, identity):
                 await self._refuse(context, identity, method)
 
         return _guarded(handler, check)

@@ -14,6 +14,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from registry.base import Endpoint, Registration
 from registry.consul import ConsulConfig, ConsulDiscovery
 from services.runtime import tls
+from services.runtime.authorization import AuthorizationInterceptor
 from tests.support.consul.agent import ConsulAgent, ConsulMissing, find_consul
 from tests.support.infra import missing
 
@@ -108,7 +109,9 @@ class HealthServer:
         self._server: grpc.aio.Server | None = None
 
     async def start(self) -> "HealthServer":
-        self._server = grpc.aio.server()
+        # With mTLS, callers are authorized by identity, as the services' servers do it.
+        interceptors = [AuthorizationInterceptor("tripmesh-test")] if self.files else []
+        self._server = grpc.aio.server(interceptors=interceptors)
         health_pb2_grpc.add_HealthServicer_to_server(self.servicer, self._server)
         address = f"127.0.0.1:{self.port}"
         if self.files is None:

@@ -28,8 +28,10 @@ def agent_tls_hcl(files: TlsFiles) -> str:
 async def test_an_agent_with_a_mesh_certificate_passes_the_tls_check(
     consul_binary: str, tmp_path: Path, service_name: str
 ) -> None:
-    certs.generate(tmp_path, names=["planner", "consul-agent"])
-    agent = ConsulAgent(consul_binary, agent_tls_hcl(certs.files(tmp_path, "consul-agent")))
+    """The agent's certificate is `tripmesh certs`' consul one, which the server authorizes
+    for grpc.health.v1.Health/Check (and nothing else)."""
+    certs.generate(tmp_path, names=["planner", certs.CONSUL])
+    agent = ConsulAgent(consul_binary, agent_tls_hcl(certs.files(tmp_path, certs.CONSUL)))
     server = await HealthServer(files=certs.files(tmp_path, "planner")).start()
     agent.start()
     discovery = ConsulDiscovery(config_for(agent, tls_checks=True))

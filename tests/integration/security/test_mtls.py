@@ -191,6 +191,19 @@ def test_a_mesh_certificate_with_the_wrong_identity_may_not_record_executions(
     assert f"spiffe://tripmesh/{caller}" in (refused.details() or "")  # type: ignore[attr-defined]
 
 
+def test_the_consul_certificate_checks_every_service_and_may_do_nothing_else(
+    tls_mesh: MeshProcess, data_dir: Path
+) -> None:
+    """What Consul's agents present for their gRPC checks (enable_agent_tls_for_checks)."""
+    consul = identity(data_dir, certs.CONSUL)
+    for name, service in KNOWN_SERVICES.items():
+        if service.proto_service:  # the gateway is checked over HTTPS, without a certificate
+            assert health(tls_mesh, name, consul) == "SERVING", name
+    refused = record(tls_mesh, consul)
+    assert refused is not None
+    assert refused.code() == grpc.StatusCode.PERMISSION_DENIED  # type: ignore[attr-defined]
+
+
 def test_outside_callers_reach_the_agents_only_through_the_gateway(
     tls_mesh: MeshProcess, data_dir: Path
 ) -> None:

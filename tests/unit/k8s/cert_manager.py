@@ -1,4 +1,5 @@
-"""cert-manager's resources (cert-manager.io/v1 Issuer and Certificate), checked without its CRDs.
+"""cert-manager's resources (cert-manager.io/v1 Issuer, ClusterIssuer and Certificate), checked
+without its CRDs.
 
 kubernetes-validate knows Kubernetes' own kinds only (it raises SchemaNotFoundError for a
 CRD's), and cert-manager's CRD schemas are on no package index this project installs from. So
@@ -12,6 +13,10 @@ from typing import Any
 
 import jsonschema
 
+from tests.unit.k8s.manifests import Doc, by_kind
+
+# Where a ClusterIssuer reads its CA's Secret: cert-manager's "cluster resource namespace".
+CERT_MANAGER_NAMESPACE = "cert-manager"
 GO_DURATION = r"^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"
 USAGES = [
     "signing",
@@ -59,6 +64,11 @@ _METADATA = _object(
     labels={"type": "object", "additionalProperties": {"type": "string"}},
     annotations={"type": "object", "additionalProperties": {"type": "string"}},
 )
+# A ClusterIssuer is cluster-scoped: a namespace in its metadata would mean a kustomization
+# that took it for a namespaced kind (k8s/overlays/prod/kustomization.yaml removes it).
+_CLUSTER_METADATA = _object(
+    ["name"], **{k: v for k, v in _METADATA["properties"].items() if k != "namespace"}
+)
 _ISSUER_REF = _object(
     ["name"],
     name=_STRING,
@@ -94,10 +104,14 @@ SCHEMAS = {
         ["apiVersion", "kind", "metadata", "spec"],
         apiVersion={"const": "cert-manager.io/v1"},
         kind={"const": kind},
-        metadata=_METADATA,
+        metadata=metadata,
         spec=spec,
     )
-    for kind, spec in (("Certificate", _CERTIFICATE_SPEC), ("Issuer", _ISSUER_SPEC))
+    for kind, metadata, spec in (
+        ("Certificate", _METADATA, _CERTIFICATE_SPEC),
+        ("Issuer", _METADATA, _ISSUER_SPEC),
+        ("ClusterIssuer", _CLUSTER_METADATA, _ISSUER_SPEC),
+    )
 }
 
 
@@ -106,8 +120,27 @@ def is_cert_manager(doc: dict[str, Any]) -> bool:
 
 
 def validate(doc: dict[str, Any]) -> None:
-    """Raises jsonschema.ValidationError when `doc` is no valid Issuer or Certificate."""
+    """Raises jsonschema.ValidationError when `doc` is no valid (Cluster)Issuer or Certificate."""
     schema = SCHEMAS.get(doc.get("kind", ""))
     if schema is None:
         raise jsonschema.ValidationError(f"no schema for cert-manager kind {doc.get('kind')!r}")
     jsonschema.validate(doc, schema)
+
+
+def authority_of(docs: tuple[Doc, ...], certificate: Doc) -> Doc:
+    """The CA Certificate whose key pair signs `certificate`, through its issuer."""
+    reference = certificate["spec"]["issuerRef"]
+    issuer = by_kind(docs, reference["kind"])[reference["name"]]
+    namespace = (
+        CERT_MANAGER_NAMESPACE
+        if reference["kind"] == "ClusterIssuer"
+        else certificate["metadata"]["namespace"]
+    )
+    [authority] = [
+        c
+        for c in by_kind(docs, "Certificate").values()
+        if c["spec"]["secretName"] == issuer["spec"]["ca"]["secretName"]
+        and c["metadata"]["namespace"] == namespace
+    ]
+    assert authority["spec"]["isCA"] is True
+    return authority

@@ -11,6 +11,15 @@ import yaml  # type: ignore[import-untyped]
 ROOT = Path(__file__).resolve().parents[3]
 K8S = ROOT / "k8s"
 OVERLAYS = ("base", "overlays/dev", "overlays/prod")
+# Where HashiCorp's Consul chart runs (k8s/README.md), and the labels of its client agents'
+# pods (release and name "consul", k8s/consul/values.yaml).
+CONSUL_NAMESPACE = "consul"
+CONSUL_CLIENT = {
+    "app": "consul",
+    "chart": "consul-helm",
+    "release": "consul",
+    "component": "client",
+}
 
 Doc = dict[str, Any]
 

@@ -10,7 +10,8 @@ import pytest
 from registry.known_services import KNOWN_SERVICES, KnownService
 from services.runtime.tls import server_name, spiffe_id
 from tests.unit.k8s import cert_manager
-from tests.unit.k8s.manifests import Doc, by_kind, container
+from tests.unit.k8s.cert_manager import CERT_MANAGER_NAMESPACE, authority_of
+from tests.unit.k8s.manifests import CONSUL_NAMESPACE, Doc, by_kind, container
 
 Render = Callable[[str], tuple[Doc, ...]]
 TLS_VARIABLES = ("TRIPMESH_TLS_CERT", "TRIPMESH_TLS_KEY", "TRIPMESH_TLS_CA")
@@ -35,16 +36,12 @@ def test_each_service_mounts_its_own_certificate_from_the_mesh_ca(
 ) -> None:
     docs = rendered("overlays/prod")
     settings = config(docs)
-    certificate = certificate_of(docs, service)["spec"]
+    found = certificate_of(docs, service)
+    certificate = found["spec"]
+    assert found["metadata"]["namespace"] == "tripmesh"
     assert server_name(service.discovery_name) in certificate["dnsNames"]
     assert {"server auth", "client auth"} <= set(certificate["usages"])
-    issuer = by_kind(docs, "Issuer")[certificate["issuerRef"]["name"]]
-    [authority] = [
-        c
-        for c in by_kind(docs, "Certificate").values()
-        if c["spec"]["secretName"] == issuer["spec"]["ca"]["secretName"]
-    ]
-    assert authority["spec"]["isCA"] is True
+    assert authority_of(docs, found)["metadata"]["name"] == "tripmesh-ca"
 
     deployment = by_kind(docs, "Deployment")[service.name]
     [volume] = [v for v in deployment["spec"]["template"]["spec"]["volumes"] if "secret" in v]
@@ -73,9 +70,45 @@ def test_without_the_prod_overlay_the_mesh_stays_plaintext(rendered: Render, ove
 
 def test_the_cert_manager_schema_catches_a_misspelt_field(rendered: Render) -> None:
     certificate = copy.deepcopy(
-        next(iter(by_kind(rendered("overlays/prod"), "Certificate").values()))
+        by_kind(rendered("overlays/prod"), "Certificate")["tripmesh-orchestrator"]
     )
     cert_manager.validate(certificate)
     certificate["spec"]["dnsName"] = certificate["spec"].pop("dnsNames")
     with pytest.raises(jsonschema.ValidationError, match="dnsName"):
         cert_manager.validate(certificate)
+
+
+def test_the_mesh_ca_signs_through_a_cluster_issuer_from_cert_managers_namespace(
+    rendered: Render,
+) -> None:
+    """One CA for the services and Consul's agents, which live in another namespace."""
+    docs = rendered("overlays/prod")
+    (issuer,) = by_kind(docs, "ClusterIssuer").values()
+    assert "namespace" not in issuer["metadata"]
+    assert not by_kind(docs, "Issuer").keys() - {"tripmesh-selfsigned"}
+    leaves = [c for c in by_kind(docs, "Certificate").values() if not c["spec"].get("isCA")]
+    assert {authority_of(docs, c)["metadata"]["name"] for c in leaves} == {"tripmesh-ca"}
+    authority = by_kind(docs, "Certificate")["tripmesh-ca"]
+    bootstrap = authority["spec"]["issuerRef"]
+    assert bootstrap["kind"] == "Issuer"
+    self_signed = by_kind(docs, "Issuer")[bootstrap["name"]]
+    assert "selfSigned" in self_signed["spec"]
+    assert self_signed["metadata"]["namespace"] == CERT_MANAGER_NAMESPACE
+
+
+def test_prod_keeps_all_in_its_namespace_but_the_ca_and_the_consul_agents_certificate(
+    rendered: Render,
+) -> None:
+    """The overlay sets a namespace only where a resource has none (unsetOnly)."""
+    elsewhere = {
+        (d["kind"], d["metadata"]["name"]): d["metadata"].get("namespace")
+        for d in rendered("overlays/prod")
+        if d["metadata"].get("namespace") != "tripmesh"
+    }
+    assert elsewhere == {
+        ("Namespace", "tripmesh"): None,
+        ("ClusterIssuer", "tripmesh-ca"): None,
+        ("Issuer", "tripmesh-selfsigned"): CERT_MANAGER_NAMESPACE,
+        ("Certificate", "tripmesh-ca"): CERT_MANAGER_NAMESPACE,
+        ("Certificate", "tripmesh-consul"): CONSUL_NAMESPACE,
+    }

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from registry.known_services import KNOWN_SERVICES
-from tests.unit.k8s.manifests import OVERLAYS, Doc, by_kind
+from tests.unit.k8s.manifests import CONSUL_CLIENT, CONSUL_NAMESPACE, OVERLAYS, Doc, by_kind
 
 Render = Callable[[str], tuple[Doc, ...]]
 AGENTS = {"planner", "budget", "guide"}
@@ -87,3 +87,41 @@ def test_everything_else_is_denied(rendered: Render, overlay: str) -> None:
     assert sorted(deny["policyTypes"]) == ["Egress", "Ingress"]
     assert "ingress" not in deny
     assert "egress" not in deny
+
+
+CONSUL_SERVER = {**CONSUL_CLIENT, "component": "server"}
+
+
+def _admits_from(
+    docs: tuple[Doc, ...], pod: str, namespace: str, labels: dict[str, str], port: str
+) -> bool:
+    """Whether an ingress rule lets a pod with `labels` in `namespace` reach `pod`'s `port`."""
+    pod_labels = _labels(docs)[pod]
+    for policy in by_kind(docs, "NetworkPolicy").values():
+        spec = policy["spec"]
+        if "Ingress" not in spec["policyTypes"] or not _selects(spec["podSelector"], pod_labels):
+            continue
+        for rule in spec.get("ingress", []):
+            ports = rule.get("ports")
+            if ports is not None and not any(p["port"] == port for p in ports):
+                continue
+            for peer in rule.get("from", []):
+                if "namespaceSelector" in peer and (
+                    _selects(peer["namespaceSelector"], {"kubernetes.io/metadata.name": namespace})
+                    and _selects(peer.get("podSelector", {}), labels)
+                ):
+                    return True
+    return False
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_consul_client_agents_and_not_its_servers_reach_the_checked_ports(
+    rendered: Render, overlay: str
+) -> None:
+    """The agents run each instance's check: gRPC, or HTTP(S) on the gateway's port."""
+    docs = rendered(overlay)
+    for name, service in KNOWN_SERVICES.items():
+        port = "grpc" if service.proto_service else "http"
+        assert _admits_from(docs, name, CONSUL_NAMESPACE, CONSUL_CLIENT, port), name
+        assert not _admits_from(docs, name, CONSUL_NAMESPACE, CONSUL_SERVER, port), name
+        assert not _admits_from(docs, name, "elsewhere", CONSUL_CLIENT, port), name

@@ -44,9 +44,24 @@ def test_internal_rpcs_are_for_the_mesh_services_that_make_those_calls() -> None
 
 
 def test_health_and_reflection_are_open_and_unknown_rpcs_closed() -> None:
+    reflection = "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"
     assert access.is_open("/grpc.health.v1.Health/Check")
-    assert access.is_open("/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo")
+    for identity in (spiffe_id(access.OPERATOR), spiffe_id("planner"), ""):
+        assert access.may_call(identity, "/grpc.health.v1.Health/Watch")
+        assert access.may_call(identity, reflection)
     assert access.callers("/tripmesh.v1.NewService/Anything") == frozenset()
+
+
+def test_consul_may_call_health_check_and_nothing_else() -> None:
+    """Its certificate only gets Consul's gRPC checks through (enable_agent_tls_for_checks)."""
+    consul = spiffe_id(certs.CONSUL)
+    assert consul in access.LIMITED
+    assert access.may_call(consul, "/grpc.health.v1.Health/Check")
+    assert not access.is_open("/grpc.health.v1.Health/Watch")  # open, but not to Consul
+    # Every row of the table (a service's rows as one of its methods), every tripmesh RPC.
+    rows = [f"/{row}" if "/" in row else f"/{row}/AnyMethod" for row in access.ACCESS]
+    allowed = [m for m in [*rows, *every_tripmesh_method()] if access.may_call(consul, m)]
+    assert allowed == ["/grpc.health.v1.Health/Check"]
 
 
 def test_tls_settings_come_all_three_or_not_at_all(
