@@ -65,7 +65,16 @@ class DocumentedPool:
         return _DocumentedFile(self._pool.FindFileByName(name))
 
     def FindFileContainingSymbol(self, symbol: str) -> _DocumentedFile:  # noqa: N802
-        return _DocumentedFile(self._pool.FindFileContainingSymbol(symbol))
+        try:
+            return _DocumentedFile(self._pool.FindFileContainingSymbol(symbol))
+        except KeyError:
+            # The pool finds fields and services but not methods, which grpcurl asks for
+            # (`describe tripmesh.v1.PlannerService.DraftItinerary`): their service's file.
+            service, _, method = symbol.rpartition(".")
+            found = self._pool.FindServiceByName(service)  # KeyError: not found, as before
+            if method not in found.methods_by_name:
+                raise
+            return _DocumentedFile(found.file)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._pool, name)  # messages and extensions, as the pool has them

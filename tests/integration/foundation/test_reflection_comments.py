@@ -30,3 +30,14 @@ def test_another_service_describes_its_methods_with_comments(mesh: MeshProcess) 
     )
     assert described.returncode == 0, described.stderr
     assert "// Streams alerts as they fire and resolve." in described.stdout
+
+
+def test_grpcurl_describes_one_method(mesh: MeshProcess) -> None:
+    address = f"127.0.0.1:{mesh.port('orchestrator')}"
+    method = grpcurl(address, "describe", "tripmesh.v1.OrchestratorService.ListTrips")
+    assert method.returncode == 0, method.stderr
+    assert "tripmesh.v1.OrchestratorService.ListTrips is a method:" in method.stdout
+    assert "// Lists stored trips, newest first." in method.stdout
+    unknown = grpcurl(address, "describe", "tripmesh.v1.OrchestratorService.NoSuchMethod")
+    assert unknown.returncode != 0
+    assert "Symbol not found" in unknown.stderr
