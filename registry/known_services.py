@@ -44,6 +44,9 @@ KNOWN_SERVICES: dict[str, KnownService] = {
     )
 }
 
+# The largest offset that keeps every well-known port (gRPC, HTTP, metrics) a valid port.
+MAX_PORT_OFFSET = 65535 - max(max(s.port, s.metrics_port) for s in KNOWN_SERVICES.values())
+
 _BY_ANY_NAME: dict[str, KnownService] = {}
 for _service in KNOWN_SERVICES.values():
     for _alias in (_service.name, _service.discovery_name, _service.name.replace("-", "_")):

@@ -13,6 +13,7 @@ from registry.errors import DiscoveryError
 from services import certs
 from services.llm.settings import LLMSettings
 from services.plan_command import add_parser as add_plan_parser
+from services.plan_command.flags import port_offset
 from services.runtime.errors import TripmeshError
 from services.runtime.logs import configure_logging
 from services.runtime.private_files import make_private_tree, restrict_umask
@@ -262,7 +263,7 @@ def parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=help_text)
         command.add_argument("--host", default="127.0.0.1")
         command.add_argument(
-            "--port-offset", type=int, default=0, help="added to every well-known port"
+            "--port-offset", type=port_offset, default=0, help="added to every well-known port"
         )
         command.add_argument(
             "--tls",

@@ -3,10 +3,24 @@
 import argparse
 from typing import Any
 
+from registry.known_services import MAX_PORT_OFFSET
 from services.runtime import tls
 from services.runtime.settings import load_settings
 
 GATEWAY_PORT = 8080
+
+
+def port_offset(text: str) -> int:
+    """--port-offset: a whole number that keeps every well-known port below 65536."""
+    try:
+        offset = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= offset <= MAX_PORT_OFFSET:
+        raise argparse.ArgumentTypeError(
+            f"{offset} is out of range: 0..{MAX_PORT_OFFSET} keeps every service's port valid"
+        )
+    return offset
 
 
 def add_gateway_flags(command: argparse.ArgumentParser) -> Any:
@@ -16,7 +30,10 @@ def add_gateway_flags(command: argparse.ArgumentParser) -> Any:
         "--gateway", help=f"gateway URL (default http://127.0.0.1:{GATEWAY_PORT} + port offset)"
     )
     command.add_argument(
-        "--port-offset", type=int, default=0, help="the local mesh's port offset (tripmesh up's)"
+        "--port-offset",
+        type=port_offset,
+        default=0,
+        help="the local mesh's port offset (tripmesh up's)",
     )
     command.add_argument("--api-key", default="", help="the gateway's API key, if it needs one")
     return where

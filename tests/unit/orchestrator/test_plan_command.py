@@ -113,3 +113,13 @@ def test_gateway_lines_and_error_bodies() -> None:
     assert failure.value == transport.ServerError(
         "UNAVAILABLE", "planner down", "UPSTREAM_UNAVAILABLE"
     )
+
+
+@pytest.mark.parametrize("command", [["up"], ["status"], ["plan"], ["trips", "list"]])
+def test_a_port_offset_past_the_last_port_is_refused_with_the_range(
+    capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main([*command, "--port-offset", "16000"])
+    assert exit_.value.code == 2
+    assert "--port-offset: 16000 is out of range: 0..15472" in capsys.readouterr().err
