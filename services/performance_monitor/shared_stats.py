@@ -8,6 +8,12 @@ so `GetStats` gives the same figures whichever replica answers.
 Recording never waits on an outage: while the state is down batches are buffered
 (up to `buffer_size` records, the oldest dropped and counted) and written, with
 the time they arrived, when it is back.
+
+A slice that ended more than `SETTLE` seconds ago no longer changes, so a replica
+reads it once and keeps it: a refresh reads the one or two slices still filling
+(the rule evaluations every 2 s would otherwise read 120 hashes each). The one
+exception, a buffered batch written into a past slice, bumps a generation counter
+that every refresh reads, and a changed generation drops what was kept.
 """
 
 import logging
@@ -32,6 +38,7 @@ logger = logging.getLogger(__name__)
 USER = "performance monitor"
 FINE, COARSE = 5, 60  # slice seconds: for windows up to 5 min, and for the hour
 FINE_HORIZON, COARSE_HORIZON = 300, 3600
+SETTLE = 2.0  # seconds after its end when a slice takes no more writes but late ones
 SUBJECT_SEP, FIELD_SEP = "\x1f", "\x1e"
 # Hash field suffix -> Aggregate attribute; latency buckets are "h<bucket>".
 INTS = {"c": "count", "e": "errors", "f": "faults", "i": "input_tokens", "o": "output_tokens"}
@@ -63,6 +70,8 @@ class SharedStats:
         self._buffered = 0
         self._buffer_size = buffer_size
         self._windows: dict[int, dict[Subject, Aggregate]] = {w: {} for w in WINDOWS}
+        self._settled: dict[str, dict[Subject, Aggregate]] = {}  # slice key -> its figures
+        self._generation: bytes | None = None  # of late writes, when _settled was read
         self.dropped_count = 0
 
     # -- recording ---------------------------------------------------------------
@@ -70,7 +79,7 @@ class SharedStats:
     async def record(self, now: float, executions: list[Execution], dropped: int) -> None:
         """Writes a batch, or buffers it while the state is down; never raises for an outage."""
         batch = Batch(now, executions, max(0, dropped))
-        if not self._buffer and await self._write(batch):
+        if not self._buffer and await self._write(batch, late=False):
             return
         self._keep(batch)
         await self.flush()
@@ -79,7 +88,7 @@ class SharedStats:
         """Writes what was buffered during an outage, oldest first, while the state answers."""
         while self._buffer:
             batch = self._buffer[0]
-            if not await self._write(batch):
+            if not await self._write(batch, late=True):
                 return
             self._buffer.popleft()
             self._buffered -= len(batch.executions)
@@ -93,7 +102,8 @@ class SharedStats:
             self._buffered -= len(oldest.executions)
             DROPPED.inc(len(oldest.executions))
 
-    async def _write(self, batch: Batch) -> bool:
+    async def _write(self, batch: Batch, *, late: bool) -> bool:
+        """`late`: the batch waited out an outage, so it may land in settled slices."""
         increments = _increments(batch)
 
         async def write(client: "Redis") -> None:
@@ -108,6 +118,8 @@ class SharedStats:
                 pipe.expire(full, ttl)
             if batch.dropped:
                 pipe.incrby(self._state.key("monitor", "dropped"), batch.dropped)
+            if late:
+                pipe.incr(self._state.key("monitor", "late-writes"))
             await pipe.execute()
 
         try:
@@ -125,21 +137,11 @@ class SharedStats:
         fine = _starts(now, FINE, FINE_HORIZON) if wanted & {1, 2} else []
         coarse = _starts(now, COARSE, COARSE_HORIZON) if 3 in wanted else []
         keys = [_slice_key(FINE, s) for s in fine] + [_slice_key(COARSE, s) for s in coarse]
-
-        async def read(client: "Redis") -> list[Any]:
-            pipe = client.pipeline(transaction=False)
-            for key in keys:
-                pipe.hgetall(self._state.key("monitor", key))
-            pipe.get(self._state.key("monitor", "dropped"))
-            return list(await pipe.execute())
-
         try:
-            answers = await self._state.run(USER, read)
+            slices = await self._read_slices(keys, now)
         except StateDown:
             return
-        fine_slices = [_parse(h) for h in answers[: len(fine)]]
-        coarse_slices = [_parse(h) for h in answers[len(fine) : -1]]
-        self.dropped_count = int(answers[-1] or 0)
+        fine_slices, coarse_slices = slices[: len(fine)], slices[len(fine) :]
         per_minute = len(_starts(now, FINE, 60))
         loaded = {
             1: lambda: _merge(fine_slices[-per_minute:]),
@@ -147,6 +149,36 @@ class SharedStats:
             3: lambda: _merge(coarse_slices),
         }
         self._windows.update({w: loaded[w]() for w in wanted})
+
+    async def _read_slices(self, keys: list[str], now: float) -> list[dict[Subject, Aggregate]]:
+        """The figures of each slice in `keys`: settled ones as kept, the others read."""
+        generation, fresh = await self._read(keys, settled_too=False)
+        if generation != self._generation:  # late writes since: read everything again
+            self._settled.clear()
+            self._generation, fresh = await self._read(keys, settled_too=True)
+        for key, figures in fresh.items():
+            if _settled(key, now):
+                self._settled[key] = figures
+        for key in [k for k in self._settled if _expired(k, now)]:
+            del self._settled[key]
+        return [self._settled[key] if key in self._settled else fresh[key] for key in keys]
+
+    async def _read(
+        self, keys: list[str], *, settled_too: bool
+    ) -> tuple[bytes | None, dict[str, dict[Subject, Aggregate]]]:
+        wanted = [k for k in keys if settled_too or k not in self._settled]
+
+        async def read(client: "Redis") -> list[Any]:
+            pipe = client.pipeline(transaction=False)
+            pipe.get(self._state.key("monitor", "late-writes"))
+            pipe.get(self._state.key("monitor", "dropped"))
+            for key in wanted:
+                pipe.hgetall(self._state.key("monitor", key))
+            return list(await pipe.execute())
+
+        answers = await self._state.run(USER, read)
+        self.dropped_count = int(answers[1] or 0)
+        return answers[0], {key: _parse(h) for key, h in zip(wanted, answers[2:], strict=True)}
 
     def windows(
         self, now: float, window_ids: list[int], match: Callable[[Subject], bool]
@@ -180,6 +212,17 @@ def _starts(now: float, size: int, horizon: int) -> list[int]:
 
 def _slice_key(size: int, start: int) -> str:
     return f"{size}s:{start}"
+
+
+def _settled(key: str, now: float) -> bool:
+    size, start = (int(part) for part in key.split("s:"))
+    return start + size + SETTLE <= now
+
+
+def _expired(key: str, now: float) -> bool:
+    """Out of the longest window its slices serve."""
+    size, start = (int(part) for part in key.split("s:"))
+    return start + size + (FINE_HORIZON if size == FINE else COARSE_HORIZON) <= now
 
 
 def _increments(batch: Batch) -> dict[tuple[str, int], dict[str, int | float]]:

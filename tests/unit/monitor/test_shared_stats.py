@@ -95,3 +95,31 @@ async def test_an_outage_buffers_records_and_they_land_when_the_state_is_back(
     reader = SharedStats(states[1])
     await reader.refresh(NOW)
     assert counts(reader) == {1: 4, 2: 4, 3: 4}  # at the time they arrived
+
+
+async def test_a_settled_slice_is_read_once_and_a_late_write_is_still_seen(
+    states: list[SharedState], monotonic: Monotonic
+) -> None:
+    writer, reader = SharedStats(states[0]), SharedStats(states[1])
+    await writer.record(NOW - 100, [trip()], 0)
+    await reader.refresh(NOW)
+    assert counts(reader) == {2: 1, 3: 1}
+    # Written behind the reader's back into the settled slice, as no writer does:
+    await states[0].client.hincrby(
+        states[0].key("monitor", f"5s:{int((NOW - 100) // 5 * 5)}"),
+        "\x1f".join(("1", SUBJECT.service, SUBJECT.name)) + "\x1ec",
+        5,
+    )
+    await reader.refresh(NOW + 1)
+    assert counts(reader)[2] == 1, "the settled slice was kept, not read again"
+
+    # A batch buffered through an outage lands late, in a past slice: every reader sees it.
+    real = states[0].client
+    states[0].client = connect(f"redis://127.0.0.1:{free_port()}/0", 0.2)  # nobody listens
+    await writer.record(NOW - 50, [trip(), trip()], 0)
+    await states[0].client.aclose()
+    states[0].client = real
+    monotonic.now += 61  # the state's rest after the failure is over
+    await writer.flush()
+    await reader.refresh(NOW + 2)
+    assert counts(reader)[2] == 1 + 5 + 2  # read anew, the hidden write included
