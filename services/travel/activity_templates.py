@@ -33,7 +33,7 @@ _SYNONYMS = {
     "family": "family kids children family friendly",
     "culture": "culture local life traditions festivals theatre theater religion photography",
     "beach": "beach beaches sea swimming coast island islands",
-    "adventure": "adventure sports cycling kayaking climbing active",
+    "adventure": "adventure sports cycling kayaking climbing active skiing ski snowboarding",
     "architecture": "architecture buildings churches cathedrals temples",
     "wellness": "wellness spa relaxation yoga thermal baths",
     GENERAL: "sightseeing sights general landmarks city",
