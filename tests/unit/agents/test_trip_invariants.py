@@ -18,6 +18,7 @@ from services.budget.estimator import BudgetEstimator
 from services.guide.advisor import Advisor
 from services.planner.activities import half_day_trips, pool_for, what_the_place_offers
 from services.planner.day_plan import DAY_END, between
+from services.planner.interests import _WHY_NOT
 from services.planner.place_checks import check_place
 from services.planner.planner import Planner
 from services.travel.activity_templates import (
@@ -387,3 +388,12 @@ async def test_no_swimming_advice_out_of_swimming_weather() -> None:
     reykjavik = await _planned(CASES[5])
     beach = [t.text for t in reykjavik.guide.tips if t.category == "beach"]
     assert all("not swimming weather" in text for text in beach)
+
+
+def test_every_need_of_the_catalogue_has_a_reason_to_give_when_unmet() -> None:
+    needs = {need for group in catalogue().values() for t in group for need in t.needs}
+    assert needs <= set(_WHY_NOT)
+    winter_in_the_alps = what_the_place_offers(
+        resolve_place("Innsbruck").place, CASES[13].request()
+    )
+    assert {"river", "water", "hills", "mountains", "snow"} <= winter_in_the_alps
