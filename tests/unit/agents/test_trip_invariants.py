@@ -397,3 +397,15 @@ def test_every_need_of_the_catalogue_has_a_reason_to_give_when_unmet() -> None:
         resolve_place("Innsbruck").place, CASES[13].request()
     )
     assert {"river", "water", "hills", "mountains", "snow"} <= winter_in_the_alps
+
+
+async def test_the_guide_speaks_of_mountains_only_where_there_are_some() -> None:
+    winter, summer, budapest = [await _planned(CASES[i]) for i in (13, 14, 15)]
+
+    def season_tip(planned: Planned) -> str:
+        return next(t.text for t in planned.guide.tips if t.category == "season")
+
+    assert "expect snow" in season_tip(winter)
+    assert "Mountains" in season_tip(summer)
+    assert "snow" not in season_tip(summer)
+    assert "Mountains" not in season_tip(budapest)
