@@ -108,16 +108,17 @@ _ALTITUDE_ATTRIBUTION = (
 # --- the sources ----------------------------------------------------------------------
 
 
-def _cache_dir() -> Path:
+def _cache_dir(*, create: bool = True) -> Path:
     configured = os.environ.get("TRIPMESH_BUILD_CACHE")
     folder = Path(configured) if configured else Path.home() / ".cache" / "tripmesh-build"
-    folder.mkdir(parents=True, exist_ok=True)
+    if create:
+        folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
 def _cached(name: str) -> Path | None:
     """A source already in the build cache, or None."""
-    path = _cache_dir() / name
+    path = _cache_dir(create=False) / name
     return path if path.exists() else None
 
 
