@@ -120,8 +120,12 @@ def what_the_place_offers(place: Place, request: TripRequest) -> frozenset[str]:
     "sea", "lake", "river" when near, "shore" for the sea or a lake, "water" for any of
     them; "hills" and "mountains" around; "warm" in swimming weather and "snow" in snow
     season (see seasons.snow_season), both at the start and the end of the trip."""
+    return _offered(place, frozenset({request.start_date.month, request.end_date.month}))
+
+
+@lru_cache(maxsize=4096)  # asked several times per trip: drafting, checks, warnings
+def _offered(place: Place, months: frozenset[int]) -> frozenset[str]:
     around = surroundings(place.geoname_id)
-    months = {request.start_date.month, request.end_date.month}
     offered = {
         "sea": around.sea,
         "lake": around.lake,
