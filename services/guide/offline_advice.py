@@ -6,10 +6,11 @@ from services.agents.schemas import GuideDraft, PhraseDraft, TipDraft
 from services.guide.regional_tips import food_tip, holiday_tip, transport_tip
 from services.travel import fx
 from services.travel.customs import drives_on_left, emergency_number, etiquette, tipping
+from services.travel.geography import surroundings
 from services.travel.money import format_amount
 from services.travel.phrases import language_name, phrase_language, phrases
 from services.travel.places import Place
-from services.travel.seasons import season_info, swimming_weather, utc_offset
+from services.travel.seasons import season_info, snow_season, swimming_weather, utc_offset
 
 _BIG_CITY = 1_000_000
 
@@ -85,7 +86,20 @@ def _season(request: TripRequest, place: Place) -> str:
     text = f"It will be {start.season} in {place.name}: {start.weather}."
     if end.season != start.season:
         text += f" By the end of the trip it turns to {end.season}: {end.weather}."
-    return text
+    return text + _mountains(request, place)
+
+
+def _mountains(request: TripRequest, place: Place) -> str:
+    """A sentence on the mountains near, from the shipped terrain ("" where there are none)."""
+    around = surroundings(place.geoname_id)
+    if not around.mountains:
+        return ""
+    height = f"{round(around.highest_m, -2):,}"
+    if snow_season(place.latitude, request.start_date.month, around.highest_m):
+        up_there = "expect snow up there, and much colder air than in town"
+    else:
+        up_there = "it is colder up there and the weather turns fast"
+    return f" Mountains within about 30 km rise to some {height} m: {up_there}."
 
 
 def _money(request: TripRequest, place: Place) -> str:

@@ -23,7 +23,7 @@ from services.travel.geography import surroundings
 from services.travel.money import round_nicely
 from services.travel.place_index import place_index
 from services.travel.places import Place
-from services.travel.seasons import swimming_weather
+from services.travel.seasons import snow_season, swimming_weather
 from services.travel.text import stable_hash
 
 _TRIP_RADIUS_KM = 120
@@ -117,15 +117,25 @@ def half_day_trips(place: Place) -> tuple[Template, ...]:
 
 def what_the_place_offers(place: Place, request: TripRequest) -> frozenset[str]:
     """The needs of templates (see Template.needs) that the place and the trip's dates meet:
-    "sea", "lake" and "water" (either) when near, "warm" in swimming weather at
-    the start and the end of the trip."""
+    "sea", "lake", "river" when near, "shore" for the sea or a lake, "water" for any of
+    them; "hills" and "mountains" around; "warm" in swimming weather and "snow" in snow
+    season (see seasons.snow_season), both at the start and the end of the trip."""
+    return _offered(place, frozenset({request.start_date.month, request.end_date.month}))
+
+
+@lru_cache(maxsize=4096)  # asked several times per trip: drafting, checks, warnings
+def _offered(place: Place, months: frozenset[int]) -> frozenset[str]:
     around = surroundings(place.geoname_id)
-    months = {request.start_date.month, request.end_date.month}
     offered = {
         "sea": around.sea,
-        "water": around.water,
         "lake": around.lake,
+        "river": around.river,
+        "shore": around.shore,
+        "water": around.water,
+        "hills": around.hills,
+        "mountains": around.mountains,
         "warm": all(swimming_weather(place.latitude, month) for month in months),
+        "snow": all(snow_season(place.latitude, m, around.highest_m) for m in months),
     }
     return frozenset(need for need, met in offered.items() if met)
 

@@ -22,10 +22,15 @@ from services.travel.activity_templates import (
 from services.travel.places import Place
 
 _WHY_NOT = {
+    "water": "{place} has neither the sea nor a large lake or river near it",
+    "shore": "{place} has neither the sea nor a large lake near it",
     "sea": "{place} has no sea near it",
-    "water": "{place} has neither the sea nor a large lake near it",
     "lake": "{place} has no large lake near it",
+    "river": "{place} has no large river near it",
+    "mountains": "{place} has no mountains near it",
+    "hills": "{place} lies on flat land",
     "warm": "{month} is not swimming weather in {place}",
+    "snow": "{month} is not snow season near {place}",
 }
 
 
@@ -66,6 +71,6 @@ def _why(interest: str, place: Place, request: TripRequest) -> str:
     if any(t.needs <= offered for t in templates):
         return "its activities did not fit the days' daylight and hours; more days would help"
     lacking = {need for t in templates for need in t.needs - offered}
-    need = next(n for n in ("water", "sea", "lake", "warm") if n in lacking)
+    need = next(n for n in _WHY_NOT if n in lacking)
     month = calendar.month_name[request.start_date.month]
     return _WHY_NOT[need].format(place=place.name, month=month)

@@ -1,5 +1,6 @@
 """Rule checks that need the place and the dates: nothing on the water where there is no
-sea or lake, no swimming out of swimming weather, nothing that needs the sun in the dark.
+sea, lake or large river, no swimming out of swimming weather, no skiing out of snow season
+or far from mountains, nothing that needs the sun in the dark.
 
 They guard a model's itinerary as the offline engine's days are built (see day_plan),
 read from the activities' words, and are phrased for a model re-asked with them.
@@ -26,6 +27,10 @@ _NEEDS_THE_SUN = re.compile(
     r"botanical|rafting|canyoning|horse riding)\b",
     re.IGNORECASE,
 )
+_ON_SNOW = re.compile(
+    r"\b(ski|skis|skiing|snowboard\w*|snowshoe\w*|sledg\w*|sled|sledding|toboggan\w*)\b",
+    re.IGNORECASE,
+)
 _SUNSET = re.compile(r"\bsunset\b", re.IGNORECASE)
 # Slack for a model's times around the computed sunrise and sunset.
 _SLACK = 30
@@ -33,11 +38,13 @@ _SLACK = 30
 
 @lru_cache(maxsize=8192)  # titles repeat from trip to trip; the patterns are slow to run
 def _needs(title: str, description: str) -> frozenset[str]:
-    """What an activity's words say it needs: "water", "warm", "sun" or "sunset"."""
+    """What an activity's words say it needs: "water", "warm", "snow", "sun" or "sunset"."""
     words = f"{title} {description}"
     found = set()
     if _ON_THE_WATER.search(words):
         found.add("water")
+    if _ON_SNOW.search(title):
+        found.add("snow")
     if _SWIMMING.search(words) and "pool" not in words:
         found.add("warm")
     if _SUNSET.search(title):
@@ -60,8 +67,13 @@ def check_place(draft: ItineraryDraft, request: TripRequest, place: Place) -> li
             where = f'{day.date}: "{activity.title}"'
             if "water" in needs and "water" not in offered:
                 problems.append(
-                    f"{where} needs the sea or a lake, and {place.name} has none near; "
-                    "replace it with something on land"
+                    f"{where} needs the sea, a lake or a large river, and {place.name} has "
+                    "none near; replace it with something on land"
+                )
+            elif "snow" in needs and "snow" not in offered:
+                problems.append(
+                    f"{where} needs snow, and it is not snow season near {place.name} on "
+                    "these dates; replace it"
                 )
             elif "warm" in needs and "warm" not in offered:
                 problems.append(f"{where} is not for this season in {place.name}: too cold")

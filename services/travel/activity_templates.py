@@ -33,7 +33,7 @@ _SYNONYMS = {
     "family": "family kids children family friendly",
     "culture": "culture local life traditions festivals theatre theater religion photography",
     "beach": "beach beaches sea swimming coast island islands",
-    "adventure": "adventure sports cycling kayaking climbing active",
+    "adventure": "adventure sports cycling kayaking climbing active skiing ski snowboarding",
     "architecture": "architecture buildings churches cathedrals temples",
     "wellness": "wellness spa relaxation yoga thermal baths",
     GENERAL: "sightseeing sights general landmarks city",
@@ -65,7 +65,9 @@ class Template:
     minutes: int
     parts: frozenset[str]  # subset of {"m", "a", "e"}
     light: str = ""  # "day", "sunset", "sunrise", or "" for any time
-    needs: frozenset[str] = frozenset()  # subset of {"sea", "lake", "water", "warm"}
+    # what the place and season must offer (see planner.activities.what_the_place_offers):
+    # "sea", "lake", "river", "shore", "water", "hills", "mountains", "warm", "snow"
+    needs: frozenset[str] = frozenset()
     km: float = 0.0  # distance from the centre when known (a half-day trip's town)
 
     def title_for(self, city: str) -> str:

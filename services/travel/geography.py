@@ -1,7 +1,9 @@
-"""What surrounds a city: the sea or a large lake near it, from data/geography.bin.
+"""What surrounds a city: the sea, a large lake or a large river near it, hills or
+mountains around it, from data/geography.bin.
 
-The flags come from GSHHG's land/sea/lake mask (see services.travel.build_geography,
-which also records the source and licence); nothing here is guessed from names.
+The facts come from GSHHG's land/sea/lake mask and river lines and from the altitude map
+pvlib ships (see services.travel.build_geography, which also records the sources and
+their licences); nothing here is guessed from names.
 """
 
 import logging
@@ -16,9 +18,12 @@ from services.travel.place_index import read_index
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 1  # of geography.bin; bump when its layout changes
+FORMAT = 2  # of geography.bin; bump when its layout changes
 SEA = 1  # flag bits of a city's "city.water"
 LAKE = 2
+RIVER = 4
+HILLS = 1  # flag bits of a city's "city.terrain"
+MOUNTAINS = 2
 
 
 def geography_path() -> Path:
@@ -28,32 +33,55 @@ def geography_path() -> Path:
 
 @dataclass(frozen=True)
 class Surroundings:
-    """Water near a city (within about 10 km for the sea, 15 km for a lake)."""
+    """Water near a city (within about 10 km for the sea, 15 km for a lake, 5 km for a
+    large river) and the ground around it (hills within 15 km, mountains within 30 km)."""
 
     sea: bool
     lake: bool
+    river: bool = False
+    hills: bool = False
+    mountains: bool = False
+    elevation_m: int = 0  # of the city, on a grid of about 9 km
+    highest_m: int = 0  # the highest ground within about 30 km
+
+    @property
+    def shore(self) -> bool:
+        """The sea or a large lake: somewhere to swim or paddle from a shore."""
+        return self.sea or self.lake
 
     @property
     def water(self) -> bool:
-        """The sea or a large lake: somewhere for a boat or a waterfront."""
-        return self.sea or self.lake
+        """The sea, a large lake or a large river: somewhere for a boat or a waterfront."""
+        return self.sea or self.lake or self.river
+
+
+_NOTHING = Surroundings(sea=False, lake=False)
 
 
 @cache
-def _table() -> tuple["array[int]", "array[int]"]:
+def _table() -> dict[str, "array[int]"]:
     _, sections = read_index(geography_path(), format_version=FORMAT)
-    return sections["city.id"], sections["city.water"]
+    return sections
 
 
 def surroundings(geoname_id: int) -> Surroundings:
-    """The water near a city of the place index (none known for any other id)."""
-    ids, flags = _table()
+    """What surrounds a city of the place index (nothing known for any other id)."""
+    table = _table()
+    ids = table["city.id"]
     row = bisect_left(ids, geoname_id)
     if row == len(ids) or ids[row] != geoname_id:
-        logger.warning("no geography for city %d: assuming no water near", geoname_id)
-        return Surroundings(sea=False, lake=False)
-    value = flags[row]
-    return Surroundings(sea=bool(value & SEA), lake=bool(value & LAKE))
+        logger.warning("no geography for city %d: assuming no water and flat land", geoname_id)
+        return _NOTHING
+    water, ground = table["city.water"][row], table["city.terrain"][row]
+    return Surroundings(
+        sea=bool(water & SEA),
+        lake=bool(water & LAKE),
+        river=bool(water & RIVER),
+        hills=bool(ground & HILLS),
+        mountains=bool(ground & MOUNTAINS),
+        elevation_m=table["city.elevation"][row],
+        highest_m=table["city.highest"][row],
+    )
 
 
 def warm_up() -> None:

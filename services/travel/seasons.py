@@ -73,6 +73,30 @@ def swimming_weather(latitude: float, month: int) -> bool:
     return climate == "temperate" and name == "summer"
 
 
+# How high the ground must reach for snow to lie on it in winter, by climate band (in the
+# tropics only glaciers keep snow, and no season brings it lower); a month of spring or
+# autumn needs _SHOULDER_M more, summer is left out.
+_SNOW_M = {"subtropical": 2000, "temperate": 800, "cold": 0, "polar": 0}
+_SHOULDER_M = 1500
+
+
+def snow_season(latitude: float, month: int, highest_m: int) -> bool:
+    """Whether snow can be expected on the ground near a place in `month`, where the highest
+    ground within reach stands at `highest_m` metres: in winter on mountains of a height
+    that depends on the latitude (800 m at temperate latitudes, 2000 m in the subtropics,
+    any in the cold and polar bands), in spring and autumn only 1500 m higher, never in the
+    tropics nor in summer. A rule of thumb for planning, not a snow report."""
+    climate = climate_band(latitude)
+    if climate == "tropical":
+        return False
+    name = season(latitude, month)
+    if name == "winter":
+        return highest_m >= _SNOW_M[climate]
+    if name in ("spring", "autumn"):
+        return highest_m >= _SNOW_M[climate] + _SHOULDER_M
+    return False
+
+
 _WEATHER = {
     ("tropical", "wet season"): "hot and humid with heavy, often short afternoon downpours",
     ("tropical", "dry season"): "warm to hot and mostly dry; the best time for outdoor plans",

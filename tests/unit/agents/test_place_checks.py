@@ -49,6 +49,19 @@ def test_no_boat_or_beach_far_from_the_sea() -> None:
     assert _problems("Lisbon", date(2027, 7, 10), ("Boat trip on the Tagus", "10:00", 120)) == []
 
 
+def test_a_boat_on_a_great_river_is_fine() -> None:
+    assert _problems("Budapest", date(2027, 6, 14), ("Boat trip on the Danube", "10:00", 90)) == []
+
+
+def test_no_skiing_out_of_snow_season() -> None:
+    skiing = ("Skiing at Nordkette", "10:00", 240)
+    problems = _problems("Innsbruck", date(2027, 7, 12), skiing)
+    assert len(problems) == 1
+    assert "not snow season near Innsbruck" in problems[0]
+    assert _problems("Innsbruck", date(2027, 1, 18), skiing) == []
+    assert _problems("Nairobi", date(2027, 7, 12), ("Sledging near Nairobi", "10:00", 90))
+
+
 def test_no_swimming_in_the_cold() -> None:
     problems = _problems("Sydney", date(2027, 7, 10), ("Morning swim at Bondi", "09:00", 90))
     assert problems

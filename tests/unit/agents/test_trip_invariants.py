@@ -16,20 +16,23 @@ from services.agents.request import Pace, TripRequest
 from services.agents.schemas import BudgetDraft, GuideDraft, ItineraryDraft
 from services.budget.estimator import BudgetEstimator
 from services.guide.advisor import Advisor
-from services.planner.activities import half_day_trips
+from services.planner.activities import half_day_trips, pool_for, what_the_place_offers
 from services.planner.day_plan import DAY_END, between
+from services.planner.interests import _WHY_NOT
 from services.planner.place_checks import check_place
 from services.planner.planner import Planner
 from services.travel.activity_templates import (
     FOCUSED,
+    GENERAL,
     Template,
     canonical_interest,
     catalogue,
     focused_templates,
+    interests,
 )
 from services.travel.daylight import daylight
 from services.travel.money import Money
-from services.travel.places import Place
+from services.travel.places import Place, resolve_place
 from services.travel.public_holidays import holidays_between
 from tests.unit.agents.support import ScriptedChain, trip
 
@@ -71,7 +74,19 @@ CASES = [
     Case("Cape Town", date(2027, 12, 22), days=6),
     Case("Buenos Aires", date(2027, 7, 7)),
     Case("Bangkok", date(2027, 4, 12), interests=("food", "culture", "nightlife")),
+    Case("Innsbruck", date(2027, 1, 18), interests=("adventure", "nature", "family")),
+    Case("Innsbruck", date(2027, 7, 12), interests=("adventure", "nature", "family")),
+    Case("Budapest", date(2027, 6, 14), interests=("nature", "family", "architecture")),
+    Case("Amsterdam", date(2027, 1, 18), interests=("adventure", "nature", "hiking")),
 ]
+
+# Words of activities that need snow on the ground, mountains, or at least hills.
+_SNOW = re.compile(r"\b(ski\w*|snowboard\w*|snowshoe\w*|sledg\w*)\b", re.IGNORECASE)
+_MOUNTAINS = re.compile(
+    r"\b(challenging half-day hike|paragliding|rafting|canyoning|cable car|mountain railway)\b",
+    re.IGNORECASE,
+)
+_HILLS = re.compile(r"\bhike to a viewpoint\b", re.IGNORECASE)
 
 # Words of activities that need the sea, a lake or a river at hand.
 _WATER = re.compile(
@@ -122,6 +137,49 @@ async def test_inland_cities_get_no_beach_boat_or_waterfront(case: Case) -> None
             assert not _WATER.search(f"{activity.title} {activity.description}"), (
                 f"{day.date}: {activity.title}"
             )
+
+
+@pytest.mark.parametrize("case", CASES, ids=_id)
+async def test_snow_and_mountain_activities_only_where_terrain_and_season_fit(case: Case) -> None:
+    planned = await _planned(case)
+    offered = what_the_place_offers(planned.place, case.request())
+    for day in planned.draft.days:
+        for activity in day.activities:
+            where = f"{day.date}: {activity.title}"
+            if _SNOW.search(activity.title):
+                assert "snow" in offered, where
+            if _MOUNTAINS.search(activity.title):
+                assert "mountains" in offered, where
+            if _HILLS.search(activity.title):
+                assert "hills" in offered, where
+
+
+def _pool_keys(case: Case) -> set[str]:
+    request = case.request()
+    place = resolve_place(case.destination).place
+    pool = pool_for(place, request)
+    return {t.key for interest in (*interests(), GENERAL) for t in pool.ordered(interest)}
+
+
+def test_winter_in_the_alps_offers_snow_and_summer_none() -> None:
+    winter, summer = _pool_keys(CASES[13]), _pool_keys(CASES[14])
+    snow = {"adventure.ski", "nature.snowshoe", "family.sledging"}
+    assert snow <= winter
+    assert not snow & summer
+    assert {"adventure.hard-hike", "nature.mountain-lift"} <= winter & summer
+
+
+async def test_a_city_on_a_great_river_gets_river_activities() -> None:
+    budapest = await _planned(CASES[15])
+    titles = [a.title for d in budapest.draft.days for a in d.activities]
+    assert any(re.search(r"\b(river|boat|waterfront)\b", t, re.I) for t in titles), titles
+
+
+def test_flat_land_offers_no_climb() -> None:
+    amsterdam = _pool_keys(CASES[16])
+    climbs = {"nature.viewpoint-hike", "adventure.hard-hike", "adventure.paragliding"}
+    assert not climbs & amsterdam
+    assert "nature.forest" in amsterdam  # a walk in the woods still serves "hiking"
 
 
 @pytest.mark.parametrize("case", CASES, ids=_id)
@@ -330,3 +388,24 @@ async def test_no_swimming_advice_out_of_swimming_weather() -> None:
     reykjavik = await _planned(CASES[5])
     beach = [t.text for t in reykjavik.guide.tips if t.category == "beach"]
     assert all("not swimming weather" in text for text in beach)
+
+
+def test_every_need_of_the_catalogue_has_a_reason_to_give_when_unmet() -> None:
+    needs = {need for group in catalogue().values() for t in group for need in t.needs}
+    assert needs <= set(_WHY_NOT)
+    winter_in_the_alps = what_the_place_offers(
+        resolve_place("Innsbruck").place, CASES[13].request()
+    )
+    assert {"river", "water", "hills", "mountains", "snow"} <= winter_in_the_alps
+
+
+async def test_the_guide_speaks_of_mountains_only_where_there_are_some() -> None:
+    winter, summer, budapest = [await _planned(CASES[i]) for i in (13, 14, 15)]
+
+    def season_tip(planned: Planned) -> str:
+        return next(t.text for t in planned.guide.tips if t.category == "season")
+
+    assert "expect snow" in season_tip(winter)
+    assert "Mountains" in season_tip(summer)
+    assert "snow" not in season_tip(summer)
+    assert "Mountains" not in season_tip(budapest)
