@@ -202,13 +202,14 @@ class ChannelPool:
                 retired = replica.channel
                 replica.channel = self._new_channel(name, replica.address)
                 replica.callables = {}
-                self._retire(retired)
+                # the replica stays: its calls (streams too) may take as long as they may
+                self._retire(retired, grace=max(30.0, self._default_deadline))
         logger.info("new certificate (serial %x): channels reopened", current.serial)
 
-    def _retire(self, channel: grpc.aio.Channel) -> None:
+    def _retire(self, channel: grpc.aio.Channel, grace: float = 30.0) -> None:
         """Closes a replaced channel once its in-flight calls had time to finish."""
         try:
-            task = asyncio.get_running_loop().create_task(channel.close(grace=30.0))
+            task = asyncio.get_running_loop().create_task(channel.close(grace=grace))
         except RuntimeError:
             return
         self._retired.add(task)

@@ -36,7 +36,7 @@ import grpc
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge
 
 from services.runtime.tls import TlsFiles
 
@@ -49,6 +49,12 @@ RELOADS = Counter(
     "Certificate files read again after they changed on disk, by result: loaded, or"
     " rejected (unusable; the previous certificate stays in use).",
     ["result"],
+)
+EXPIRY = Gauge(
+    "tripmesh_tls_certificate_expiry_timestamp_seconds",
+    "When the certificate this process presents expires (Unix time): one that comes near"
+    " its end was not renewed, or its renewal was not taken. By file: none without TLS.",
+    ["file"],
 )
 
 # What identifies a version of a file without reading it: (device, inode, size, mtime,
@@ -68,6 +74,7 @@ class Certificate:
     key: bytes
     ca: bytes
     serial: int  # of the leaf certificate, for logs and tests
+    expires: float  # the leaf's notAfter, Unix time
     generation: int  # 0 for the version read at start, +1 for each one taken later
 
     @cached_property
@@ -81,9 +88,9 @@ class Certificate:
         return grpc.ssl_server_certificate_configuration([(self.key, self.chain)], self.ca)
 
 
-def _leaf_serial(chain: bytes, key: bytes, ca: bytes) -> int:
-    """The serial of the chain's first certificate, once the three are known to fit;
-    raises ValueError naming what does not."""
+def _leaf(chain: bytes, key: bytes, ca: bytes) -> x509.Certificate:
+    """The chain's first certificate, once the three are known to fit; raises ValueError
+    naming what does not."""
     try:
         certificates = x509.load_pem_x509_certificates(chain)
     except ValueError as exc:
@@ -101,7 +108,13 @@ def _leaf_serial(chain: bytes, key: bytes, ca: bytes) -> int:
         raise ValueError("the key is not the certificate's")
     if not any(c in authorities or _issued(c, authorities) for c in certificates):
         raise ValueError("the certificate does not come from the CA")
-    return leaf.serial_number
+    return leaf
+
+
+def _certificate(chain: bytes, key: bytes, ca: bytes, generation: int) -> Certificate:
+    leaf = _leaf(chain, key, ca)
+    expires = leaf.not_valid_after_utc.timestamp()
+    return Certificate(chain, key, ca, leaf.serial_number, expires, generation)
 
 
 def _public_der(key: Any) -> bytes:
@@ -143,10 +156,12 @@ class CertificateWatch:
         stamp = self._stamp()
         try:
             chain, key, ca = files.read()
-            serial = _leaf_serial(chain, key, ca)
+            self._current = _certificate(chain, key, ca, 0)
         except (OSError, ValueError) as exc:
             raise CertificateError(f"{files.cert}: {exc}") from None
-        self._current = Certificate(chain, key, ca, serial, 0)
+        EXPIRY.labels(str(files.cert)).set(self._current.expires)
+        for result in ("loaded", "rejected"):  # from 0, so that the first one shows in rates
+            RELOADS.labels(result)
         self._digest = _digest(chain, key, ca)
         self._seen = stamp  # the files' stamp last decided on, taken or refused
         self._due = clock() + interval
@@ -176,16 +191,19 @@ class CertificateWatch:
         digest = _digest(chain, key, ca)
         if digest == self._digest:
             return  # the same content again (touched, or rewritten as it was)
+        previous = self._current
         try:
-            serial = _leaf_serial(chain, key, ca)
+            current = _certificate(chain, key, ca, previous.generation + 1)
         except ValueError as exc:
             return self._refuse(stamp, str(exc))
-        previous = self._current
-        self._current = Certificate(chain, key, ca, serial, previous.generation + 1)
-        self._digest = digest
+        self._current, self._digest = current, digest
         RELOADS.labels("loaded").inc()
+        EXPIRY.labels(str(self.files.cert)).set(current.expires)
         logger.info(
-            "certificate %s reloaded: serial %x (was %x)", self.files.cert, serial, previous.serial
+            "certificate %s reloaded: serial %x (was %x)",
+            self.files.cert,
+            current.serial,
+            previous.serial,
         )
 
     def _refuse(self, stamp: tuple[_Stamp, ...], reason: str) -> None:

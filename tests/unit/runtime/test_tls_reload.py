@@ -82,6 +82,10 @@ def test_a_renewed_certificate_is_taken_once_the_interval_is_up(
     assert current.serial == renewed.cert.serial_number != first.serial
     assert current.generation == 1
     assert reloads("loaded") == loaded + 1
+    expiry = REGISTRY.get_sample_value(
+        "tripmesh_tls_certificate_expiry_timestamp_seconds", {"file": str(volume.files.cert)}
+    )
+    assert expiry == renewed.cert.not_valid_after_utc.timestamp()
     clock.advance()
     assert watch.current() is current  # nothing changed since
 
