@@ -54,7 +54,8 @@ def until(condition: Callable[[], bool], within: float = 15.0) -> None:
 
 
 def reloads(metrics: str, result: str, client: httpx.Client | None = None) -> float:
-    text = (client or httpx.Client(timeout=5)).get(metrics).text
+    """tripmesh_tls_reloads_total{result} on a metrics page (the gateway's is on HTTPS)."""
+    text = (client.get(metrics) if client else httpx.get(metrics, timeout=5)).text
     line = f'tripmesh_tls_reloads_total{{result="{result}"}} '
     found = [float(row.removeprefix(line)) for row in text.splitlines() if row.startswith(line)]
     return found[0] if found else 0.0

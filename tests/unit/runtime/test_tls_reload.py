@@ -15,6 +15,7 @@ import grpc
 import pytest
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from prometheus_client import REGISTRY
+from tripmesh.v1 import tool_service_pb2, tool_service_pb2_grpc
 
 from registry import Endpoint
 from registry.static import StaticDiscovery
@@ -23,6 +24,7 @@ from services.runtime import tls, tls_reload
 from services.runtime.channels import ChannelPool
 from services.runtime.instance_health import ChannelsByAddress
 from services.runtime.tls_reload import CertificateError, CertificateWatch
+from services.task_router.channels import InstanceChannels
 from tests.support.cert_volume import SecretVolume, issue, peer_serial, pem_cert, pem_key, serial
 
 SERVER = "planner"  # the identity of the servers here
@@ -174,13 +176,16 @@ def client_volume(tmp_path: Path, authority: certs.Issued) -> SecretVolume:
     return mounted
 
 
-PEER_METHOD = "/test.Peer/Serial"
-
-
-def _peer_serial(_request: bytes, context: grpc.aio.ServicerContext[Any, Any]) -> bytes:
+class Tools(tool_service_pb2_grpc.ToolServiceServicer):
     """Answers the serial of the certificate the caller presented."""
-    pem = context.auth_context()["x509_pem_cert"][0]
-    return str(serial(pem)).encode()
+
+    async def InvokeTool(
+        self, request: Any, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> tool_service_pb2.InvokeToolResponse:
+        pem = context.auth_context()["x509_pem_cert"][0]
+        reply = tool_service_pb2.InvokeToolResponse()
+        reply.result.update({"serial": str(serial(pem))})
+        return reply
 
 
 @pytest.fixture
@@ -189,10 +194,7 @@ async def server(watch: CertificateWatch) -> AsyncIterator[int]:
     running = grpc.aio.server()
     servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(servicer, running)
-    handler = grpc.unary_unary_rpc_method_handler(_peer_serial)
-    running.add_generic_rpc_handlers(
-        [grpc.method_handlers_generic_handler("test.Peer", {"Serial": handler})]
-    )
+    tool_service_pb2_grpc.add_ToolServiceServicer_to_server(Tools(), running)
     port = running.add_secure_port("127.0.0.1:0", tls_reload.server_credentials(watch))
     await running.start()
     await servicer.set("", health_pb2.HealthCheckResponse.SERVING)
@@ -284,48 +286,58 @@ async def test_a_grpc_server_keeps_its_certificate_when_the_new_files_do_not_fit
     assert await check_once(server, world.client.files) == "SERVING"
 
 
-async def test_the_channel_pool_reconnects_with_the_renewed_client_certificate(
-    server: int, client_volume: SecretVolume, authority: certs.Issued, clock: Clock
+async def presented(stub: Any) -> int:
+    """The serial of the certificate a call on `stub` presents."""
+    reply = await stub.InvokeTool(tool_service_pb2.InvokeToolRequest(), timeout=5)
+    return int(reply.result["serial"])
+
+
+class Clients:
+    """The three kinds of long-lived clients of a service, on one client certificate."""
+
+    def __init__(self, kind: str, port: int, certificates: CertificateWatch) -> None:
+        self.kind = kind
+        self.pool = ChannelPool(
+            StaticDiscovery({SERVICE: [Endpoint("127.0.0.1", port)]}), certificates=certificates
+        )
+        self.tools = self.pool.client(SERVICE, tool_service_pb2_grpc.ToolServiceStub)
+        self.by_address = ChannelsByAddress(certificates)
+        self.router = InstanceChannels(
+            default_deadline=5, margin=0, max_message_bytes=1 << 20, certificates=certificates
+        )
+        self.address = f"127.0.0.1:{port}"
+
+    def stub(self) -> Any:
+        if self.kind == "pool":
+            return self.tools.stub
+        if self.kind == "by-address":
+            channel = self.by_address.get(self.address, SERVICE)
+            return tool_service_pb2_grpc.ToolServiceStub(channel)  # type: ignore[no-untyped-call]
+        return self.router.stub(self.address, SERVER)
+
+    async def close(self) -> None:
+        await self.pool.close()
+        await self.by_address.close()
+        await self.router.close()
+
+
+@pytest.mark.parametrize("kind", ["pool", "by-address", "router"])
+async def test_clients_reconnect_with_the_renewed_client_certificate(
+    server: int, world: World, kind: str
 ) -> None:
-    client_watch = CertificateWatch(client_volume.files, interval=INTERVAL, clock=clock)
-    discovery = StaticDiscovery({SERVICE: [Endpoint("127.0.0.1", server)]})
-    pool = ChannelPool(discovery, certificates=client_watch)
-    pool.client(SERVICE, health_pb2_grpc.HealthStub)
-
-    async def presented() -> int:
-        balanced = pool.channel(SERVICE)
-        assert balanced is not None
-        call = balanced.unary_unary(PEER_METHOD)
-        return int(await call(b"", timeout=5))
-
+    """ChannelPool (every service's and the gateway's), ChannelsByAddress (health checks of
+    the gateway and the monitor), the task router's channels per instance."""
+    certificates = CertificateWatch(world.client.files, interval=INTERVAL, clock=world.clock)
+    clients = Clients(kind, server, certificates)
     try:
-        assert await presented() == client_watch.current().serial
-        renewed = client_volume.issue(authority, CLIENT)
-        assert await presented() != renewed.cert.serial_number  # not looked at yet
-        clock.advance()
-        assert await presented() == renewed.cert.serial_number
+        first = await presented(clients.stub())
+        assert first == certificates.current().serial
+        renewed = world.client.issue(world.authority, CLIENT)
+        assert await presented(clients.stub()) == first  # not looked at yet
+        world.clock.advance()
+        assert await presented(clients.stub()) == renewed.cert.serial_number
     finally:
-        await pool.close()
-
-
-async def test_channels_by_address_reconnect_with_the_renewed_client_certificate(
-    server: int, client_volume: SecretVolume, authority: certs.Issued, clock: Clock
-) -> None:
-    client_watch = CertificateWatch(client_volume.files, interval=INTERVAL, clock=clock)
-    channels = ChannelsByAddress(client_watch)
-    address = f"127.0.0.1:{server}"
-
-    async def presented() -> int:
-        call = channels.get(address, SERVICE).unary_unary(PEER_METHOD)
-        return int(await call(b"", timeout=5))
-
-    try:
-        first = await presented()
-        renewed = client_volume.issue(authority, CLIENT)
-        clock.advance()
-        assert await presented() == renewed.cert.serial_number != first
-    finally:
-        await channels.close()
+        await clients.close()
 
 
 # The gateway's HTTPS: the live ssl context of its server.
