@@ -42,7 +42,7 @@ from gateway.settings import Settings
 from gateway.upstream import Upstreams
 from registry import Discovery, Endpoint, Registration, known_service
 from registry.factory import create_discovery
-from services.runtime import tls
+from services.runtime import tls_reload
 from services.runtime.channels import ChannelPool
 from services.runtime.metrics import EXPORTED
 from services.runtime.overload import Admission
@@ -65,10 +65,12 @@ class Gateway:
         self.keys = ApiKeys.from_settings(settings.api_keys, settings.api_key_file)
         self.endpoint = RpcEndpoint(self.routes, _policy(settings))
         self.readiness = Readiness(settings.gateway_readyz_timeout)
+        # mTLS: its certificate, for HTTPS (gateway.server) and as a client of the mesh
+        self.certificates = tls_reload.watch_if(settings.tls)
         self.mesh = MeshView(
             settings.gateway_readyz_timeout,
             self._own_entry,
-            tls.client_credentials(settings.tls),
+            self.certificates,
         )
         self.address = ""  # host:port, once the server has bound
         self.document = _document(api, self.keys.enabled)
@@ -134,7 +136,7 @@ class Gateway:
             default_deadline=max(settings.gateway_max_deadline, settings.default_deadline),
             margin=0.0,  # the gateway is the first hop: the client's timeout passes on whole
             max_message_bytes=settings.max_message_bytes,
-            credentials=tls.client_credentials(settings.tls),  # its own certificate, as a client
+            certificates=self.certificates,  # its own certificate, as a client
             resilience=settings.resilience(),
         )
         upstreams = Upstreams(self._pool, {r.rpc.upstream for r in self.routes})

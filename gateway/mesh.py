@@ -10,11 +10,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import grpc
-
 from gateway.responses import Send, send_response
 from registry import KNOWN_SERVICES, Discovery, Endpoint
 from services.runtime.instance_health import ChannelsByAddress, health_status
+from services.runtime.tls_reload import CertificateWatch
 
 SERVING = "SERVING"
 
@@ -26,13 +25,13 @@ class MeshView:
         self,
         timeout: float,
         gateway: Callable[[], dict[str, Any]],
-        credentials: grpc.ChannelCredentials | None = None,
+        certificates: CertificateWatch | None = None,
     ) -> None:
         self._timeout = timeout
         self._gateway = gateway  # the gateway's own entry: it is the one answering
         self.discovery: Discovery | None = None  # set when the gateway starts
         # mTLS: the gateway's own certificate; None: plaintext
-        self._channels = ChannelsByAddress(credentials)
+        self._channels = ChannelsByAddress(certificates)
 
     async def services(self) -> list[dict[str, Any]]:
         """One entry per known service, in the catalogue's order."""

@@ -19,6 +19,7 @@ from gateway.auth import KeyFileError
 from gateway.settings import Settings
 from services.runtime.logs import configure_logging
 from services.runtime.server import announced_host
+from services.runtime.tls_reload import reload_https
 from services.runtime.tracing import configure_tracing
 
 LOOPBACK = "127.0.0.1"
@@ -99,6 +100,9 @@ class DrainingServer(uvicorn.Server):
         self._draining: asyncio.Task[None] | None = None
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        if self.config.ssl is not None and self._gateway.certificates is not None:
+            # renewed certificate files: served from the next handshake on, without a restart
+            reload_https(self.config.ssl, self._gateway.certificates)
         await super().startup(sockets)
         if self.started and self.servers:
             host, port = self.servers[0].sockets[0].getsockname()[:2]

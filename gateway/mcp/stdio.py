@@ -12,7 +12,7 @@ from gateway.mcp.build import tools_server
 from gateway.mcp.server import watching
 from gateway.settings import Settings
 from registry.factory import create_discovery
-from services.runtime import tls
+from services.runtime import tls_reload
 from services.runtime.channels import ChannelPool
 from services.runtime.logs import configure_logging
 from services.runtime.server import discovery_options
@@ -29,7 +29,7 @@ async def serve_stdio(settings: Settings) -> None:
         discovery,
         default_deadline=settings.gateway_deadline,
         max_message_bytes=settings.max_message_bytes,
-        credentials=tls.client_credentials(settings.tls),
+        certificates=tls_reload.watch_if(settings.tls),
     )
     tools = tools_server(pool, settings)
     try:

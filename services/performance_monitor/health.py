@@ -7,6 +7,7 @@ A service is SERVING while at least one of its instances says so; the rule
 
 import asyncio
 import logging
+import ssl
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 import httpx
 
 from registry import Discovery, Endpoint, KnownService
-from services.runtime import tls
+from services.runtime import tls, tls_reload
 from services.runtime.instance_health import ChannelsByAddress, health_status
 
 logger = logging.getLogger(__name__)
@@ -34,8 +35,10 @@ class GrpcProbe:
     def __init__(self, timeout: float, files: tls.TlsFiles | None = None) -> None:
         self._timeout = timeout
         self._files = files  # mTLS: gRPC with the monitor's certificate, the gateway over https
-        self._channels = ChannelsByAddress(tls.client_credentials(files))
+        self._certificates = tls_reload.watch_if(files)
+        self._channels = ChannelsByAddress(self._certificates)
         self._http: httpx.AsyncClient | None = None
+        self._http_generation = 0
 
     async def __call__(self, service: KnownService, endpoint: Endpoint) -> bool:
         if not service.proto_service:
@@ -45,8 +48,11 @@ class GrpcProbe:
         return status == "SERVING"
 
     async def _http_ok(self, service: KnownService, endpoint: Endpoint) -> bool:
+        await self._follow_certificates()
         if self._http is None:
-            verify = tls.client_ssl_context(self._files) if self._files else True
+            verify: ssl.SSLContext | bool = True
+            if self._certificates is not None:
+                verify = tls_reload.client_ssl_context(self._certificates.current())
             self._http = httpx.AsyncClient(timeout=self._timeout, verify=verify)
         scheme = tls.http_scheme(self._files)
         try:
@@ -57,6 +63,16 @@ class GrpcProbe:
         except httpx.HTTPError:
             return False
         return reply.status_code == 200
+
+    async def _follow_certificates(self) -> None:
+        """A new HTTPS client (and so new connections) once the certificate files changed."""
+        if self._certificates is None:
+            return
+        generation = self._certificates.current().generation
+        if generation != self._http_generation and self._http is not None:
+            await self._http.aclose()
+            self._http = None
+        self._http_generation = generation
 
     async def close(self) -> None:
         await self._channels.close()

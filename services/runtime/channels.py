@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 import grpc
 
 from registry import Discovery, Endpoint, discovery_name
-from services.runtime import errors, tls
+from services.runtime import errors, tls, tls_reload
 from services.runtime.balancing import BalancedChannel, HedgeOptions
 from services.runtime.outgoing import OutgoingInterceptor
 from services.runtime.replicas import OutlierOptions, ReplicaSet
@@ -104,10 +104,11 @@ class ChannelPool:
         margin: float = 0.05,
         max_message_bytes: int = 4 * 1024 * 1024,
         resilience: Resilience | None = None,
-        credentials: grpc.ChannelCredentials | None = None,
+        certificates: tls_reload.CertificateWatch | None = None,
     ) -> None:
         self._discovery = discovery
-        self._credentials = credentials  # None: plaintext
+        self._certificates = certificates  # None: plaintext
+        self._generation = certificates.current().generation if certificates else 0
         self._default_deadline = default_deadline
         self._margin = margin
         self._resilience = resilience or Resilience()
@@ -143,6 +144,7 @@ class ChannelPool:
 
     def channel(self, service: str) -> BalancedChannel | None:
         """The channel of a service, or None when it has no healthy instance."""
+        self._follow_certificates()
         balanced = self._balanced.get(discovery_name(service))
         return balanced if balanced is not None and balanced.replicas.replicas else None
 
@@ -170,6 +172,7 @@ class ChannelPool:
         wanted = {endpoint_target(e): e for e in sorted(endpoints)}
         if set(known) == set(wanted):
             return
+        self._follow_certificates()  # before the new channels, which take the current one
         replicas.replicas = [
             known.get(target) or replicas.newcomer(target, self._new_channel(name, target))
             for target in wanted
@@ -180,12 +183,33 @@ class ChannelPool:
         logger.info("channels to %s: %s", name, ", ".join(wanted) or "no healthy instance")
 
     def _new_channel(self, name: str, target: str) -> grpc.aio.Channel:
-        return tls.aio_channel(target, self._credentials, service=name, options=self._options)
+        credentials = (
+            self._certificates.current().channel_credentials if self._certificates else None
+        )
+        return tls.aio_channel(target, credentials, service=name, options=self._options)
 
-    def _retire(self, channel: grpc.aio.Channel) -> None:
+    def _follow_certificates(self) -> None:
+        """After the certificate files changed (renewed), a new channel to every replica with
+        the new certificate; the old ones finish their calls and close."""
+        if self._certificates is None:
+            return
+        current = self._certificates.current()
+        if current.generation == self._generation:
+            return
+        self._generation = current.generation
+        for name, balanced in self._balanced.items():
+            for replica in balanced.replicas.replicas:
+                retired = replica.channel
+                replica.channel = self._new_channel(name, replica.address)
+                replica.callables = {}
+                # the replica stays: its calls (streams too) may take as long as they may
+                self._retire(retired, grace=max(30.0, self._default_deadline))
+        logger.info("new certificate (serial %x): channels reopened", current.serial)
+
+    def _retire(self, channel: grpc.aio.Channel, grace: float = 30.0) -> None:
         """Closes a replaced channel once its in-flight calls had time to finish."""
         try:
-            task = asyncio.get_running_loop().create_task(channel.close(grace=30.0))
+            task = asyncio.get_running_loop().create_task(channel.close(grace=grace))
         except RuntimeError:
             return
         self._retired.add(task)

@@ -17,7 +17,7 @@ from grpc_reflection.v1alpha import reflection
 
 from registry import Discovery, Endpoint, KnownService, Registration
 from registry.factory import DiscoveryOptions, create_discovery
-from services.runtime import tls
+from services.runtime import tls_reload
 from services.runtime.admission import OverloadInterceptor
 from services.runtime.authorization import AuthorizationInterceptor
 from services.runtime.channels import ChannelPool
@@ -250,13 +250,14 @@ async def build_server(
 
     `settings.port` 0 binds a free port (tests); None binds the service's well-known port.
     """
+    certificates = tls_reload.watch_if(settings.tls)  # the server's and its clients'
     discovery = create_discovery(discovery_options(settings))
     channels = ChannelPool(
         discovery,
         default_deadline=settings.default_deadline,
         margin=settings.deadline_margin,
         max_message_bytes=settings.max_message_bytes,
-        credentials=tls.client_credentials(settings.tls),
+        certificates=certificates,
         resilience=settings.resilience(),
     )
     reporter = ExecutionReporter.from_settings(service.discovery_name, settings)
@@ -271,7 +272,7 @@ async def build_server(
     )
     port = settings.port if settings.port is not None else service.port
     try:
-        bound = _add_port(server, _bind_address(settings.host, port), settings.tls)
+        bound = _add_port(server, _bind_address(settings.host, port), certificates)
     except RuntimeError:  # grpc's way of saying the address is taken or invalid
         bound = 0
     if bound == 0:
@@ -304,11 +305,14 @@ async def build_server(
     return ServiceServer(server, context), bound
 
 
-def _add_port(server: grpc.aio.Server, address: str, files: tls.TlsFiles | None) -> int:
-    """Binds `address`: mTLS only when TLS is configured (no plaintext port beside it)."""
-    if files is None:
+def _add_port(
+    server: grpc.aio.Server, address: str, certificates: tls_reload.CertificateWatch | None
+) -> int:
+    """Binds `address`: mTLS only when TLS is configured (no plaintext port beside it), with
+    the current certificate of the files for each new connection."""
+    if certificates is None:
         return server.add_insecure_port(address)
-    return server.add_secure_port(address, tls.server_credentials(files))
+    return server.add_secure_port(address, tls_reload.server_credentials(certificates))
 
 
 def _bind_address(host: str, port: int) -> str:

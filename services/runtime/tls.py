@@ -1,5 +1,6 @@
 """Mutual TLS of the mesh: the one place that turns TRIPMESH_TLS_CERT, TRIPMESH_TLS_KEY and
-TRIPMESH_TLS_CA into gRPC server and channel credentials, HTTPS contexts, and a caller's identity.
+TRIPMESH_TLS_CA into gRPC channel credentials, HTTPS contexts, and a caller's identity.
+The servers and the long-lived clients follow the files as they are renewed (tls_reload.py).
 
 Every service holds one certificate, signed by the mesh's CA, whose URI SAN is its SPIFFE id
 (`spiffe://tripmesh/<service>`) and whose DNS SANs include its discovery name
@@ -90,14 +91,6 @@ class TlsFiles:
     def read(self) -> tuple[bytes, bytes, bytes]:
         """(certificate chain, private key, CA), as PEM bytes."""
         return self.cert.read_bytes(), self.key.read_bytes(), self.ca.read_bytes()
-
-
-def server_credentials(files: TlsFiles) -> grpc.ServerCredentials:
-    """Credentials of a gRPC server that only speaks to holders of a certificate from the CA."""
-    chain, key, ca = files.read()
-    return grpc.ssl_server_credentials(
-        [(key, chain)], root_certificates=ca, require_client_auth=True
-    )
 
 
 def channel_credentials(files: TlsFiles) -> grpc.ChannelCredentials:

@@ -12,7 +12,7 @@ import grpc
 from tripmesh.v1 import tool_service_pb2_grpc
 
 from registry import discovery_name
-from services.runtime import tls
+from services.runtime import tls, tls_reload
 from services.runtime.channels import OutgoingInterceptor
 
 if TYPE_CHECKING:  # the async stub types exist in the .pyi only
@@ -26,9 +26,10 @@ class InstanceChannels:
         default_deadline: float,
         margin: float,
         max_message_bytes: int,
-        credentials: grpc.ChannelCredentials | None = None,
+        certificates: tls_reload.CertificateWatch | None = None,
     ) -> None:
-        self._credentials = credentials  # None: plaintext
+        self._certificates = certificates  # None: plaintext
+        self._generation = certificates.current().generation if certificates else 0
         self._interceptors: list[grpc.aio.ClientInterceptor] = [
             OutgoingInterceptor(default_deadline, margin)
         ]
@@ -46,11 +47,19 @@ class InstanceChannels:
 
     def stub(self, endpoint: str, service: str) -> "ToolServiceAsyncStub":
         """The ToolService stub of the instance of `service` at `endpoint` ("host:port")."""
+        credentials = None
+        if self._certificates is not None:
+            current = self._certificates.current()
+            if current.generation != self._generation:  # renewed: reconnect with the new one
+                self._generation = current.generation
+                for known in list(self._channels):
+                    self.reset(known)
+            credentials = current.channel_credentials
         entry = self._channels.get(endpoint)
         if entry is None:
             channel = tls.aio_channel(
                 endpoint,
-                self._credentials,
+                credentials,
                 service=discovery_name(service),  # with mTLS, the name its certificate must hold
                 options=self._options,
                 interceptors=self._interceptors,

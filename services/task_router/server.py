@@ -6,7 +6,7 @@ import grpc
 from tripmesh.v1 import task_router_service_pb2_grpc, tool_registry_service_pb2_grpc
 
 from registry import known_service
-from services.runtime import tls
+from services.runtime import tls_reload
 from services.runtime.server import ServiceContext, ServiceServer, build_server
 from services.task_router.channels import InstanceChannels
 from services.task_router.choice import Chooser, PowerOfTwoChoices, RoundRobin
@@ -29,7 +29,7 @@ def create_router(context: ServiceContext[Settings]) -> tuple[TaskRouter, Instan
         default_deadline=settings.default_deadline,
         margin=settings.deadline_margin,
         max_message_bytes=settings.max_message_bytes,
-        credentials=tls.client_credentials(settings.tls),
+        certificates=tls_reload.watch_if(settings.tls),
     )
     intelligent = settings.enable_intelligent_routing
     chooser: Chooser = PowerOfTwoChoices() if intelligent else RoundRobin()

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from registry import known_service
+from services.runtime.tls import TlsFiles
 from services.supervisor import endpoints_env, is_serving
 from tests.support.ports import free_port, free_port_offset
 
@@ -48,6 +49,7 @@ class ServiceProcess:
     metrics_port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
+    tls: TlsFiles | None = None  # a client's certificate to check it with, when it serves mTLS
 
     def start(self, log_dir: Path) -> "ServiceProcess":
         self.log_path = log_dir / f"{self.name}-{self.port}.log"
@@ -77,7 +79,7 @@ class ServiceProcess:
             assert self.process is not None
             if self.process.poll() is not None:
                 raise AssertionError(f"{self.name} exited {self.process.returncode}: {self.log()}")
-            if is_serving(service, "127.0.0.1", self.port, timeout=0.5):
+            if is_serving(service, "127.0.0.1", self.port, timeout=0.5, files=self.tls):
                 return self
             time.sleep(0.1)
         raise AssertionError(f"{self.name} not SERVING after {timeout} s: {self.log()}")

@@ -13,7 +13,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
 from registry.base import Endpoint, Registration
 from registry.consul import ConsulConfig, ConsulDiscovery
-from services.runtime import tls
+from services.runtime import tls, tls_reload
 from services.runtime.authorization import AuthorizationInterceptor
 from tests.support.consul.agent import ConsulAgent, ConsulMissing, find_consul
 from tests.support.infra import missing
@@ -117,7 +117,9 @@ class HealthServer:
         if self.files is None:
             self.port = self._server.add_insecure_port(address)
         else:
-            self.port = self._server.add_secure_port(address, tls.server_credentials(self.files))
+            # the services' credentials: the files' current certificate at each handshake
+            credentials = tls_reload.server_credentials(tls_reload.watch(self.files))
+            self.port = self._server.add_secure_port(address, credentials)
         await self._server.start()
         await self.servicer.set("", health_pb2.HealthCheckResponse.SERVING)
         return self

@@ -49,6 +49,7 @@ def test_each_service_mounts_its_own_certificate_from_the_mesh_ca(
     mounts = {m["name"]: m for m in container(deployment)["volumeMounts"]}
     mount = mounts[volume["name"]]
     assert mount["readOnly"] is True
+    assert "subPath" not in mount  # the kubelet never updates a subPath: renewals would not show
     files = {PurePosixPath(settings[v]) for v in TLS_VARIABLES}
     assert {f.parent for f in files} == {PurePosixPath(mount["mountPath"])}
     assert {f.name for f in files} == {"tls.crt", "tls.key", "ca.crt"}  # cert-manager's names

@@ -22,7 +22,7 @@ def test_promtool_checks_the_rules(tmp_path: Path) -> None:
     rules = write_rules(tmp_path)
     checked = promtool("check", "rules", str(rules), cwd=tmp_path)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert "SUCCESS: 10 rules found" in checked.stdout
+    assert "SUCCESS: 11 rules found" in checked.stdout
 
 
 def test_promtool_unit_tests_of_the_rules_pass(tmp_path: Path) -> None:
