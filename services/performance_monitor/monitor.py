@@ -13,6 +13,7 @@ from services.performance_monitor.rules import Rule
 from services.performance_monitor.series import Aggregate
 from services.performance_monitor.shared_alerts import SharedAlerts
 from services.performance_monitor.shared_stats import SharedStats
+from services.performance_monitor.shared_traces import SharedTraceLog
 from services.performance_monitor.store import WINDOWS, StatsStore, StatsView, Subject
 from services.performance_monitor.traces import TraceLog
 from services.runtime.reporting import Execution
@@ -28,6 +29,7 @@ class Replicas:
 
     stats: SharedStats
     alerts: SharedAlerts
+    traces: SharedTraceLog
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ class PerformanceMonitor:
         traces: TraceLog | None = None,
     ) -> None:
         self.store = store
-        self.traces = traces or TraceLog()
+        self._traces = traces or TraceLog()  # alone; with replicas, replicas.traces
         self.rules = rules
         self.alerts = alerts
         self.health = health
@@ -64,7 +66,7 @@ class PerformanceMonitor:
     def record(self, executions: list[Execution], dropped: int = 0) -> int:
         assert isinstance(self.store, StatsStore), "replicas record with accept()"
         self.store.add(self._clock(), executions, dropped)
-        self.traces.add(executions)
+        self._traces.add(executions)
         return len(executions)
 
     async def accept(self, executions: list[Execution], dropped: int = 0, rejected: int = 0) -> int:
@@ -76,8 +78,14 @@ class PerformanceMonitor:
         if self.replicas is None:
             return self.record(executions, dropped)
         await self.replicas.stats.record(self._clock(), executions, dropped)
-        self.traces.add(executions)  # waterfalls stay per replica (see traces.py)
+        await self.replicas.traces.add(executions)
         return len(executions)
+
+    async def executions(self, trace_id: str) -> list[Execution]:
+        """A trace's executions in start order, from every replica's records."""
+        if self.replicas is not None:
+            return await self.replicas.traces.executions(trace_id)
+        return self._traces.executions(trace_id)
 
     async def refresh(self, window_ids: Iterable[int] = WINDOWS) -> None:
         """Brings the statistics (of the windows asked for) and the alerts up to the shared

@@ -13,6 +13,7 @@ from services.performance_monitor.servicer import PerformanceMonitorServiceServi
 from services.performance_monitor.settings import Settings
 from services.performance_monitor.shared_alerts import SharedAlerts
 from services.performance_monitor.shared_stats import SharedStats
+from services.performance_monitor.shared_traces import SharedTraceLog
 from services.performance_monitor.store import StatsStore
 from services.runtime.background import run_while_serving
 from services.runtime.server import ServiceContext, ServiceServer, build_server
@@ -52,7 +53,8 @@ def shared_replicas(context: ServiceContext[Settings]) -> Replicas:
     settings = context.settings
     lease = Lease(context.state, "monitor-alerts", context.instance_id, settings.monitor_lease_ttl)
     alerts = SharedAlerts(context.state, AlertBook(publish_changes=False), lease)
-    return Replicas(SharedStats(context.state, settings.report_buffer_size), alerts)
+    stats = SharedStats(context.state, settings.report_buffer_size)
+    return Replicas(stats, alerts, SharedTraceLog(context.state))
 
 
 async def install(server: grpc.aio.Server, context: ServiceContext[Settings]) -> None:

@@ -57,7 +57,7 @@ class PerformanceMonitorServiceServicer(
     async def ListExecutions(
         self, request: pb.ListExecutionsRequest, context: Context
     ) -> pb.ListExecutionsResponse:
-        executions = self._monitor.traces.executions(request.trace_id)
+        executions = await self._monitor.executions(request.trace_id)
         return pb.ListExecutionsResponse(executions=[e.to_proto(e.instance_id) for e in executions])
 
 

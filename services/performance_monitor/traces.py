@@ -15,6 +15,8 @@ TRACE_ID = re.compile(r"[0-9a-f]{32}")
 
 
 class TraceLog:
+    """The traces of the records this process received (one monitor, no shared state)."""
+
     def __init__(self, max_traces: int = 2000, max_per_trace: int = 500) -> None:
         self._max_traces = max_traces
         self._max_per_trace = max_per_trace
@@ -34,10 +36,14 @@ class TraceLog:
 
     def executions(self, trace_id: str) -> list[Execution]:
         """The trace's executions in start order; InvalidArgument for a malformed id."""
-        if not TRACE_ID.fullmatch(trace_id):
-            raise InvalidArgument(
-                "trace_id must be 32 lowercase hex digits, such as a Trip's trace_id",
-                reason="INVALID_TRACE_ID",
-                field="trace_id",
-            )
+        check_trace_id(trace_id)
         return sorted(self._traces.get(trace_id, ()), key=lambda e: e.start)
+
+
+def check_trace_id(trace_id: str) -> None:
+    if not TRACE_ID.fullmatch(trace_id):
+        raise InvalidArgument(
+            "trace_id must be 32 lowercase hex digits, such as a Trip's trace_id",
+            reason="INVALID_TRACE_ID",
+            field="trace_id",
+        )

@@ -133,3 +133,24 @@ def test_replicas_answer_alike_fire_once_and_hand_the_rules_over(
     assert watch.seen.count(firing) == 1  # the new holder did not fire it again
     listed = stub(survivor).ListAlerts(pb.ListAlertsRequest(include_resolved=True), timeout=10)
     assert [(a.name, a.state) for a in listed.alerts] == [resolved]
+
+
+def test_a_trace_recorded_through_both_replicas_is_whole_on_either(
+    monitors: list[ServiceProcess],
+) -> None:
+    trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
+    for i, service in enumerate(("tripmesh-orchestrator", "tripmesh-planner", "tripmesh-budget")):
+        record = trip_record()
+        record.service, record.trace_id = service, trace_id
+        record.start_time.FromSeconds(1_800_000_000 + i)
+        request = pb.RecordExecutionsRequest(records=[record])
+        stub(monitors[i % 2]).RecordExecutions(request, timeout=10)
+    for monitor in monitors:
+        reply = stub(monitor).ListExecutions(
+            pb.ListExecutionsRequest(trace_id=trace_id), timeout=10
+        )
+        assert [e.service for e in reply.executions] == [
+            "tripmesh-orchestrator",
+            "tripmesh-planner",
+            "tripmesh-budget",
+        ]

@@ -1,8 +1,6 @@
 """Monitor statistics in the shared state (the machine's Redis, a prefix of the test's own):
 replicas read the same windows, and an outage buffers records instead of failing."""
 
-from collections.abc import AsyncIterator, Iterator
-
 import pytest
 from prometheus_client import REGISTRY
 
@@ -11,7 +9,7 @@ from services.performance_monitor.store import Subject
 from services.runtime.reporting import Execution, Kind
 from services.runtime.state.connection import SharedState, connect
 from tests.support.ports import free_port
-from tests.support.redis_state import StateSpace, shared_state_space
+from tests.unit.monitor.conftest import Monotonic
 
 NOW = 1_800_000_000.0
 SUBJECT = Subject(Kind.EXECUTION_KIND_RPC, "tripmesh-orchestrator", "/x.S/PlanTrip")
@@ -26,36 +24,6 @@ def trip(code: str = "OK", duration: float = 0.5) -> Execution:
         duration=duration,
         code=code,
     )
-
-
-@pytest.fixture
-def space() -> Iterator[StateSpace]:
-    with shared_state_space() as space:
-        yield space
-
-
-class Monotonic:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def monotonic() -> Monotonic:
-    return Monotonic()
-
-
-@pytest.fixture
-async def states(space: StateSpace, monotonic: Monotonic) -> AsyncIterator[list[SharedState]]:
-    made = [
-        SharedState(connect(space.url, 1.0), prefix=space.prefix, rest=60, clock=monotonic)
-        for _ in range(2)
-    ]
-    yield made
-    for state in made:
-        await state.aclose()
 
 
 def counts(stats: SharedStats) -> dict[int, int]:
