@@ -22,6 +22,9 @@ class ConsulConfig:
     # The instances serve mTLS: gRPC checks with GRPCUseTLS, the gateway's over https. The
     # agent presents its own certificate (enable_agent_tls_for_checks), signed by the mesh's CA.
     tls_checks: bool = False
+    # With tls_checks, whether the agent checks the instance's certificate too (against the
+    # instance's discovery name: TLSServerName, Consul 1.10 or later).
+    verify_checks: bool = False
     deregister_after: float = 60.0  # DeregisterCriticalServiceAfter: backstop for lost instances
     wait: float = 5.0  # blocking-query wait; changes return at once, so this only bounds idling
     request_timeout: float = 3.0  # every non-blocking call, and the slack on top of `wait`

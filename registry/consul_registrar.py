@@ -41,11 +41,14 @@ def _check(registration: Registration, config: ConsulConfig, http: bool) -> dict
         if http
         else {"GRPC": address, "GRPCUseTLS": config.tls_checks}
     )
-    if config.tls_checks:
+    if config.tls_checks and config.verify_checks:
+        # Every instance's certificate names its discovery name (tripmesh-planner, ...).
+        target["TLSServerName"] = registration.name
+    elif config.tls_checks:
         # The agent authenticates itself (the server asks it for a certificate from the mesh's
         # CA: enable_agent_tls_for_checks) but does not check the instance's certificate:
-        # TLSServerName, which would, is unknown to Consul before 1.10 (CI runs 1.8.7), and
-        # without it the agent would check the Consul node's name, which no instance holds.
+        # TLSServerName, which would, is unknown to Consul before 1.10 (the tests run 1.8.7),
+        # and without it the agent would check the Consul node's name, which no instance holds.
         target["TLSSkipVerify"] = True
     return {
         "CheckID": f"service:{registration.instance_id}",

@@ -18,6 +18,7 @@ class DiscoveryOptions:
     check_interval: float = 2.0
     check_timeout: float = 1.0
     tls_checks: bool = False  # the instance serves mTLS (TRIPMESH_TLS_*): checks use TLS too
+    verify_checks: bool = False  # TRIPMESH_CONSUL_VERIFY_CHECKS: Consul checks the instance too
 
 
 def create_discovery(options: DiscoveryOptions) -> Discovery:
@@ -33,6 +34,7 @@ def create_discovery(options: DiscoveryOptions) -> Discovery:
                 check_interval=options.check_interval,
                 check_timeout=options.check_timeout,
                 tls_checks=options.tls_checks,
+                verify_checks=options.verify_checks,
             )
         )
     return StaticDiscovery.from_text(options.endpoints)

@@ -217,6 +217,7 @@ def discovery_options(settings: RuntimeSettings) -> DiscoveryOptions:
         check_interval=settings.consul_check_interval,
         check_timeout=settings.consul_check_timeout,
         tls_checks=settings.tls is not None,
+        verify_checks=settings.consul_verify_checks,
     )
 
 

@@ -55,6 +55,11 @@ class RuntimeSettings(TlsSettings):
     consul_cacert: str = Field("", validation_alias=AliasChoices("CONSUL_CACERT"))
     consul_check_interval: float = Field(2.0, gt=0)
     consul_check_timeout: float = Field(1.0, gt=0)
+    consul_verify_checks: bool = Field(
+        False,
+        description="With mTLS, Consul's checks verify the instance's certificate"
+        " (TLSServerName: Consul 1.10 or later).",
+    )
 
     tracing: Literal["off", "console", "otlp", ""] = Field(
         "", description="Span export; empty: OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set."

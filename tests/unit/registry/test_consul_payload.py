@@ -68,3 +68,15 @@ async def test_with_mtls_checks_use_tls() -> None:
     assert grpc_check["Check"]["TLSSkipVerify"] is True  # the agent authenticates, see _check
     assert http_check["Check"]["HTTP"] == "https://10.0.0.9:8080/readyz"
     assert "TLSServerName" not in grpc_check["Check"]  # unknown to Consul before 1.10
+
+
+async def test_verified_checks_name_the_instance_for_consul_to_check_its_certificate() -> None:
+    api = ConsulApi(ConsulConfig(tls_checks=True, verify_checks=True))
+    try:
+        grpc_check = service_payload(Registration("tripmesh-budget", "b", "10.0.0.7", 50053), api)
+        http_check = service_payload(Registration("tripmesh-gateway", "g", "10.0.0.9", 8080), api)
+    finally:
+        await api.close()
+    for check, name in ((grpc_check, "tripmesh-budget"), (http_check, "tripmesh-gateway")):
+        assert check["Check"]["TLSServerName"] == name
+        assert "TLSSkipVerify" not in check["Check"]
