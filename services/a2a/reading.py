@@ -15,6 +15,8 @@ from tripmesh.v1 import trip_pb2
 
 from services.a2a.model_reading import TextReader, offline_reader
 from services.a2a.text_request import REQUIRED
+from services.runtime.bounds_table import BOUNDS
+from services.runtime.door import admit
 from services.runtime.errors import InvalidArgument
 
 M = TypeVar("M", bound=Message)
@@ -51,7 +53,8 @@ async def read_request(
     reader: TextReader = offline_reader,
 ) -> M:
     """The request of a skill taking `request_type`, whose trip is at `trip_field` ("" when
-    the request is a PlanTripRequest itself)."""
+    the request is a PlanTripRequest itself); InvalidArgument when a field is out of the
+    bounds the skill's service would check at its door."""
     text, data = user_text_and_data(messages)
     request = request_type()
     if data:
@@ -66,6 +69,7 @@ async def read_request(
         if reading.missing:
             raise MissingInput(reading.missing)
         trip.CopyFrom(reading.request)
+    admit(request, BOUNDS)  # the skill runs in process, past the door of its own service
     return request
 
 

@@ -21,6 +21,18 @@ WEEK_SECONDS = 7 * DAY_SECONDS
 TIMESTAMP = WELL_KNOWN_RANGES["google.protobuf.Timestamp"]
 MAX_RECORDS = 1000  # execution records in one RecordExecutions batch
 MAX_TOKENS = 100_000_000  # tokens of one model call
+# A2A (lf.a2a.v1.A2AService, which the orchestrator and the agents serve)
+A2A_ID = 256  # ids a client may choose (message ids); the agents' task and context ids are UUIDs
+URL = 2048
+MEDIA_TYPE = 256  # "application/json", with parameters
+A2A_TEXT = 4000  # a text part: a traveller's request, in a few sentences
+RAW_BYTES = 64 * 1024  # a file sent inline; the agents read text and data parts only
+A2A_PAGE_SIZE = Bound(min=0, max=1000)
+HISTORY_LENGTH = Bound(min=0, max=1000)  # messages of a task's history to return
+# A data part: a skill's request as JSON (an EstimateBudgetRequest of a 30-day itinerary of
+# 10 activities a day is about 4,000 values, 8 levels deep, counting the Value itself).
+A2A_DATA = Bound(max_depth=8, max_items=10_000, max_len=TEXT)
+A2A_METADATA = Bound(max_depth=8, max_items=200, max_len=TEXT)  # extensions' key-value pairs
 
 BOUNDS: dict[str, Bound] = {
     # google.type.Money, wherever it appears
@@ -114,4 +126,58 @@ BOUNDS: dict[str, Bound] = {
     "tripmesh.v1.ExecutionRecord.trace_id": Bound(max_len=64),
     "tripmesh.v1.GetStatsRequest.service": Bound(max_len=SHORT),
     "tripmesh.v1.ListExecutionsRequest.trace_id": Bound(max_len=64),
+    # A2A: the request of every method and the messages in them (the door checks them
+    # all, push notification configs too, which the agents then refuse: not supported)
+    "lf.a2a.v1.SendMessageRequest.tenant": Bound(max_len=NAME),
+    "lf.a2a.v1.SendMessageRequest.metadata": A2A_METADATA,
+    "lf.a2a.v1.Message.message_id": Bound(max_len=A2A_ID),
+    "lf.a2a.v1.Message.context_id": Bound(max_len=A2A_ID),
+    "lf.a2a.v1.Message.task_id": Bound(max_len=A2A_ID),
+    "lf.a2a.v1.Message.parts": Bound(max_items=10),
+    "lf.a2a.v1.Message.metadata": A2A_METADATA,
+    "lf.a2a.v1.Message.extensions": Bound(max_items=20, max_len=URL),
+    "lf.a2a.v1.Message.reference_task_ids": Bound(max_items=20, max_len=A2A_ID),
+    "lf.a2a.v1.Part.text": Bound(max_len=A2A_TEXT),
+    "lf.a2a.v1.Part.raw": Bound(max_bytes=RAW_BYTES),
+    "lf.a2a.v1.Part.url": Bound(max_len=URL),
+    "lf.a2a.v1.Part.data": A2A_DATA,
+    "lf.a2a.v1.Part.metadata": A2A_METADATA,
+    "lf.a2a.v1.Part.filename": Bound(max_len=256),
+    "lf.a2a.v1.Part.media_type": Bound(max_len=MEDIA_TYPE),
+    "lf.a2a.v1.SendMessageConfiguration.accepted_output_modes": Bound(
+        max_items=20, max_len=MEDIA_TYPE
+    ),
+    "lf.a2a.v1.SendMessageConfiguration.history_length": HISTORY_LENGTH,
+    "lf.a2a.v1.TaskPushNotificationConfig.tenant": Bound(max_len=NAME),
+    "lf.a2a.v1.TaskPushNotificationConfig.id": Bound(max_len=A2A_ID),
+    "lf.a2a.v1.TaskPushNotificationConfig.task_id": Bound(max_len=A2A_ID),
+    "lf.a2a.v1.TaskPushNotificationConfig.url": Bound(max_len=URL),
+    "lf.a2a.v1.TaskPushNotificationConfig.token": Bound(max_len=1024),
+    "lf.a2a.v1.AuthenticationInfo.scheme": Bound(max_len=SHORT),
+    "lf.a2a.v1.AuthenticationInfo.credentials": Bound(max_len=8192),
+    "lf.a2a.v1.GetTaskRequest.tenant": Bound(max_len=NAME),
+    "lf.a2a.v1.GetTaskRequest.id": Bound(max_len=A2A_ID),
+    "lf.a2a.v1.GetTaskRequest.history_length": HISTORY_LENGTH,
+    "lf.a2a.v1.ListTasksRequest.tenant": Bound(max_len=NAME),
+    "lf.a2a.v1.ListTasksRequest.context_id": Bound(max_len=A2A_ID),
+    "lf.a2a.v1.ListTasksRequest.page_size": A2A_PAGE_SIZE,
+    "lf.a2a.v1.ListTasksRequest.page_token": Bound(max_len=PAGE_TOKEN),
+    "lf.a2a.v1.ListTasksRequest.history_length": HISTORY_LENGTH,
+    "lf.a2a.v1.ListTasksRequest.status_timestamp_after": TIMESTAMP,
+    "lf.a2a.v1.CancelTaskRequest.tenant": Bound(max_len=NAME),
+    "lf.a2a.v1.CancelTaskRequest.id": Bound(max_len=A2A_ID),
+    "lf.a2a.v1.CancelTaskRequest.metadata": A2A_METADATA,
+    "lf.a2a.v1.SubscribeToTaskRequest.tenant": Bound(max_len=NAME),
+    "lf.a2a.v1.SubscribeToTaskRequest.id": Bound(max_len=A2A_ID),
+    "lf.a2a.v1.GetTaskPushNotificationConfigRequest.tenant": Bound(max_len=NAME),
+    "lf.a2a.v1.GetTaskPushNotificationConfigRequest.task_id": Bound(max_len=A2A_ID),
+    "lf.a2a.v1.GetTaskPushNotificationConfigRequest.id": Bound(max_len=A2A_ID),
+    "lf.a2a.v1.ListTaskPushNotificationConfigsRequest.tenant": Bound(max_len=NAME),
+    "lf.a2a.v1.ListTaskPushNotificationConfigsRequest.task_id": Bound(max_len=A2A_ID),
+    "lf.a2a.v1.ListTaskPushNotificationConfigsRequest.page_size": A2A_PAGE_SIZE,
+    "lf.a2a.v1.ListTaskPushNotificationConfigsRequest.page_token": Bound(max_len=PAGE_TOKEN),
+    "lf.a2a.v1.GetExtendedAgentCardRequest.tenant": Bound(max_len=NAME),
+    "lf.a2a.v1.DeleteTaskPushNotificationConfigRequest.tenant": Bound(max_len=NAME),
+    "lf.a2a.v1.DeleteTaskPushNotificationConfigRequest.task_id": Bound(max_len=A2A_ID),
+    "lf.a2a.v1.DeleteTaskPushNotificationConfigRequest.id": Bound(max_len=A2A_ID),
 }

@@ -38,3 +38,9 @@ A2A_SERVICE = "lf.a2a.v1.A2AService"
 def all_services() -> list[ServiceDescriptor]:
     """The tripmesh.v1 services (the contracts this project owns)."""
     return [service_descriptor(name) for name in SERVICE_NAMES]
+
+
+def mesh_services() -> list[ServiceDescriptor]:
+    """Every service a server of the mesh serves: ours, and A2A's, which the orchestrator
+    and the agents serve too (health and reflection aside)."""
+    return [*all_services(), service_descriptor(A2A_SERVICE)]

@@ -8,6 +8,7 @@ from typing import Any
 import grpc
 import httpx
 import pytest
+from a2a.types import a2a_pb2
 from google.protobuf import duration_pb2, struct_pb2
 from google.type import money_pb2
 from tripmesh.v1 import (
@@ -205,6 +206,20 @@ def test_a_poisoned_itinerary_is_invalid_argument_on_every_agent(
     channel = channels[service]
     error = _rejected(lambda: _call(channel, path, request, response_type))
     assert field in violations(error)
+
+
+@pytest.mark.parametrize("agent", ["orchestrator", "planner", "budget", "guide"])
+def test_a_5000_character_a2a_text_part_is_invalid_argument_on_every_agent(
+    mesh: MeshProcess, agent: str
+) -> None:
+    part = a2a_pb2.Part(text="Plan 3 days in Lisbon. " + "L" * 5000)
+    message = a2a_pb2.Message(message_id="hostile-1", role=a2a_pb2.ROLE_USER, parts=[part])
+    request = a2a_pb2.SendMessageRequest(message=message)
+    path = "/lf.a2a.v1.A2AService/SendMessage"
+    with grpc.insecure_channel(f"127.0.0.1:{mesh.port(agent)}") as channel:
+        error = _rejected(lambda: _call(channel, path, request, a2a_pb2.SendMessageResponse))
+    assert list(violations(error)) == ["message.parts[0].text"]
+    assert "LLLLLLLLLL" not in (error.details() or "")
 
 
 def test_a_5000_character_tool_name_is_not_echoed(mesh: MeshProcess) -> None:

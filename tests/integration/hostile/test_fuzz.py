@@ -48,10 +48,9 @@ def fuzzed_mesh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MeshProces
 def _method_names() -> list[str]:
     """Every "Service/Method" of the mesh: ours, and A2A's, which the agents serve too
     (which servers serve each, their reflection tells at run time)."""
-    from tests.support.descriptors import A2A_SERVICE, all_services, service_descriptor
+    from tests.support.descriptors import mesh_services
 
-    services = [*all_services(), service_descriptor(A2A_SERVICE)]
-    return [f"{s.name}/{m.name}" for s in services for m in s.methods]
+    return [f"{s.name}/{m.name}" for s in mesh_services() for m in s.methods]
 
 
 def _targets(mesh: MeshProcess, name: str) -> list[Target]:

@@ -1,5 +1,6 @@
 """Trip requests read from what other agents write: sentences and data parts."""
 
+import time
 from datetime import date
 
 import pytest
@@ -92,3 +93,22 @@ async def test_a_data_part_is_the_request_json_and_wraps_for_agents_that_take_a_
         await read_request(
             [user(new_data_part({**trip, "days": "many"}))], trip_pb2.PlanTripRequest, "", TODAY
         )
+
+
+async def test_a_data_part_is_held_to_the_bounds_of_the_skills_own_door() -> None:
+    data = {"trip": {"destination": "Lisbon"}, "itinerary": {"destination": {"latitude": -1e308}}}
+    with pytest.raises(InvalidArgument) as refused:
+        await read_request(
+            [user(new_data_part(data))], budget_service_pb2.EstimateBudgetRequest, "trip", TODAY
+        )
+    assert refused.value.field == "itinerary.destination.latitude"
+
+
+def test_long_numbers_are_read_in_linear_time_and_are_no_budget() -> None:
+    start = time.perf_counter()
+    reading = read_trip_text("1" * 20_000 + " and " + "1," * 10_000, TODAY)
+    assert time.perf_counter() - start < 2  # minutes when every digit could begin an amount
+    assert "budget" in reading.missing
+    for text in ("9" * 400 + " EUR", "EUR " + "9" * 400, "1," * 200 + "€"):
+        assert "budget" in read_trip_text(text, TODAY).missing  # OverflowError, once
+    assert read_trip_text("budget:,1,500 EUR", TODAY).request.budget.units == 1500

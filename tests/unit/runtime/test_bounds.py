@@ -5,7 +5,8 @@ import re
 from pathlib import Path
 
 import pytest
-from google.protobuf import struct_pb2
+from a2a.types import a2a_pb2
+from google.protobuf import descriptor_pool, struct_pb2
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from tripmesh.v1 import (
     budget_service_pb2,
@@ -14,11 +15,11 @@ from tripmesh.v1 import (
     trip_pb2,
 )
 
-from services.runtime.bounds import violations
+from services.runtime.bounds import Bound, violations
 from services.runtime.bounds_table import BOUNDS
 from services.runtime.door import Undecodable, admit, guarded
 from services.runtime.errors import InvalidArgument, NotFound
-from tests.support.descriptors import all_services
+from tests.support.descriptors import mesh_services
 
 _FREE = (FieldDescriptor.TYPE_BOOL, FieldDescriptor.TYPE_ENUM)  # bounded by their type
 
@@ -41,14 +42,35 @@ def _fields_needing_bounds(message: Descriptor, seen: set[str]) -> set[str]:
 
 
 def _request_types() -> list[Descriptor]:
-    return [method.input_type for service in all_services() for method in service.methods]
+    """The request of every method of every service the mesh serves, A2A's included."""
+    return [method.input_type for service in mesh_services() for method in service.methods]
+
+
+def _needed() -> set[str]:
+    seen: set[str] = set()
+    return set().union(*(_fields_needing_bounds(t, seen) for t in _request_types()))
 
 
 def test_every_request_field_has_a_bound() -> None:
-    seen: set[str] = set()
-    needed = set().union(*(_fields_needing_bounds(t, seen) for t in _request_types()))
+    needed = _needed()
     assert sorted(needed - set(BOUNDS)) == []
     assert sorted(set(BOUNDS) - needed) == []  # no stale entries either
+    assert any(key.startswith("lf.a2a.v1.") for key in needed)
+
+
+def _field(key: str) -> FieldDescriptor:
+    message, name = key.rsplit(".", 1)
+    return descriptor_pool.Default().FindMessageTypeByName(message).fields_by_name[name]
+
+
+def test_bytes_are_bounded_in_bytes_and_strings_in_characters() -> None:
+    for key in _needed():
+        field, bound = _field(key), BOUNDS[key]
+        if field.type == FieldDescriptor.TYPE_BYTES:
+            assert (bound.max_bytes, bound.max_len) != (None, None), key
+            assert bound.max_len is None, key
+        else:
+            assert bound.max_bytes is None, key
 
 
 def test_the_docs_document_every_bound() -> None:
@@ -132,16 +154,59 @@ def test_an_error_never_carries_unbounded_input() -> None:
     assert "more)" in status.message
 
 
-def test_a_timestamp_without_its_own_bound_stays_in_protobuf_range() -> None:
-    from a2a.types import a2a_pb2
-
+@pytest.mark.parametrize("table", [BOUNDS, {}], ids=["own entry", "no entry"])
+def test_a_timestamp_stays_in_protobuf_range_with_or_without_its_own_entry(
+    table: dict[str, Bound],
+) -> None:
     request = a2a_pb2.ListTasksRequest()
     request.status_timestamp_after.seconds = -(2**63)  # INTERNAL in A2A's ListTasks, once
-    assert [v.field for v in violations(request, BOUNDS)] == ["status_timestamp_after"]
+    assert [v.field for v in violations(request, table)] == ["status_timestamp_after"]
     request.status_timestamp_after.seconds = 1_800_000_000
-    assert violations(request, BOUNDS) == []
+    assert violations(request, table) == []
     request.status_timestamp_after.nanos = -1  # INTERNAL in ListTasks too
-    assert [v.field for v in violations(request, BOUNDS)] == ["status_timestamp_after"]
+    assert [v.field for v in violations(request, table)] == ["status_timestamp_after"]
+
+
+def _a2a_message(*parts: a2a_pb2.Part) -> a2a_pb2.SendMessageRequest:
+    message = a2a_pb2.Message(message_id="m-1", role=a2a_pb2.ROLE_USER, parts=parts)
+    return a2a_pb2.SendMessageRequest(message=message)
+
+
+def test_a_travellers_sentence_and_a_trip_as_data_are_within_bounds() -> None:
+    data = struct_pb2.Value()
+    data.struct_value.update({"destination": "Lisbon", "days": 3, "interests": ["food"]})
+    request = _a2a_message(
+        a2a_pb2.Part(text="Plan 3 days in Lisbon from 1 May for 2 people, 1500 EUR " * 60),
+        a2a_pb2.Part(data=data, media_type="application/json"),
+    )
+    request.configuration.history_length = 10
+    assert violations(request, BOUNDS) == []
+
+
+def test_a2a_parts_out_of_bounds_are_named_by_path() -> None:
+    deep = struct_pb2.Value()
+    level = deep.struct_value
+    for _ in range(9):
+        level = level.fields["a"].struct_value
+    request = _a2a_message(
+        a2a_pb2.Part(text="ok"),
+        a2a_pb2.Part(text="x" * 4001),
+        a2a_pb2.Part(raw=b"\0" * (64 * 1024 + 1)),
+        a2a_pb2.Part(data=deep),
+        a2a_pb2.Part(url="https://example.com/" + "p" * 2048),
+    )
+    request.configuration.history_length = -1
+    found = {v.field: v.description for v in violations(request, BOUNDS)}
+    assert sorted(found) == [
+        "configuration.history_length",
+        "message.parts[1].text",
+        "message.parts[2].raw",
+        "message.parts[3].data",
+        "message.parts[4].url",
+    ]
+    assert found["message.parts[2].raw"].endswith("at most 65,536 bytes, not 65,537")
+    request.message.parts.extend([a2a_pb2.Part(text="ok")] * 6)
+    assert "message.parts" in {v.field for v in violations(request, BOUNDS)}
 
 
 def test_a_duration_has_nanos_of_the_sign_of_its_seconds() -> None:
