@@ -1,19 +1,19 @@
 """Serves one agent's A2AService beside its own service, with the a2a-sdk's gRPC handler.
 
-Tasks live in this process (the SDK's in-memory store): GetTask and CancelTask must
+Tasks live in this process (a bounded in-memory store): GetTask and CancelTask must
 reach the instance that runs the task.
 """
 
 from typing import Any
 
 from a2a.server.request_handlers import DefaultRequestHandler, GrpcHandler
-from a2a.server.tasks import InMemoryTaskStore
 from a2a.types import a2a_pb2, a2a_pb2_grpc
 from grpc import aio
 
 from services.a2a.card import SKILLS_META, add_grpc_interface, agent_card, skills_meta
 from services.a2a.executor import TripSkill, TripTaskExecutor
 from services.a2a.model_reading import TextReader, offline_reader
+from services.a2a.task_store import BoundedTaskStore
 from services.runtime.server import ServiceContext, announced_host
 
 A2A_SERVICE = a2a_pb2.DESCRIPTOR.services_by_name["A2AService"].full_name  # lf.a2a.v1.A2AService
@@ -31,7 +31,7 @@ def install_a2a(
     _announce_grpc(card, context)
     handler = DefaultRequestHandler(
         agent_executor=TripTaskExecutor(skill, reader),
-        task_store=InMemoryTaskStore(),
+        task_store=BoundedTaskStore(),
         agent_card=card,
         extended_agent_card=card,
     )
