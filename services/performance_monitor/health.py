@@ -6,12 +6,12 @@ A service is SERVING while at least one of its instances says so; the rule
 """
 
 import asyncio
+import contextlib
 import logging
+import ssl
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-
-import httpx
 
 from registry import Discovery, Endpoint, KnownService
 from services.runtime import tls
@@ -35,7 +35,7 @@ class GrpcProbe:
         self._timeout = timeout
         self._files = files  # mTLS: gRPC with the monitor's certificate, the gateway over https
         self._channels = ChannelsByAddress(tls.client_credentials(files))
-        self._http: httpx.AsyncClient | None = None
+        self._ssl: ssl.SSLContext | None = None
 
     async def __call__(self, service: KnownService, endpoint: Endpoint) -> bool:
         if not service.proto_service:
@@ -45,23 +45,40 @@ class GrpcProbe:
         return status == "SERVING"
 
     async def _http_ok(self, service: KnownService, endpoint: Endpoint) -> bool:
-        if self._http is None:
-            verify = tls.client_ssl_context(self._files) if self._files else True
-            self._http = httpx.AsyncClient(timeout=self._timeout, verify=verify)
-        scheme = tls.http_scheme(self._files)
+        """GET /healthz (https with mTLS on, the certificate checked against the service's
+        name, as discovery gives a bare address): a 200 is SERVING.
+
+        On asyncio's streams rather than an HTTP client: the probe reads one status line,
+        and httpx (with httpcore, anyio and a CA bundle) cost the monitor some 10 MB.
+        """
+        if self._files is not None and self._ssl is None:
+            self._ssl = tls.client_ssl_context(self._files)
+        request = (
+            f"GET /healthz HTTP/1.1\r\nHost: {endpoint.address}\r\nConnection: close\r\n\r\n"
+        ).encode("ascii")
         try:
-            reply = await self._http.get(
-                f"{scheme}://{endpoint.address}/healthz",
-                extensions=tls.https_extensions(self._files, service.discovery_name),
-            )
-        except httpx.HTTPError:
+            async with asyncio.timeout(self._timeout):
+                reader, writer = await asyncio.open_connection(
+                    endpoint.host,
+                    endpoint.port,
+                    ssl=self._ssl,
+                    server_hostname=tls.server_name(service.discovery_name) if self._ssl else None,
+                )
+                try:
+                    writer.write(request)
+                    await writer.drain()
+                    status = await reader.readline()  # "HTTP/1.1 200 OK"
+                finally:
+                    writer.close()
+                    with contextlib.suppress(OSError, ssl.SSLError):
+                        await writer.wait_closed()
+        except (OSError, TimeoutError, ValueError):  # ssl.SSLError is an OSError
             return False
-        return reply.status_code == 200
+        version, *code = status.split(maxsplit=2)[:2] or [b""]
+        return version.startswith(b"HTTP/") and code == [b"200"]
 
     async def close(self) -> None:
         await self._channels.close()
-        if self._http is not None:
-            await self._http.aclose()
 
 
 class HealthWatcher:

@@ -27,6 +27,7 @@ from services.runtime.interceptors import (
     MetricsInterceptor,
     RequestContextInterceptor,
 )
+from services.runtime.memory import release_free_heap
 from services.runtime.metrics import serve_metrics
 from services.runtime.otel_metrics import configure_otel_metrics
 from services.runtime.overload import Admission
@@ -114,6 +115,7 @@ class ServiceServer:
         await self.server.start()
         for hook in ctx.on_start:
             await hook()
+        release_free_heap()  # what the warm-up hooks loaded and freed
         for name in self.health_names:
             await ctx.health.set(name, health_pb2.HealthCheckResponse.SERVING)
         self.serving = True
