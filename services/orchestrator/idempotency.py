@@ -68,6 +68,7 @@ class Idempotency:
                 else await self._store.find_by_request_id(request_id, since=self._since())
             )
 
-    async def record(self, trip: Trip) -> Trip:
-        """Stores the trip; returns the one stored for its request id (another, if it won)."""
-        return await self._store.put(trip, dedupe_since=self._since())
+    async def record(self, trip: Trip, fresh: bool = False) -> Trip:
+        """Stores the trip; returns the one stored for its request id (another, if it won).
+        `fresh` as for `claim`."""
+        return await self._store.put(trip, dedupe_since=self._since(), fresh=fresh)

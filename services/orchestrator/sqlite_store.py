@@ -89,12 +89,16 @@ class SqliteTripStore:
             raise StoreError("the trip store is not open")
         return self._reader
 
-    async def put(self, trip: Trip, *, dedupe_since: datetime) -> Trip:
+    async def put(self, trip: Trip, *, dedupe_since: datetime, fresh: bool = False) -> Trip:
         trip_id = parse_trip_name(trip.name)
         request_id = trip.request.request_id or None
         created = trip.create_time.ToMicroseconds()
         async with self._write_lock:
             db = self._write
+            if fresh or request_id is None:
+                # No key to release: the INSERT alone, a transaction of its own (one trip
+                # to the database's thread instead of four).
+                return await self._insert_new(db, trip, trip_id, request_id, created)
             await db.execute("BEGIN IMMEDIATE")
             try:
                 stored = await self._insert(db, trip, trip_id, request_id, created, dedupe_since)
@@ -119,6 +123,17 @@ class SqliteTripStore:
                 "UPDATE trips SET request_id = NULL WHERE request_id = ? AND create_time_us < ?",
                 (request_id, _micros(dedupe_since)),
             )
+        return await self._insert_new(db, trip, trip_id, request_id, created)
+
+    async def _insert_new(
+        self,
+        db: aiosqlite.Connection,
+        trip: Trip,
+        trip_id: str,
+        request_id: str | None,
+        created: int,
+    ) -> Trip:
+        """Inserts the trip unless its request id is taken; returns the trip stored for it."""
         cursor = await db.execute(
             "INSERT INTO trips (id, request_id, create_time_us, destination, body)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING",
