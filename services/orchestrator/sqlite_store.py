@@ -101,29 +101,18 @@ class SqliteTripStore:
                 return await self._insert_new(db, trip, trip_id, request_id, created)
             await db.execute("BEGIN IMMEDIATE")
             try:
-                stored = await self._insert(db, trip, trip_id, request_id, created, dedupe_since)
+                # An expired key is released, so that its id may plan a new trip.
+                await db.execute(
+                    "UPDATE trips SET request_id = NULL"
+                    " WHERE request_id = ? AND create_time_us < ?",
+                    (request_id, _micros(dedupe_since)),
+                )
+                stored = await self._insert_new(db, trip, trip_id, request_id, created)
                 await db.commit()
             except BaseException:
                 await db.rollback()
                 raise
         return stored
-
-    async def _insert(
-        self,
-        db: aiosqlite.Connection,
-        trip: Trip,
-        trip_id: str,
-        request_id: str | None,
-        created: int,
-        dedupe_since: datetime,
-    ) -> Trip:
-        if request_id is not None:
-            # An expired key is released, so that its id may plan a new trip.
-            await db.execute(
-                "UPDATE trips SET request_id = NULL WHERE request_id = ? AND create_time_us < ?",
-                (request_id, _micros(dedupe_since)),
-            )
-        return await self._insert_new(db, trip, trip_id, request_id, created)
 
     async def _insert_new(
         self,
