@@ -5,12 +5,12 @@ span, errors) → guard (keys, rate limit) → overload (adaptive limit) → dis
 endpoints or the transcoding endpoint). Channels are opened in the lifespan startup.
 """
 
-import contextlib
+import asyncio
 import json
 import logging
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
@@ -25,9 +25,7 @@ from gateway.guard import GuardMiddleware
 from gateway.health import Readiness, healthz
 from gateway.keys import PATH as KEYS_PATH
 from gateway.keys import KeysEndpoint
-from gateway.mcp.build import tools_server
-from gateway.mcp.http import PATH as MCP_PATH
-from gateway.mcp.http import McpEndpoint
+from gateway.mcp import PATH as MCP_PATH
 from gateway.mesh import MeshView
 from gateway.observe import ObserveMiddleware
 from gateway.openapi import openapi_document
@@ -49,6 +47,9 @@ from services.runtime.overload import Admission
 from services.runtime.server import discovery_options, package_version
 from services.runtime.state.connection import SharedState
 from services.runtime.state.spend import SharedLedger
+
+if TYPE_CHECKING:
+    from gateway.mcp.http import McpEndpoint
 
 SERVICE = known_service("gateway")
 logger = logging.getLogger(__name__)
@@ -107,8 +108,9 @@ class Gateway:
         self._discovery: Discovery | None = None
         self._pool: ChannelPool | None = None
         self._registration: Registration | None = None
-        self._mcp: McpEndpoint | None = None
-        self._running = contextlib.AsyncExitStack()
+        self._mcp: asyncio.Task[None] | None = None  # serves /mcp once it is first asked
+        self._mcp_ready: asyncio.Future[McpEndpoint] | None = None
+        self._mcp_stop = asyncio.Event()
 
     def _fixed(self) -> dict[str, FixedEndpoint]:
         openapi = json.dumps(self.document, separators=(",", ":")).encode()
@@ -145,14 +147,38 @@ class Gateway:
         self.mesh.discovery = self._discovery
         self.readiness.upstreams = upstreams
         logger.info("routing %d HTTP routes to %s", len(self.routes), ", ".join(upstreams.services))
-        tools = tools_server(self._pool, settings)
-        self._mcp = McpEndpoint(tools, origins(settings.cors_origins), settings.max_body_bytes)
-        await self._running.enter_async_context(self._mcp.running())
 
     async def _mcp_request(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self._mcp is None:
+        if self._pool is None:
             raise RuntimeError("the gateway has not started")
-        await self._mcp(scope, receive, send)
+        if self._mcp is None or self._mcp_ready is None:
+            self._mcp_ready = asyncio.get_running_loop().create_future()
+            self._mcp = asyncio.create_task(self._serve_mcp(self._pool, self._mcp_ready))
+        endpoint = await asyncio.shield(self._mcp_ready)
+        await endpoint(scope, receive, send)
+
+    async def _serve_mcp(self, pool: ChannelPool, ready: "asyncio.Future[McpEndpoint]") -> None:
+        """/mcp from its first request until shutdown, in a task of its own (the SDK's session
+        manager is a task group, left in the task that entered it).
+
+        Started on demand: the MCP SDK is some 25 MB of memory, and the watch of the tool
+        registry a call every couple of seconds, that a gateway no MCP client uses is spared.
+        """
+        from gateway.mcp.build import tools_server
+        from gateway.mcp.http import McpEndpoint
+
+        settings = self.settings
+        try:
+            tools = tools_server(pool, settings)
+            endpoint = McpEndpoint(tools, origins(settings.cors_origins), settings.max_body_bytes)
+            async with endpoint.running():
+                ready.set_result(endpoint)
+                await self._mcp_stop.wait()
+        except Exception as exc:
+            logger.exception("MCP endpoint failed")
+            if not ready.done():
+                ready.set_exception(exc)
+            self._mcp = None  # the next request tries again
 
     async def register(self, host: str, port: int) -> None:
         """Announces the gateway to discovery (Consul checks it on /readyz)."""
@@ -189,7 +215,10 @@ class Gateway:
         }
 
     async def shutdown(self) -> None:
-        await self._running.aclose()  # MCP sessions end before their channels close
+        if self._mcp is not None:  # MCP sessions end before their channels close
+            self._mcp_stop.set()
+            await asyncio.gather(self._mcp, return_exceptions=True)
+            self._mcp, self._mcp_stop = None, asyncio.Event()
         await self.mesh.close()
         if self.audit is not None:
             self.audit.close()

@@ -7,11 +7,10 @@ import sys
 import time
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from registry import KNOWN_SERVICES, known_service
 from registry.errors import DiscoveryError
-from services import certs
-from services.llm.settings import LLMSettings
 from services.plan_command import add_parser as add_plan_parser
 from services.plan_command.flags import port_offset
 from services.runtime.errors import TripmeshError
@@ -21,7 +20,12 @@ from services.runtime.server import serve
 from services.runtime.settings import RuntimeSettings, SettingsError, load_settings
 from services.runtime.tls import TlsFiles
 from services.server_modules import server_module
-from services.supervisor import Child, Mesh, endpoints_env, health_status, is_serving
+
+# What only the mesh commands use is imported in them: `tripmesh serve` runs in every process
+# of the mesh, and the certificates (cryptography), the supervisor and the model settings
+# would cost each of them memory for commands it never runs.
+if TYPE_CHECKING:
+    from services.supervisor import Child, Mesh
 
 
 def fail(message: str, code: int = 2) -> int:
@@ -53,6 +57,8 @@ def certs_dir(settings: RuntimeSettings) -> Path:
 
 
 def cmd_certs(args: argparse.Namespace) -> int:
+    from services import certs
+
     settings = load_settings(RuntimeSettings)
     directory = Path(args.dir) if args.dir else certs_dir(settings)
     if certs.usable(directory) and not args.force:
@@ -65,6 +71,10 @@ def cmd_certs(args: argparse.Namespace) -> int:
 
 
 def cmd_up(args: argparse.Namespace) -> int:
+    from services import certs
+    from services.llm.settings import LLMSettings
+    from services.supervisor import Mesh
+
     settings = load_settings(RuntimeSettings)
     restrict_umask()
     make_private_tree(Path(settings.data_dir))  # also what an older version left readable
@@ -125,7 +135,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report_failures(mesh: Mesh, not_ready: list[Child], timeout: float) -> int:
+def _report_failures(mesh: "Mesh", not_ready: "list[Child]", timeout: float) -> int:
     for child in mesh.dead():
         code = child.process.returncode if child.process else "?"
         tail = child.log_path.read_text(errors="replace").strip().splitlines()[-3:]
@@ -145,7 +155,7 @@ def _report_failures(mesh: Mesh, not_ready: list[Child], timeout: float) -> int:
     return 0
 
 
-def _print_endpoints(mesh: Mesh) -> None:
+def _print_endpoints(mesh: "Mesh") -> None:
     operator = mesh.client_tls
     scheme = "https" if operator else "http"
     print("tripmesh is up" + (" (mTLS)" if operator else "") + ":")
@@ -178,13 +188,10 @@ def _print_endpoints(mesh: Mesh) -> None:
     print("\nCtrl-C drains and stops every service.", flush=True)
 
 
-# Trips go on without these: the mesh is degraded, not down (see gateway /readyz).
-OPTIONAL = frozenset({"performance-monitor", "task-router", "tool-registry"})
-
-
 def cmd_mcp(args: argparse.Namespace) -> int:
     from gateway.mcp.stdio import serve_stdio  # the MCP SDK loads only for this command
     from gateway.settings import Settings
+    from services.supervisor import endpoints_env
 
     settings = load_settings(Settings)
     if args.port_offset and not settings.endpoints:
@@ -207,6 +214,8 @@ def client_tls(args: argparse.Namespace, settings: RuntimeSettings) -> TlsFiles 
     """TRIPMESH_TLS_* when set; else, with --tls, the operator's certificate of `up --tls`."""
     if settings.tls is not None or not args.tls:
         return settings.tls
+    from services import certs
+
     return certs.files(certs_dir(settings), certs.OPERATOR)
 
 
@@ -216,6 +225,9 @@ OPTIONAL = frozenset({"performance-monitor", "task-router", "tool-registry"})
 
 def cmd_status(args: argparse.Namespace) -> int:
     """One line per service, then the mesh: SERVING, DEGRADED (exit 0) or DOWN (exit 1)."""
+    from services import certs
+    from services.supervisor import health_status, is_serving
+
     settings = load_settings(RuntimeSettings)
     files = client_tls(args, settings)
     down: list[str] = []

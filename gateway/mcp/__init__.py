@@ -5,3 +5,5 @@ router (so routing, statistics and failures are the mesh's own), and
 `plan_trip` is the orchestrator. Served over Streamable HTTP at /mcp on the
 gateway (gateway.mcp.http) and over stdio by `tripmesh mcp` (gateway.mcp.stdio).
 """
+
+PATH = "/mcp"  # where the gateway serves it

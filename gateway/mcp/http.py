@@ -15,11 +15,11 @@ from mcp.server.transport_security import TransportSecuritySettings
 
 from gateway.errors import gateway_error
 from gateway.exchange import exchange_of
+from gateway.mcp import PATH
 from gateway.mcp.server import ToolsServer, watching
 from gateway.responses import Receive, Scope, Send
 from services.runtime.errors import PermissionDenied
 
-PATH = "/mcp"
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 

@@ -1,15 +1,13 @@
-"""A task runs a skill: submitted → (input-required) → working with the plan's stages →
-completed with the result as the artifact, or failed; cancel cancels the work.
+"""A task runs a skill (services.a2a.skill): submitted → (input-required) → working with
+the plan's stages → completed with the result as the artifact, or failed; cancel cancels the work.
 
 The a2a-sdk runs `execute` as an asyncio task and cancels that task on CancelTask, so
 the skill's await (the workflow, the agents' gRPC calls) is cancelled with it.
 """
 
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
 
 from a2a.helpers.proto_helpers import new_data_part, new_task, new_text_part
 from a2a.server.agent_execution import AgentExecutor, RequestContext
@@ -21,44 +19,11 @@ from google.protobuf.message import Message
 
 from services.a2a.model_reading import TextReader, offline_reader
 from services.a2a.reading import MissingInput, read_request
+from services.a2a.skill import TripSkill
 from services.runtime.errors import InvalidArgument, TripmeshError
 
 logger = logging.getLogger(__name__)
-
-# A line for people and the stage it reports ("" for none), as the task's working status.
-Progress = Callable[[str, str], Awaitable[None]]
-SkillRun = Callable[[Message, Progress], Awaitable[Message]]
 JSON = "application/json"
-
-
-@dataclass(frozen=True)
-class TripSkill:
-    """One skill of an agent: its card entry, the request it takes and the work."""
-
-    card: a2a_pb2.AgentSkill
-    request_type: type[Message]
-    trip_field: str  # where the PlanTripRequest sits in request_type; "" when it is one
-    artifact_name: str  # "trip", "itinerary", ...
-    run: SkillRun
-
-
-# A unary method of a thin servicer (proto in, proto out), which never reads its context.
-UnaryMethod = Callable[[Any, Any], Awaitable[Message]]
-
-
-def unary_skill(
-    card: a2a_pb2.AgentSkill,
-    request_type: type[Message],
-    artifact_name: str,
-    method: UnaryMethod,
-) -> TripSkill:
-    """A skill that is one call of an agent's own servicer, in process; the request holds
-    the trip at `trip`."""
-
-    async def run(request: Message, progress: Progress) -> Message:
-        return await method(request, None)
-
-    return TripSkill(card, request_type, "trip", artifact_name, run)
 
 
 def today_utc() -> date:

@@ -2,19 +2,28 @@
 
 Tasks live in this process (a bounded in-memory store): GetTask and CancelTask must
 reach the instance that runs the task.
+
+The SDK's server side (its request handler, task store and event queues, which bring in
+starlette, httpx and more) is imported and built on the first A2A call: about 10 MB that
+a process whose agent no A2A client calls never holds. The card, the skill and the
+service's name (for health, reflection and discovery) are there from the start.
 """
 
-from typing import Any
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from a2a.server.request_handlers import DefaultRequestHandler, GrpcHandler
-from a2a.types import a2a_pb2, a2a_pb2_grpc
+import grpc
+from a2a.types import a2a_pb2
 from grpc import aio
 
 from services.a2a.card import SKILLS_META, add_grpc_interface, agent_card, skills_meta
-from services.a2a.executor import TripSkill, TripTaskExecutor
 from services.a2a.model_reading import TextReader, offline_reader
-from services.a2a.task_store import BoundedTaskStore
+from services.a2a.skill import TripSkill
 from services.runtime.server import ServiceContext, announced_host
+
+if TYPE_CHECKING:
+    from services.runtime.interceptors import Handler
 
 A2A_SERVICE = a2a_pb2.DESCRIPTOR.services_by_name["A2AService"].full_name  # lf.a2a.v1.A2AService
 
@@ -29,16 +38,63 @@ def install_a2a(
     """Adds A2AService for `skill`, reading sentences with `reader`."""
     card = agent_card(context.service.name, description, [skill.card])
     _announce_grpc(card, context)
-    handler = DefaultRequestHandler(
-        agent_executor=TripTaskExecutor(skill, reader),
-        task_store=BoundedTaskStore(),
-        agent_card=card,
-        extended_agent_card=card,
-    )
-    a2a_pb2_grpc.add_A2AServiceServicer_to_server(GrpcHandler(handler), server)  # type: ignore[no-untyped-call]
+
+    def handlers() -> "dict[str, Handler]":
+        # Imported here: see the module's docstring.
+        from a2a.server.request_handlers import DefaultRequestHandler, GrpcHandler
+        from a2a.types import a2a_pb2_grpc
+
+        from services.a2a.executor import TripTaskExecutor
+        from services.a2a.task_store import BoundedTaskStore
+
+        handler = DefaultRequestHandler(
+            agent_executor=TripTaskExecutor(skill, reader),
+            task_store=BoundedTaskStore(),
+            agent_card=card,
+            extended_agent_card=card,
+        )
+        methods = _MethodHandlers()
+        a2a_pb2_grpc.add_A2AServiceServicer_to_server(GrpcHandler(handler), methods)  # type: ignore[no-untyped-call]
+        return methods.by_path
+
+    server.add_generic_rpc_handlers((LazyService(A2A_SERVICE, handlers),))
     context.proto_services.append(A2A_SERVICE)
     context.meta[SKILLS_META] = skills_meta(card)
     return card
+
+
+class LazyService(grpc.GenericRpcHandler):
+    """The methods of one gRPC service, whose handlers `build` makes on the service's first
+    call (a dict of "/package.Service/Method" to handler); other services' calls pass by."""
+
+    def __init__(self, name: str, build: Callable[[], "dict[str, Handler]"]) -> None:
+        self._prefix = f"/{name}/"
+        self._build = build
+        self._handlers: dict[str, Handler] | None = None
+        self._lock = threading.Lock()  # grpc may look a handler up off the event loop
+
+    def service(self, handler_call_details: grpc.HandlerCallDetails) -> "Handler | None":
+        method = handler_call_details.method
+        if not method.startswith(self._prefix):
+            return None
+        if self._handlers is None:
+            with self._lock:
+                if self._handlers is None:
+                    self._handlers = self._build()
+        return self._handlers.get(method)
+
+
+class _MethodHandlers:
+    """Stands in for a server to a generated add_*Servicer_to_server: keeps its handlers."""
+
+    def __init__(self) -> None:
+        self.by_path: dict[str, Handler] = {}
+
+    def add_generic_rpc_handlers(self, handlers: Any) -> None:
+        """The generated code adds the same handlers twice: the registered ones suffice."""
+
+    def add_registered_method_handlers(self, service: str, handlers: "dict[str, Handler]") -> None:
+        self.by_path.update({f"/{service}/{name}": h for name, h in handlers.items()})
 
 
 def _announce_grpc(card: a2a_pb2.AgentCard, context: ServiceContext[Any]) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from a2a.types import a2a_pb2
 from tripmesh.v1 import budget_service_pb2
 
-from services.a2a.executor import TripSkill, unary_skill
+from services.a2a.skill import TripSkill, unary_skill
 from services.budget.servicer import BudgetServiceServicer
 from services.runtime.errors import InvalidArgument
 

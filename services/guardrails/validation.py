@@ -140,7 +140,10 @@ def _request_id(request_id: str) -> None:
 
 
 def _plain_text(text: str, field: str) -> None:
-    # control and format characters (zero-width, bidi overrides) hide text from reviewers
+    # control and format characters (zero-width, bidi overrides) hide text from reviewers;
+    # printable ASCII has none (the usual case: no look-up of each character's category)
+    if text.isascii() and text.isprintable():
+        return
     if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text):
         raise _invalid(
             f"{field} contains control or invisible characters; use plain text",

@@ -3,7 +3,7 @@
 from a2a.types import a2a_pb2
 from tripmesh.v1 import guide_service_pb2
 
-from services.a2a.executor import TripSkill, unary_skill
+from services.a2a.skill import TripSkill, unary_skill
 from services.guide.servicer import GuideServiceServicer
 
 DESCRIPTION = "Local advice for trips: tips, etiquette, safety, season, phrases."

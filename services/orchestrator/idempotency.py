@@ -98,6 +98,7 @@ class Idempotency:
                 return None
             await asyncio.sleep(self._poll)  # another replica is planning it
 
-    async def record(self, trip: Trip) -> Trip:
-        """Stores the trip; returns the one stored for its request id (another, if it won)."""
-        return await self._store.put(trip, dedupe_since=self._since())
+    async def record(self, trip: Trip, fresh: bool = False) -> Trip:
+        """Stores the trip; returns the one stored for its request id (another, if it won).
+        `fresh` as for `claim`."""
+        return await self._store.put(trip, dedupe_since=self._since(), fresh=fresh)

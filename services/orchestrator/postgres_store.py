@@ -118,12 +118,12 @@ class PostgresTripStore:
     async def ping(self) -> None:
         await self._db.fetchval("SELECT 1")
 
-    async def put(self, trip: Trip, *, dedupe_since: datetime) -> Trip:
+    async def put(self, trip: Trip, *, dedupe_since: datetime, fresh: bool = False) -> Trip:
         trip_id = parse_trip_name(trip.name)
         request_id = trip.request.request_id or None
         created = trip.create_time.ToMicroseconds()
         async with self._db.acquire() as db, db.transaction():
-            if request_id is not None:
+            if request_id is not None and not fresh:
                 # An expired key is released, so that its id may plan a new trip.
                 await db.execute(
                     "UPDATE trips SET request_id = NULL"

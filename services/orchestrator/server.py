@@ -26,7 +26,8 @@ SERVICE = known_service("orchestrator")
 
 async def install(server: grpc.aio.Server, context: ServiceContext[Settings]) -> None:
     """Adds the orchestrator's servicer; the store opens (and migrates) on start."""
-    install_warm_up(context, places=False)  # the guardrails convert budgets: rates only
+    # The guardrails convert budgets: rates only (no place is resolved here, see below).
+    install_warm_up(context, places=False, free_text=False)
     store = create_store(context.settings)
     planner, budget, guide = agent_clients(context.channels)
     # The planner resolves the destination (and warns about it); resolving here too

@@ -7,7 +7,7 @@ from a2a.types import a2a_pb2
 from tripmesh.v1.orchestrator_service_pb2 import PlanStage
 from tripmesh.v1.trip_pb2 import PlanTripRequest, Trip
 
-from services.a2a.executor import Progress, TripSkill
+from services.a2a.skill import Progress, TripSkill
 from services.orchestrator.workflow import TripWorkflow
 from services.runtime.errors import Internal
 

@@ -98,36 +98,40 @@ class SqliteTripStore:
     async def ping(self) -> None:
         await self._read.execute("SELECT 1")
 
-    async def put(self, trip: Trip, *, dedupe_since: datetime) -> Trip:
+    async def put(self, trip: Trip, *, dedupe_since: datetime, fresh: bool = False) -> Trip:
         trip_id = parse_trip_name(trip.name)
         request_id = trip.request.request_id or None
         created = trip.create_time.ToMicroseconds()
         async with self._write_lock:
             db = self._write
+            if fresh or request_id is None:
+                # No key to release: the INSERT alone, a transaction of its own (one trip
+                # to the database's thread instead of four).
+                return await self._insert_new(db, trip, trip_id, request_id, created)
             await db.execute("BEGIN IMMEDIATE")
             try:
-                stored = await self._insert(db, trip, trip_id, request_id, created, dedupe_since)
+                # An expired key is released, so that its id may plan a new trip.
+                await db.execute(
+                    "UPDATE trips SET request_id = NULL"
+                    " WHERE request_id = ? AND create_time_us < ?",
+                    (request_id, _micros(dedupe_since)),
+                )
+                stored = await self._insert_new(db, trip, trip_id, request_id, created)
                 await db.commit()
             except BaseException:
                 await db.rollback()
                 raise
         return stored
 
-    async def _insert(
+    async def _insert_new(
         self,
         db: aiosqlite.Connection,
         trip: Trip,
         trip_id: str,
         request_id: str | None,
         created: int,
-        dedupe_since: datetime,
     ) -> Trip:
-        if request_id is not None:
-            # An expired key is released, so that its id may plan a new trip.
-            await db.execute(
-                "UPDATE trips SET request_id = NULL WHERE request_id = ? AND create_time_us < ?",
-                (request_id, _micros(dedupe_since)),
-            )
+        """Inserts the trip unless its request id is taken; returns the trip stored for it."""
         cursor = await db.execute(
             "INSERT INTO trips (id, request_id, create_time_us, destination, body)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING",

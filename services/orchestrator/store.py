@@ -46,13 +46,14 @@ class TripStore(Protocol):
     async def release(self, request_id: str, owner: str) -> None:
         """Gives up `owner`'s claim on `request_id` (its trip is stored, or failed)."""
 
-    async def put(self, trip: Trip, *, dedupe_since: datetime) -> Trip:
+    async def put(self, trip: Trip, *, dedupe_since: datetime, fresh: bool = False) -> Trip:
         """Stores `trip` (with its name and create time set) and returns the trip now stored.
 
         When another trip with the same non-empty `request.request_id` was
         created at or after `dedupe_since`, nothing is written and that trip is
         returned: concurrent duplicates never make two trips. An older trip
-        with that id gives up the key.
+        with that id gives up the key. `fresh`: the request id was just made up for
+        a request that had none, so no stored trip holds it and none gives it up.
         """
 
     async def get(self, trip_id: str) -> Trip | None:

@@ -275,7 +275,7 @@ class TripWorkflow:
     async def _store(self, run: _Run, emit: Emit) -> None:
         run.trip.create_time.GetCurrentTime()
         run.trip.trace_id = current_trace_id()  # the monitor's executions of it, by this id
-        stored = await self._idempotency.record(run.trip)
+        stored = await self._idempotency.record(run.trip, run.fresh_id)
         if stored.name != run.trip.name:
             _same_request_or_conflict(run.request, stored)
             logger.info("a concurrent request with the same request_id stored %s", stored.name)

@@ -11,7 +11,7 @@ from google.protobuf import json_format
 from tripmesh.v1.orchestrator_service_pb2 import PlanStage
 from tripmesh.v1.trip_pb2 import Trip
 
-from services.plan_command import render, transport
+from services.plan_command import render
 from services.plan_command.flags import add_gateway_flags, client_tls, gateway_url
 from services.plan_command.request import PACES, UsageError, parse_timeout, trip_request
 from services.plan_command.trips import add_trips_parser
@@ -49,6 +49,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
     With TRIPMESH_TLS_* set, both ways use mTLS / https with that certificate.
     """
+    # Imported here: httpx (with rich, click and pygments) would cost every `tripmesh serve`
+    # process several MB of memory for a command it never runs.
+    from services.plan_command import transport
+
     try:
         request, timeout = trip_request(args), parse_timeout(args.timeout)
     except UsageError as exc:

@@ -8,7 +8,7 @@ from typing import Any
 from google.protobuf import json_format
 from tripmesh.v1.trip_pb2 import Trip
 
-from services.plan_command import render, transport
+from services.plan_command import render
 from services.plan_command.flags import add_gateway_flags, client_tls, gateway_url
 from services.runtime.tls import TlsFiles
 
@@ -35,6 +35,8 @@ Action = Callable[[argparse.Namespace, str, TlsFiles | None], str]
 
 
 def _run(action: Action, args: argparse.Namespace) -> int:
+    from services.plan_command import transport  # httpx: only when a command runs (see cmd_plan)
+
     files = client_tls()
     try:
         text = action(args, gateway_url(args, files), files)
@@ -54,6 +56,8 @@ def _name(text: str) -> str:
 
 
 def _list(args: argparse.Namespace, url: str, files: TlsFiles | None) -> str:
+    from services.plan_command import transport
+
     size = max(1, min(args.limit, 100))
     path = f"/v1/trips?pageSize={size}"
     page = transport.gateway_call("GET", url, path, TIMEOUT, args.api_key, files)
@@ -62,6 +66,8 @@ def _list(args: argparse.Namespace, url: str, files: TlsFiles | None) -> str:
 
 
 def _show(args: argparse.Namespace, url: str, files: TlsFiles | None) -> str:
+    from services.plan_command import transport
+
     data = transport.gateway_call(
         "GET", url, f"/v1/{_name(args.name)}", TIMEOUT, args.api_key, files
     )
@@ -72,6 +78,8 @@ def _show(args: argparse.Namespace, url: str, files: TlsFiles | None) -> str:
 
 
 def _delete(args: argparse.Namespace, url: str, files: TlsFiles | None) -> str:
+    from services.plan_command import transport
+
     name = _name(args.name)
     transport.gateway_call("DELETE", url, f"/v1/{name}", TIMEOUT, args.api_key, files)
     return f"deleted {name}"

@@ -1,4 +1,4 @@
-"""The server interceptor that enforces services.runtime.access with mTLS on.
+"""Enforcing services.runtime.access with mTLS on (a step of the server pipeline).
 
 The caller's identity exists only once the call runs (the ServicerContext's auth context),
 so every guarded handler is wrapped, whatever its kind, and checks before any work.
@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 import grpc
 
 from services.runtime import access, errors
-from services.runtime.interceptors import Continuation
 from services.runtime.tls import peer_identity
 
 if TYPE_CHECKING:
@@ -30,53 +29,46 @@ _FACTORIES = (
 )
 
 
-class AuthorizationInterceptor(grpc.aio.ServerInterceptor):
-    """Lets a call through only when its caller's SPIFFE id may call the method."""
+def caller_check(method: str, domain: str) -> Check | None:
+    """What lets a call of `method` through only when its caller's SPIFFE id may call it
+    (it ends the call otherwise); None when the method is open to every caller."""
+    if access.is_open(method):
+        return None
+    allowed = access.callers(method)
 
-    def __init__(self, domain: str) -> None:
-        self._domain = domain
+    async def check(context: grpc.aio.ServicerContext[Any, Any]) -> None:
+        identity = peer_identity(context)
+        if not access.admits(allowed, identity):
+            await _refuse(context, identity, method, domain)
 
-    async def intercept_service(
-        self, continuation: Continuation, handler_call_details: grpc.HandlerCallDetails
-    ) -> "Handler | None":
-        handler = await continuation(handler_call_details)
-        method = handler_call_details.method
-        if handler is None or access.is_open(method):
-            return handler
-        allowed = access.callers(method)
-
-        async def check(context: grpc.aio.ServicerContext[Any, Any]) -> None:
-            identity = peer_identity(context)
-            if not access.admits(allowed, identity):
-                await self._refuse(context, identity, method)
-
-        return _guarded(handler, check)
-
-    async def _refuse(
-        self, context: grpc.aio.ServicerContext[Any, Any], identity: str, method: str
-    ) -> None:
-        shown = identity or "a certificate without a spiffe://tripmesh/ identity"
-        logger.warning("refused %s to %s", method, shown)
-        status = errors.PermissionDenied(
-            f"{shown} may not call {method}",
-            reason="CALLER_NOT_ALLOWED",
-            metadata={"identity": identity, "method": method},
-        ).to_status(self._domain)
-        grpc_status = errors.to_grpc_status(status)
-        await context.abort(grpc_status.code, grpc_status.details, grpc_status.trailing_metadata)
+    return check
 
 
-def _guarded(handler: "Handler", check: Check) -> "Handler":
+async def _refuse(
+    context: grpc.aio.ServicerContext[Any, Any], identity: str, method: str, domain: str
+) -> None:
+    shown = identity or "a certificate without a spiffe://tripmesh/ identity"
+    logger.warning("refused %s to %s", method, shown)
+    status = errors.PermissionDenied(
+        f"{shown} may not call {method}",
+        reason="CALLER_NOT_ALLOWED",
+        metadata={"identity": identity, "method": method},
+    ).to_status(domain)
+    grpc_status = errors.to_grpc_status(status)
+    await context.abort(grpc_status.code, grpc_status.details, grpc_status.trailing_metadata)
+
+
+def guarded(handler: "Handler", check: Check) -> "Handler":
     """The same handler, its behaviour preceded by `check`."""
     for kind, factory in _FACTORIES:
         behavior = getattr(handler, kind)
         if behavior is not None:
-            guarded: Any = factory(
+            wrapped: Any = factory(
                 _preceded(behavior, check),
                 request_deserializer=handler.request_deserializer,
                 response_serializer=handler.response_serializer,
             )
-            return guarded  # type: ignore[no-any-return]
+            return wrapped  # type: ignore[no-any-return]
     return handler
 
 

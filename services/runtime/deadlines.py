@@ -1,6 +1,6 @@
 """The deadline of the RPC being served, visible to domain code without gRPC objects.
 
-The server interceptor records the incoming deadline here; outgoing gRPC calls,
+The server pipeline (pipeline.py) records the incoming deadline here; outgoing gRPC calls,
 model calls and tool calls read what is left of it, so that a call never
 outlives its caller.
 """

@@ -1,6 +1,6 @@
 """Typed errors, one per canonical gRPC code, and their google.rpc.Status form.
 
-Domain code raises these; the error interceptor turns them into a status with
+Domain code raises these; the server pipeline turns them into a status with
 exactly one google.rpc.ErrorInfo (and RetryInfo / BadRequest where they apply).
 Modelled on googleapis python-api-core's exceptions.
 """

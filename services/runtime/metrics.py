@@ -1,7 +1,7 @@
 """Prometheus metrics of the gRPC servers, and the metrics endpoint.
 
 grpc.aio has no maintained Prometheus interceptor (py-grpc-prometheus is
-sync-only), so the interceptor in interceptors.py feeds these.
+sync-only), so the server pipeline (pipeline.py) feeds these.
 """
 
 import logging

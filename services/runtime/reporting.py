@@ -1,6 +1,6 @@
 """Execution records to the performance monitor, off the hot path.
 
-Every server records each of its tripmesh RPCs (ReportingInterceptor), the
+Every server records each of its tripmesh RPCs (the server pipeline), the
 router each tool call, the LLM chain each model call (`on_model_call`). Records
 go into a bounded buffer and a background task sends them in batches; a full
 buffer drops the record and counts it, and a failed send drops its batch and
@@ -10,10 +10,9 @@ count travels with the next batch (`dropped_count`).
 
 import asyncio
 import logging
-import time
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager, suppress
+from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -24,7 +23,6 @@ from tripmesh.v1 import performance_monitor_service_pb2 as pm_pb2
 from tripmesh.v1 import performance_monitor_service_pb2_grpc as pm_grpc
 
 from services.runtime import wellknown
-from services.runtime.interceptors import ScopeInterceptor, outcome
 
 logger = logging.getLogger(__name__)
 
@@ -286,33 +284,20 @@ class ExecutionReporter:
         DROPPED.labels(reason).inc(count)
 
 
-class ReportingInterceptor(ScopeInterceptor):
-    """One RPC record per tripmesh call this server handles (health and reflection aside)."""
+def reported(method: str) -> bool:
+    """Whether the server records calls of `method`: tripmesh's own (health and reflection
+    aside), but for the records it receives."""
+    return method.startswith("/tripmesh.") and method != RECORD_METHOD
 
-    def __init__(self, reporter: ExecutionReporter) -> None:
-        self._reporter = reporter
 
-    def applies_to(self, method: str) -> bool:
-        return method.startswith("/tripmesh.") and method != RECORD_METHOD
-
-    @asynccontextmanager
-    async def scope(
-        self, method: str, rpc_type: str, context: grpc.aio.ServicerContext[Any, Any]
-    ) -> AsyncIterator[None]:
-        start = time.time()
-
-        def done(code: grpc.StatusCode, seconds: float) -> None:
-            self._reporter.record(
-                Execution(
-                    kind=Kind.EXECUTION_KIND_RPC,
-                    service=self._reporter.service,
-                    method=method,
-                    start=start,
-                    duration=seconds,
-                    code=code.name,
-                    trace_id=current_trace_id(),
-                )
-            )
-
-        async with outcome(context, done):
-            yield
+def rpc_execution(service: str, method: str, start: float, seconds: float, code: str) -> Execution:
+    """The record of one call this server handled (in the call's trace)."""
+    return Execution(
+        kind=Kind.EXECUTION_KIND_RPC,
+        service=service,
+        method=method,
+        start=start,
+        duration=seconds,
+        code=code,
+        trace_id=current_trace_id(),
+    )

@@ -18,22 +18,15 @@ from grpc_reflection.v1alpha import reflection
 from registry import Discovery, Endpoint, KnownService, Registration
 from registry.factory import DiscoveryOptions, create_discovery
 from services.runtime import tls_reload
-from services.runtime.admission import OverloadInterceptor
-from services.runtime.authorization import AuthorizationInterceptor
 from services.runtime.channels import ChannelPool
-from services.runtime.door import DoorInterceptor
-from services.runtime.interceptors import (
-    ErrorInterceptor,
-    FaultDelayInterceptor,
-    MetricsInterceptor,
-    RequestContextInterceptor,
-)
+from services.runtime.memory import release_free_heap
 from services.runtime.metrics import serve_metrics
 from services.runtime.otel_metrics import configure_otel_metrics
 from services.runtime.overload import Admission
+from services.runtime.pipeline import FaultDelay, ServerPipeline
 from services.runtime.readiness import Probe, Readiness
 from services.runtime.reflection import DocumentedPool
-from services.runtime.reporting import ExecutionReporter, ReportingInterceptor
+from services.runtime.reporting import ExecutionReporter
 from services.runtime.settings import RuntimeSettings, ServerSettings
 from services.runtime.state.connection import SharedState
 from services.runtime.tracing import configure_tracing, server_interceptor
@@ -119,6 +112,7 @@ class ServiceServer:
         await self.server.start()
         for hook in ctx.on_start:
             await hook()
+        release_free_heap()  # what the warm-up hooks loaded and freed
         await self._set_serving(True)
         if ctx.hard_dependencies:
             readiness = Readiness(
@@ -224,24 +218,21 @@ def discovery_options(settings: RuntimeSettings) -> DiscoveryOptions:
 def _interceptors(
     service: KnownService, settings: ServerSettings, reporter: ExecutionReporter
 ) -> list[grpc.aio.ServerInterceptor]:
-    interceptors: list[grpc.aio.ServerInterceptor] = [
-        server_interceptor(),
-        MetricsInterceptor(),
-        RequestContextInterceptor(),
-    ]
-    if reporter.enabled:  # outside fault delay and errors: sees the time and code clients see
-        interceptors.insert(2, ReportingInterceptor(reporter))
-    if settings.overload_control:  # outermost: a refused call costs no span, metric or report
-        admission = Admission(settings.limit_options())
-        interceptors.insert(0, OverloadInterceptor(admission, service.discovery_name))
+    """The server's one interceptor: overload control, tracing, metrics, reports, request
+    context, fault delay, errors, the caller check and the door (see pipeline.py)."""
+    fault_delay = None
     if settings.fault_delay_ms:
         prefixes = tuple(p.strip() for p in settings.fault_delay_methods.split(",") if p.strip())
-        interceptors.append(FaultDelayInterceptor(settings.fault_delay_ms, prefixes))
-    interceptors.append(ErrorInterceptor(service.discovery_name))
-    if settings.tls is not None:  # inside errors: refused calls still count in metrics and reports
-        interceptors.append(AuthorizationInterceptor(service.discovery_name))
-    interceptors.append(DoorInterceptor())  # innermost, after the caller is known: bounds
-    return interceptors
+        fault_delay = FaultDelay(settings.fault_delay_ms / 1000, prefixes)
+    pipeline = ServerPipeline(
+        service.discovery_name,
+        tracing=server_interceptor(),
+        admission=Admission(settings.limit_options()) if settings.overload_control else None,
+        reporter=reporter,
+        fault_delay=fault_delay,
+        authorize=settings.tls is not None,
+    )
+    return [pipeline]
 
 
 async def build_server(

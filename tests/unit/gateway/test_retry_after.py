@@ -6,7 +6,7 @@ import pytest
 
 from gateway.errors import HttpError
 from services.runtime import errors
-from services.runtime.interceptors import ErrorInterceptor
+from services.runtime.interceptors import ErrorStatuses
 
 
 @pytest.mark.parametrize("error_class", [errors.Unavailable, errors.ResourceExhausted])
@@ -31,7 +31,7 @@ def test_an_upstream_unavailable_is_passed_on_with_retry_info() -> None:
         grpc.aio.Metadata(),
         details="connection refused",
     )
-    status = ErrorInterceptor("tripmesh-orchestrator")._upstream_status(failure)
+    status = ErrorStatuses("tripmesh-orchestrator").of(failure, "/tripmesh.v1.X/Y")
     assert errors.error_info(status).reason == "UPSTREAM_UNAVAILABLE"  # type: ignore[union-attr]
     answer = HttpError(status)
     assert answer.http == 503

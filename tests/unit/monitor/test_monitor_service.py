@@ -14,7 +14,7 @@ from registry import Endpoint, known_service
 from registry.static import StaticDiscovery
 from services.performance_monitor.health import GrpcProbe, HealthWatcher
 from services.performance_monitor.server import create_server as create_monitor
-from services.runtime.reporting import Kind, ReportingInterceptor
+from services.runtime.reporting import Kind, reported
 from services.tool_registry.server import create_server as create_registry
 from tests.support.inprocess import channel_to, running_server
 from tests.support.ports import free_port
@@ -133,11 +133,8 @@ async def test_health_watcher_sees_serving_and_down_services() -> None:
     }
 
 
-def test_interceptor_skips_health_and_its_own_method() -> None:
-    from services.runtime.reporting import ExecutionReporter
-
-    interceptor = ReportingInterceptor(ExecutionReporter("s"))
-    assert interceptor.applies_to("/tripmesh.v1.BudgetService/EstimateBudget")
-    assert not interceptor.applies_to("/grpc.health.v1.Health/Check")
-    assert not interceptor.applies_to("/tripmesh.v1.PerformanceMonitorService/RecordExecutions")
+def test_servers_report_neither_health_nor_the_records_they_receive() -> None:
+    assert reported("/tripmesh.v1.BudgetService/EstimateBudget")
+    assert not reported("/grpc.health.v1.Health/Check")
+    assert not reported("/tripmesh.v1.PerformanceMonitorService/RecordExecutions")
     assert Kind.EXECUTION_KIND_RPC == pb.EXECUTION_KIND_RPC

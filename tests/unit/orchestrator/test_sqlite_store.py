@@ -117,6 +117,20 @@ async def test_an_expired_request_id_plans_anew(store: SqliteTripStore) -> None:
     assert await store.find_by_request_id("again", since=WINDOW_START) == new
 
 
+async def test_a_fresh_request_id_is_stored_in_one_statement(store: SqliteTripStore) -> None:
+    trips = [make_trip(f"made-up-{i}", offset_us=i) for i in range(20)]
+    await asyncio.gather(
+        *(store.put(t, dedupe_since=WINDOW_START, fresh=True) for t in trips),
+        store.put(make_trip("given", offset_us=30), dedupe_since=WINDOW_START),
+    )
+    assert len((await store.list(100)).trips) == 21
+    for trip in trips:
+        assert await store.find_by_request_id(trip.request.request_id, since=WINDOW_START) == trip
+    # Should one ever collide, the trip stored first is still the one returned.
+    again = make_trip("made-up-0", offset_us=40)
+    assert await store.put(again, dedupe_since=WINDOW_START, fresh=True) == trips[0]
+
+
 async def test_concurrent_puts_all_land(store: SqliteTripStore) -> None:
     trips = [make_trip(f"r{i}", offset_us=i) for i in range(40)]
     await asyncio.gather(*(store.put(t, dedupe_since=WINDOW_START) for t in trips))
