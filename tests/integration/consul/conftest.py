@@ -5,6 +5,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import replace
+from typing import Any
 
 import grpc
 import pytest
@@ -14,7 +15,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from registry.base import Endpoint, Registration
 from registry.consul import ConsulConfig, ConsulDiscovery
 from services.runtime import tls, tls_reload
-from services.runtime.authorization import AuthorizationInterceptor
+from services.runtime.authorization import caller_check, guarded
 from tests.support.consul.agent import ConsulAgent, ConsulMissing, find_consul
 from tests.support.infra import missing
 
@@ -99,6 +100,17 @@ def service_name() -> str:
     return f"tripmesh-test-{uuid.uuid4().hex[:8]}"
 
 
+class _Authorizing(grpc.aio.ServerInterceptor):
+    """The services' caller check (services.runtime.authorization), on a plain server."""
+
+    async def intercept_service(
+        self, continuation: Any, handler_call_details: grpc.HandlerCallDetails
+    ) -> Any:
+        handler = await continuation(handler_call_details)
+        check = caller_check(handler_call_details.method, "tripmesh-test")
+        return handler if handler is None or check is None else guarded(handler, check)
+
+
 class HealthServer:
     """A tiny real gRPC server with the standard health service, for Consul's check to call."""
 
@@ -110,7 +122,7 @@ class HealthServer:
 
     async def start(self) -> "HealthServer":
         # With mTLS, callers are authorized by identity, as the services' servers do it.
-        interceptors = [AuthorizationInterceptor("tripmesh-test")] if self.files else []
+        interceptors = [_Authorizing()] if self.files else []
         self._server = grpc.aio.server(interceptors=interceptors)
         health_pb2_grpc.add_HealthServicer_to_server(self.servicer, self._server)
         address = f"127.0.0.1:{self.port}"
