@@ -84,7 +84,10 @@ def run(settings: Settings) -> int:
         return 2
     server = DrainingServer(uvicorn_config(settings, app), app, settings.drain_delay)
     _ignore_stop_signals_after_drain()
-    asyncio.run(server.serve())
+    # Server.run, not asyncio.run(server.serve()): it runs the loop the config names
+    # (uvloop); asyncio.run would give the default loop, which costs the gateway
+    # about a third more CPU per request.
+    server.run()
     return 0 if server.started else 1
 
 
