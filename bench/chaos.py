@@ -107,17 +107,21 @@ class Fleet:
                 proc.process.wait()
 
 
-def start_mesh(data_dir: Path) -> Fleet:
+def start_mesh(data_dir: Path, extra_env: dict[str, str] | None = None) -> Fleet:
     fleet = Fleet(free_offset(), data_dir)
     table = endpoints_env(HOST, fleet.offset)
     for name in ("planner", "budget"):
         table += f",{name}={HOST}:{KNOWN_SERVICES[name].port + fleet.offset + SECOND_REPLICA}"
-    env = {**base_env(data_dir), "TRIPMESH_ENDPOINTS": table}
+    env = {**base_env(data_dir), "TRIPMESH_ENDPOINTS": table, **(extra_env or {})}
     for name in START_ORDER:
         fleet.start(name, name, 0, env)
     for name in ("planner", "budget"):
         fleet.start(f"{name}-2", name, SECOND_REPLICA, env)
-    fleet.wait_serving()
+    try:
+        fleet.wait_serving()
+    except RuntimeError:
+        fleet.stop()  # none left running behind a mesh that never came up
+        raise
     return fleet
 
 

@@ -10,7 +10,7 @@
    against the critical path, 2 x 200 ms (draft, then budget and guide in parallel) plus
    the rest of the path measured in 1 (target: within 15 %).
 
-Usage: python bench/gateway_bench.py [--scale 0.5]
+Usage: python bench/gateway_bench.py [--scale 0.5] [--parts cpu,cheap]
 """
 
 import argparse
@@ -233,22 +233,32 @@ async def warm_up(target: Target) -> None:
     await run_load(target.http("POST", "/v1/trips:plan", PLAN), 4, 20)
 
 
-async def first_mesh(data_dir: Path, scale: float) -> float:
-    raw = await raw_hop(free_port())
-    print(f"raw hop (bare grpc.aio unary echo to a child process, p50): {raw * 1000:.3f} ms")
+PARTS = ("compare", "cpu", "cheap", "rss", "delayed")  # every one unless --parts says
+
+
+async def first_mesh(data_dir: Path, scale: float, parts: set[str]) -> float:
+    rest = float("nan")
+    if "compare" in parts:
+        raw = await raw_hop(free_port())
+        print(f"raw hop (bare grpc.aio unary echo to a child process, p50): {raw * 1000:.3f} ms")
     mesh = tripmesh_up(data_dir)
     target = Target(mesh)
     try:
         print(f"mesh: `tripmesh up --port-offset {mesh.offset}` (offline model)")
         await warm_up(target)
-        await asyncio.sleep(2)
-        print_rss(mesh, "after warm-up")
-        rest = await compare(target, scale)
-        hop_multiple(rest, raw)
-        await cpu_cost(target, scale)
-        await cheap_rpc(target, scale)
-        await asyncio.sleep(2)
-        print_rss(mesh, "after the load")
+        if "rss" in parts:
+            await asyncio.sleep(2)
+            print_rss(mesh, "after warm-up")
+        if "compare" in parts:
+            rest = await compare(target, scale)
+            hop_multiple(rest, raw)
+        if "cpu" in parts:
+            await cpu_cost(target, scale)
+        if "cheap" in parts:
+            await cheap_rpc(target, scale)
+        if "rss" in parts:
+            await asyncio.sleep(2)
+            print_rss(mesh, "after the load")
         return rest
     finally:
         await target.close()
@@ -292,15 +302,22 @@ async def delayed_mesh(data_dir: Path, rest: float, scale: float) -> None:
         mesh.stop()
 
 
-async def main(scale: float) -> None:
+async def main(scale: float, parts: set[str]) -> None:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"tripmesh gateway benchmark: {os.cpu_count()} CPUs, load average {load}, scale {scale}")
     with tempfile.TemporaryDirectory(prefix="tripmesh-bench-") as temp:
         first, second = Path(temp, "a"), Path(temp, "b")
         for directory in (first, second):
             os.makedirs(directory)
-        rest = await first_mesh(first, scale)
-        await delayed_mesh(second, rest, scale)
+        if parts - {"delayed"}:
+            rest = await first_mesh(first, scale, parts)
+        else:
+            rest = float("nan")
+        if "delayed" in parts:
+            if "compare" not in parts:
+                print("\n(the delayed mesh's critical path needs part `compare`: rest taken as 0)")
+                rest = 0.0
+            await delayed_mesh(second, rest, scale)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"\nload average at the end: {load} (other work on these cores skews latencies)")
 
@@ -308,4 +325,13 @@ async def main(scale: float) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--scale", type=float, default=1.0, help="multiplies request counts")
-    asyncio.run(main(parser.parse_args().scale))
+    parser.add_argument(
+        "--parts",
+        default=",".join(PARTS),
+        help=f"comma-separated parts to run, of {', '.join(PARTS)} (default: all)",
+    )
+    args = parser.parse_args()
+    chosen = {p.strip() for p in args.parts.split(",") if p.strip()}
+    if unknown := chosen - set(PARTS):
+        parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
+    asyncio.run(main(args.scale, chosen))

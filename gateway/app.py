@@ -8,6 +8,7 @@ endpoints or the transcoding endpoint). Channels are opened in the lifespan star
 import asyncio
 import json
 import logging
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,7 +44,7 @@ from registry.factory import create_discovery
 from services.runtime import tls_reload
 from services.runtime.channels import ChannelPool
 from services.runtime.metrics import EXPORTED
-from services.runtime.overload import Admission
+from services.runtime.overload import Admission, LimitOptions
 from services.runtime.server import discovery_options, package_version
 from services.runtime.state.connection import SharedState
 from services.runtime.state.spend import SharedLedger
@@ -90,7 +91,7 @@ class Gateway:
         )
         self.overload = OverloadMiddleware(
             self.dispatcher,
-            Admission(settings.limit_options()) if settings.overload_control else None,
+            Admission(_edge_limit(settings)) if settings.overload_control else None,
         )
         guarded = GuardMiddleware(
             self.overload,
@@ -259,6 +260,13 @@ def _policy(settings: Settings) -> CallPolicy:
         max_body_bytes=settings.max_body_bytes,
         forward_headers=forwardable(settings.gateway_forward_headers),
     )
+
+
+def _edge_limit(settings: Settings) -> LimitOptions:
+    """The services' limit options, with the edge's own wait for a slot (none by default:
+    a client beyond the limit hears 503 and Retry-After at once, and retries elsewhere or
+    later, rather than queueing at the door)."""
+    return replace(settings.limit_options(), max_wait=settings.gateway_overload_max_wait)
 
 
 def _document(routes: list[Route], api_keys: bool) -> dict[str, Any]:

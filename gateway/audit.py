@@ -6,13 +6,14 @@ client sends), status, request id and duration. A WatchedFileHandler, so that
 logrotate can move the file; the file is created 0600.
 """
 
-import json
 import logging
 import logging.handlers
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from gateway.exchange import Exchange
 from services.runtime.private_files import make_private_file
@@ -28,6 +29,7 @@ class AuditLog:
         handler = logging.handlers.WatchedFileHandler(self.path, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(message)s"))
         self._logger.addHandler(handler)
+        self._handler = handler
 
     def record(self, exchange: Exchange, scope: Mapping[str, Any], seconds: float) -> None:
         """One line for an API request; other paths (health, metrics, docs) are not audited."""
@@ -44,7 +46,11 @@ class AuditLog:
             "request_id": exchange.request_id,
             "duration_ms": round(seconds * 1000, 2),
         }
-        self._logger.info(json.dumps(line, separators=(",", ":")))
+        # Straight to the handler: what Logger.info adds (finding the caller's frame,
+        # filters, the level) is a third of the line's cost and nothing the line needs.
+        text = orjson.dumps(line).decode()  # compact, as json.dumps(separators=(",", ":"))
+        record = logging.LogRecord(self._logger.name, logging.INFO, "", 0, text, None, None)
+        self._handler.handle(record)
 
     def close(self) -> None:
         for handler in list(self._logger.handlers):

@@ -51,6 +51,9 @@ class Dispatcher:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         exchange = exchange_of(scope)
+        if exchange.match is not None:  # resolve found no fixed path, mount or page first
+            await self._endpoint(exchange, scope, receive, send)
+            return
         fixed = self._fixed.get(exchange.raw_path) or self._page(exchange.raw_path)
         mounted = self._mounts.get(exchange.raw_path)
         if mounted is not None:
@@ -59,8 +62,6 @@ class Dispatcher:
             if exchange.method not in FIXED_METHODS:
                 raise not_allowed(exchange, list(FIXED_METHODS))
             await fixed(send)
-        elif exchange.match is not None:
-            await self._endpoint(exchange, scope, receive, send)
         elif allowed := self._router.allowed_methods(exchange.raw_path):
             raise not_allowed(exchange, allowed)
         else:

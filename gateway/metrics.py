@@ -12,6 +12,18 @@ DURATION = Histogram(
 IN_FLIGHT = Gauge("http_requests_in_flight", "HTTP requests being answered.")
 
 
+# The children of each label set, looked up once: `labels()` validates and locks on every
+# call, a tenth of the gateway's own work on a cheap request. Bounded as the metrics are.
+_children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+
+
 def observe(route: str, method: str, status: int, seconds: float) -> None:
-    REQUESTS.labels(route, method, str(status)).inc()
-    DURATION.labels(route, method).observe(seconds)
+    key = (route, method, status)
+    children = _children.get(key)
+    if children is None:
+        children = _children[key] = (
+            REQUESTS.labels(route, method, str(status)),
+            DURATION.labels(route, method),
+        )
+    children[0].inc()
+    children[1].observe(seconds)

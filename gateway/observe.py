@@ -93,6 +93,8 @@ class ObserveMiddleware:
 
 
 def _log(exchange: Exchange, seconds: float) -> None:
+    if not logger.isEnabledFor(logging.INFO):
+        return  # the record and its fields are not even built
     logger.info(
         "%s %s %d",
         exchange.method,

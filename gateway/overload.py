@@ -31,11 +31,7 @@ class OverloadMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         exchange = exchange_of(scope)
         match = exchange.match
-        if (
-            self.admission is None
-            or match is None
-            or match.route.rpc.path.rpartition("/")[2].startswith("Watch")
-        ):
+        if self.admission is None or match is None or match.route.rpc.name.startswith("Watch"):
             await self.app(scope, receive, send)
             return
         try:

@@ -14,6 +14,8 @@ REQUEST_ID = "x-request-id"
 NEVER_FORWARDED = frozenset(
     {"authorization", "proxy-authorization", "x-api-key", "cookie", "host", "content-length"}
     | {KEY_HEADER, BUDGET_HEADER}  # the gateway's own word on the key, never the client's
+    # ... and on the request and its trace: the request id it checked, its own span's context
+    | {REQUEST_ID, "traceparent", "tracestate"}
 )
 
 _tracer = trace.get_tracer("tripmesh.gateway")
@@ -30,10 +32,13 @@ def forwardable(names: str) -> tuple[str, ...]:
 
 
 def outgoing_metadata(exchange: Exchange, forward: Sequence[str]) -> tuple[tuple[str, str], ...]:
-    """gRPC metadata of the upstream call: request id, trace context, listed headers."""
-    carrier: dict[str, str] = {}
-    propagate.inject(carrier)  # traceparent and tracestate of the current (gateway) span
-    metadata = [(REQUEST_ID, exchange.request_id), *carrier.items()]
+    """gRPC metadata of the upstream call: request id, key, listed headers.
+
+    The trace context (traceparent, tracestate of the current, gateway, span) is added by
+    the channel itself (services.runtime.outgoing.call_metadata), as on every hop: injecting
+    it here as well was the same work twice.
+    """
+    metadata = [(REQUEST_ID, exchange.request_id)]
     if exchange.key is not None:  # its name and budget, for the model spend of every hop
         metadata.extend(Caller(exchange.key.name, exchange.key.usd_per_day).metadata())
     headers = exchange.headers
@@ -49,11 +54,16 @@ def server_span(exchange: Exchange) -> Iterator[None]:
     the caller's trace.
     """
     parent = propagate.extract(exchange.headers)
+    attributes = {
+        "http.request.method": exchange.method,
+        "http.route": exchange.label,
+        "tripmesh.request_id": exchange.request_id,
+    }
     with _tracer.start_as_current_span(
-        f"{exchange.method} {exchange.label}", context=parent, kind=trace.SpanKind.SERVER
+        f"{exchange.method} {exchange.label}",
+        context=parent,
+        kind=trace.SpanKind.SERVER,
+        attributes=attributes,
     ) as span:
-        span.set_attribute("http.request.method", exchange.method)
-        span.set_attribute("http.route", exchange.label)
-        span.set_attribute("tripmesh.request_id", exchange.request_id)
         yield
         span.set_attribute("http.response.status_code", exchange.status)

@@ -27,7 +27,8 @@ class Router:
 
     def __init__(self, routes: list[Route]) -> None:
         self.routes = routes
-        self._literal: dict[tuple[str, str], Route] = {}
+        # A literal path binds nothing: its one match is made once (never mutated).
+        self._literal: dict[tuple[str, str], RouteMatch] = {}
         self._templated: dict[str, list[Route]] = defaultdict(list)
         for route in routes:
             self._add(route)
@@ -41,15 +42,15 @@ class Router:
             if key in self._literal:
                 logger.warning("%s %s bound twice: keeping the first", *key)
                 return
-            self._literal[key] = route
+            self._literal[key] = RouteMatch(route)
             return
         self._templated[route.http_method].append(route)
 
     def match(self, method: str, raw_path: str) -> RouteMatch | None:
         """The route of `method raw_path`, or None."""
-        route = self._literal.get((method, raw_path))
-        if route is not None:
-            return RouteMatch(route)
+        literal = self._literal.get((method, raw_path))
+        if literal is not None:
+            return literal
         for candidate in self._templated.get(method, ()):
             bindings = candidate.template.match(raw_path)
             if bindings is not None:

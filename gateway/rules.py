@@ -11,6 +11,7 @@ import logging
 import pkgutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, cast
 
 from google.api import annotations_pb2, http_pb2
@@ -46,7 +47,7 @@ class RpcMethod:
     output_type: type[Message]
     server_streaming: bool
 
-    @property
+    @cached_property
     def path(self) -> str:
         """The gRPC method path, "/tripmesh.v1.OrchestratorService/PlanTrip"."""
         return f"/{self.service}/{self.name}"

@@ -46,6 +46,13 @@ class GatewaySettings(BaseSettings):
         description="JSON lines of every /v1 request (key id, route, status, request id,"
         " duration), relative to TRIPMESH_DATA_DIR; empty: off.",
     )
+    gateway_overload_max_wait: float = Field(
+        0.0,
+        ge=0,
+        description="Seconds a request may wait for a slot of the gateway's adaptive limit"
+        " before its 503 (0: refused at once, never queued at the edge; the services wait"
+        " TRIPMESH_OVERLOAD_MAX_WAIT).",
+    )
     mcp_poll_interval: float = Field(
         2.0, gt=0, description="Seconds between looks at the tool registry for MCP list changes."
     )

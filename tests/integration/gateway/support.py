@@ -19,6 +19,7 @@ from tripmesh.v1 import orchestrator_service_pb2 as orchestrator
 from tripmesh.v1 import orchestrator_service_pb2_grpc, trip_pb2
 
 from gateway.app import create_app
+from gateway.wire import GatewayProtocol
 from registry import KNOWN_SERVICES, known_service
 from services.runtime import errors
 from services.runtime.server import ServiceContext, ServiceServer, build_server
@@ -122,7 +123,9 @@ async def running_gateway(**settings: Any) -> AsyncIterator[httpx.AsyncClient]:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(app, http="httptools", log_config=None, access_log=False, lifespan="on")
+    config = uvicorn.Config(
+        app, http=GatewayProtocol, log_config=None, access_log=False, lifespan="on"
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
     while not server.started:

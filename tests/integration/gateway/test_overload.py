@@ -43,3 +43,28 @@ async def test_an_overloaded_upstream_is_429_with_retry_after() -> None:
     refused = next(r for r in responses if r.status_code == 429)
     assert_status(refused, 429, 8, "OVERLOADED")
     assert int(refused.headers["retry-after"]) >= 1
+
+
+async def test_beyond_the_gateways_limit_requests_are_refused_not_queued() -> None:
+    """The edge never queues for a slot, whatever the services' own wait: while two slow
+    calls hold its two slots, the others are answered 503 with Retry-After, and the two
+    complete."""
+    services_wait = {**LIMIT_OF_TWO, "overload_max_wait": 30.0}  # the edge must not use it
+    async with (
+        running_server(tool_registry_server, fault_delay_ms=1500) as (_server, port),
+        running_gateway(endpoints=endpoints(tool_registry=port), **services_wait) as client,
+    ):
+        finished: list[int] = []
+
+        async def call() -> None:
+            response = await client.get("/v1/tools")
+            if response.status_code == 503:
+                assert_status(response, 503, 8, "OVERLOADED")
+                assert int(response.headers["retry-after"]) >= 1
+            finished.append(response.status_code)
+
+        await asyncio.gather(*(call() for _ in range(4)))  # two queued would be admitted
+    assert set(finished) == {200, 503}
+    assert finished.count(200) >= 2  # both admitted calls completed
+    first_done = finished.index(200)
+    assert 503 not in finished[first_done:]  # every refusal came while the slots were held
