@@ -33,14 +33,17 @@ def fail(message: str, code: int = 2) -> int:
     return code
 
 
-def run_loop(main: Coroutine[Any, Any, int]) -> int:
-    """Runs a server on uvloop where it is installed (as the gateway's uvicorn does): its
-    event loop costs each call less CPU than asyncio's own. Else on asyncio's."""
-    try:
-        import uvloop
-    except ImportError:  # uvicorn[standard] brings it, except on Windows
-        return asyncio.run(main)
-    return uvloop.run(main)
+def run_loop(main: Coroutine[Any, Any, int], loop: str) -> int:
+    """Runs a server on asyncio's event loop, or on uvloop (TRIPMESH_EVENT_LOOP) where it is
+    installed (uvicorn[standard] brings it, except on Windows)."""
+    if loop == "uvloop":
+        try:
+            import uvloop
+        except ImportError:
+            pass
+        else:
+            return uvloop.run(main)
+    return asyncio.run(main)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -55,7 +58,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return int(module.run(settings))
     configure_logging(service.discovery_name, settings.log_level)
     try:
-        return run_loop(serve(service, settings, module.install))
+        return run_loop(serve(service, settings, module.install), settings.event_loop)
     except (OSError, TripmeshError, DiscoveryError) as exc:
         # A port already taken, Consul refusing CONSUL_HTTP_TOKEN: one line, no traceback.
         return fail(f"{service.name}: {exc}", 1)
