@@ -18,7 +18,7 @@ from registry import Discovery, Endpoint, KnownService, Registration
 from registry.factory import DiscoveryOptions, create_discovery
 from services.runtime import tls
 from services.runtime.channels import ChannelPool
-from services.runtime.memory import release_free_heap
+from services.runtime.memory import settle_after_start
 from services.runtime.metrics import serve_metrics
 from services.runtime.otel_metrics import configure_otel_metrics
 from services.runtime.overload import Admission
@@ -107,7 +107,7 @@ class ServiceServer:
         await self.server.start()
         for hook in ctx.on_start:
             await hook()
-        release_free_heap()  # what the warm-up hooks loaded and freed
+        settle_after_start()  # what the warm-up hooks loaded, freed and keep
         for name in self.health_names:
             await ctx.health.set(name, health_pb2.HealthCheckResponse.SERVING)
         self.serving = True
