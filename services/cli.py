@@ -5,9 +5,10 @@ import asyncio
 import signal
 import sys
 import time
+from collections.abc import Coroutine
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from registry import KNOWN_SERVICES, known_service
 from registry.errors import DiscoveryError
@@ -33,6 +34,19 @@ def fail(message: str, code: int = 2) -> int:
     return code
 
 
+def run_loop(main: Coroutine[Any, Any, int], loop: str) -> int:
+    """Runs a server on asyncio's event loop, or on uvloop (TRIPMESH_EVENT_LOOP) where it is
+    installed (uvicorn[standard] brings it, except on Windows)."""
+    if loop == "uvloop":
+        try:
+            import uvloop
+        except ImportError:
+            pass
+        else:
+            return uvloop.run(main)
+    return asyncio.run(main)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     try:
         service = known_service(args.name)
@@ -45,7 +59,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return int(module.run(settings))
     configure_logging(service.discovery_name, settings.log_level)
     try:
-        return asyncio.run(serve(service, settings, module.install))
+        return run_loop(serve(service, settings, module.install), settings.event_loop)
     except (OSError, TripmeshError, DiscoveryError) as exc:
         # A port already taken, Consul refusing CONSUL_HTTP_TOKEN: one line, no traceback.
         return fail(f"{service.name}: {exc}", 1)

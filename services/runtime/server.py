@@ -19,7 +19,7 @@ from registry import Discovery, Endpoint, KnownService, Registration
 from registry.factory import DiscoveryOptions, create_discovery
 from services.runtime import tls_reload
 from services.runtime.channels import ChannelPool
-from services.runtime.memory import release_free_heap
+from services.runtime.memory import settle_after_start
 from services.runtime.metrics import serve_metrics
 from services.runtime.otel_metrics import configure_otel_metrics
 from services.runtime.overload import Admission
@@ -112,7 +112,7 @@ class ServiceServer:
         await self.server.start()
         for hook in ctx.on_start:
             await hook()
-        release_free_heap()  # what the warm-up hooks loaded and freed
+        settle_after_start()  # what the warm-up hooks loaded, freed and keep
         await self._set_serving(True)
         if ctx.hard_dependencies:
             readiness = Readiness(
