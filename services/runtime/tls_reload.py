@@ -30,15 +30,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import grpc
-from cryptography import x509
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
 from prometheus_client import Counter, Gauge
 
 from services.runtime.tls import TlsFiles
+
+if TYPE_CHECKING:  # cryptography (8 MB a process) is imported only when TLS is on
+    from cryptography import x509
 
 logger = logging.getLogger(__name__)
 
@@ -88,9 +88,12 @@ class Certificate:
         return grpc.ssl_server_certificate_configuration([(self.key, self.chain)], self.ca)
 
 
-def _leaf(chain: bytes, key: bytes, ca: bytes) -> x509.Certificate:
+def _leaf(chain: bytes, key: bytes, ca: bytes) -> "x509.Certificate":
     """The chain's first certificate, once the three are known to fit; raises ValueError
     naming what does not."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
     try:
         certificates = x509.load_pem_x509_certificates(chain)
     except ValueError as exc:
@@ -118,6 +121,8 @@ def _certificate(chain: bytes, key: bytes, ca: bytes, generation: int) -> Certif
 
 
 def _public_der(key: Any) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
     return bytes(
         key.public_bytes(
             serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
@@ -125,7 +130,9 @@ def _public_der(key: Any) -> bytes:
     )
 
 
-def _issued(certificate: x509.Certificate, authorities: list[x509.Certificate]) -> bool:
+def _issued(certificate: "x509.Certificate", authorities: "list[x509.Certificate]") -> bool:
+    from cryptography.exceptions import InvalidSignature
+
     for authority in authorities:
         try:
             certificate.verify_directly_issued_by(authority)
