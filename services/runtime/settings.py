@@ -40,7 +40,7 @@ class RuntimeSettings(TlsSettings):
     event_loop: Literal["asyncio", "uvloop"] = Field(
         "asyncio",
         description="The gRPC services' event loop: uvloop costs a call less CPU, and a process"
-        " about 2 MB more memory (the gateway always runs on uvloop).",
+        " about 2 MB more memory (the gateway stays on asyncio's loop).",
     )
     drain_delay: float = Field(0.0, ge=0, description="Seconds NOT_SERVING before stopping.")
     readiness_interval: float = Field(
