@@ -117,7 +117,7 @@ async def test_an_expired_request_id_plans_anew(store: SqliteTripStore) -> None:
     assert await store.find_by_request_id("again", since=WINDOW_START) == new
 
 
-async def test_a_fresh_request_id_is_stored_in_one_statement(store: SqliteTripStore) -> None:
+async def test_fresh_request_ids_are_stored_and_found(store: SqliteTripStore) -> None:
     trips = [make_trip(f"made-up-{i}", offset_us=i) for i in range(20)]
     await asyncio.gather(
         *(store.put(t, dedupe_since=WINDOW_START, fresh=True) for t in trips),
