@@ -214,14 +214,20 @@ def _slice_key(size: int, start: int) -> str:
     return f"{size}s:{start}"
 
 
+def _slice_of(key: str) -> tuple[int, int]:
+    """(size, start) of a slice key made by _slice_key."""
+    size, start = key.split("s:")
+    return int(size), int(start)
+
+
 def _settled(key: str, now: float) -> bool:
-    size, start = (int(part) for part in key.split("s:"))
+    size, start = _slice_of(key)
     return start + size + SETTLE <= now
 
 
 def _expired(key: str, now: float) -> bool:
     """Out of the longest window its slices serve."""
-    size, start = (int(part) for part in key.split("s:"))
+    size, start = _slice_of(key)
     return start + size + (FINE_HORIZON if size == FINE else COARSE_HORIZON) <= now
 
 
