@@ -16,7 +16,8 @@ orchestrator (10 at once unless said):
 6. soak: closed loop at concurrency 8 for --minutes (default 5): RSS and open files
    of every process at the start and the end.
 
-Usage: python bench/chaos.py [--minutes 5] [--seconds 30]
+Usage: python bench/chaos.py [--minutes 5] [--seconds 30] [--only overload,frozen,...]
+       [--env TRIPMESH_X=Y ...]  (--env: every process of the mesh)
 """
 
 import argparse
@@ -341,25 +342,32 @@ def counter(proc: Proc, name: str, **labels: str) -> float:
     )
 
 
-async def main(minutes: float, seconds: float) -> None:
+SCENARIOS = ("overload", "frozen", "killed", "failing", "soak")
+
+
+async def main(
+    minutes: float, seconds: float, only: tuple[str, ...], extra_env: dict[str, str]
+) -> None:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"tripmesh chaos: {os.cpu_count()} CPUs, load average {load}\n")
+    if extra_env:
+        print("settings: " + ", ".join(f"{k}={v}" for k, v in extra_env.items()) + "\n")
     with tempfile.TemporaryDirectory(prefix="tripmesh-chaos-") as temp:
-        fleet = start_mesh(Path(temp))
+        fleet = start_mesh(Path(temp), extra_env)
         client = Client(fleet.procs["orchestrator"].port)
         print(f"mesh on port offset {fleet.offset}: two planners, two budgets\n")
         print("| scenario | figures |\n|---|---|")
         try:
             await client.closed(4, 5)  # warms every replica
-            scenarios: list[Callable[[], Awaitable[None]]] = [
-                lambda: overload(client, seconds),
-                lambda: frozen_planner(client, fleet, seconds),
-                lambda: killed_budget(client, fleet),
-                lambda: failing_backend(fleet, Path(temp)),
-                lambda: soak(client, fleet, minutes),
-            ]
-            for scenario in scenarios:
-                await scenario()
+            scenarios: dict[str, Callable[[], Awaitable[None]]] = {
+                "overload": lambda: overload(client, seconds),
+                "frozen": lambda: frozen_planner(client, fleet, seconds),
+                "killed": lambda: killed_budget(client, fleet),
+                "failing": lambda: failing_backend(fleet, Path(temp)),
+                "soak": lambda: soak(client, fleet, minutes),
+            }
+            for name in only:
+                await scenarios[name]()
         finally:
             await client.close()
             fleet.stop()
@@ -367,9 +375,24 @@ async def main(minutes: float, seconds: float) -> None:
     print(f"\nload average at the end: {load}")
 
 
+def _scenarios(text: str) -> tuple[str, ...]:
+    names = tuple(name.strip() for name in text.split(",") if name.strip())
+    unknown = [name for name in names if name not in SCENARIOS]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown scenario(s) {unknown}; known: {SCENARIOS}")
+    return names
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--minutes", type=float, default=5.0, help="length of the soak")
     parser.add_argument("--seconds", type=float, default=30.0, help="overload and freeze length")
+    parser.add_argument(
+        "--only", type=_scenarios, default=SCENARIOS, help="comma-separated scenarios, in order"
+    )
+    parser.add_argument(
+        "--env", action="append", default=[], help="KEY=VALUE for every process (repeatable)"
+    )
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.minutes, arguments.seconds))
+    env = dict(item.split("=", 1) for item in arguments.env)
+    asyncio.run(main(arguments.minutes, arguments.seconds, arguments.only, env))

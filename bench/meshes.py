@@ -80,8 +80,11 @@ class Mesh:
                 process.wait()
 
 
-def tripmesh_up(data_dir: Path, timeout: float = 60.0, tls: bool = False) -> Mesh:
-    """`tripmesh up --port-offset N` (and --tls), waited for until every service is SERVING."""
+def tripmesh_up(
+    data_dir: Path, timeout: float = 60.0, tls: bool = False, env: dict[str, str] | None = None
+) -> Mesh:
+    """`tripmesh up --port-offset N` (and --tls, and `env` for every process), waited for
+    until every service is SERVING."""
     mesh = Mesh(free_offset())
     if tls:
         certs.generate(data_dir / "certs")  # where `up --tls` looks
@@ -90,7 +93,7 @@ def tripmesh_up(data_dir: Path, timeout: float = 60.0, tls: bool = False) -> Mes
     flags = ["--tls"] if tls else []
     mesh.supervisor = subprocess.Popen(
         [sys.executable, "-m", "services.cli", "up", "--port-offset", str(mesh.offset), *flags],
-        env=base_env(data_dir),
+        env={**base_env(data_dir), **(env or {})},
         stdout=log,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,

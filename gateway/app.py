@@ -263,10 +263,17 @@ def _policy(settings: Settings) -> CallPolicy:
 
 
 def _edge_limit(settings: Settings) -> LimitOptions:
-    """The services' limit options, with the edge's own wait for a slot (none by default:
-    a client beyond the limit hears 503 and Retry-After at once, and retries elsewhere or
-    later, rather than queueing at the door)."""
-    return replace(settings.limit_options(), max_wait=settings.gateway_overload_max_wait)
+    """The services' limit options, with the edge's own minimum and wait for a slot (none by
+    default: a client beyond the limit hears 503 and Retry-After at once, and retries
+    elsewhere or later, rather than queueing at the door)."""
+    options = settings.limit_options()
+    low = min(settings.gateway_overload_min_limit, options.max_limit)
+    return replace(
+        options,
+        min_limit=low,
+        initial=max(options.initial, low),
+        max_wait=settings.gateway_overload_max_wait,
+    )
 
 
 def _document(routes: list[Route], api_keys: bool) -> dict[str, Any]:

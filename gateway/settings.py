@@ -53,6 +53,12 @@ class GatewaySettings(BaseSettings):
         " before its 503 (0: refused at once, never queued at the edge; the services wait"
         " TRIPMESH_OVERLOAD_MAX_WAIT).",
     )
+    gateway_overload_min_limit: int = Field(
+        64,
+        ge=1,
+        description="Requests the gateway always admits at once: above the services' own"
+        " minimum, since one gateway fronts every replica behind it and each sheds its own load.",
+    )
     mcp_poll_interval: float = Field(
         2.0, gt=0, description="Seconds between looks at the tool registry for MCP list changes."
     )

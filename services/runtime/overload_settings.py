@@ -18,11 +18,13 @@ class OverloadSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TRIPMESH_", extra="ignore")
 
     overload_control: bool = Field(True, description="Refuse calls beyond an adaptive limit.")
+    # 16: about what keeps two cores busy with offline trips (make chaos); more only queue.
+    # Raise it where calls mostly wait on model APIs rather than use the CPU.
     overload_min_limit: int = Field(
-        64, ge=1, description="Calls always admitted at once, however slow they get."
+        16, ge=1, description="Calls always admitted at once, however slow they get."
     )
     overload_max_limit: int = Field(512, ge=1, description="Calls never admitted beyond.")
-    overload_initial_limit: int = Field(64, ge=1, description="The limit before any latency.")
+    overload_initial_limit: int = Field(16, ge=1, description="The limit before any latency.")
     overload_tolerance: float = Field(
         2.0, ge=1.0, description="Latency, in multiples of a method's cheapest, not shrinking it."
     )
