@@ -110,12 +110,13 @@ class SqliteTripStore:
             # their deadline instead of refused), for a reason not yet understood.
             await db.execute("BEGIN IMMEDIATE")
             try:
-                # An expired key is released, so that its id may plan a new trip.
-                await db.execute(
-                    "UPDATE trips SET request_id = NULL"
-                    " WHERE request_id = ? AND create_time_us < ?",
-                    (request_id, _micros(dedupe_since)),
-                )
+                if request_id is not None:
+                    # An expired key is released, so that its id may plan a new trip.
+                    await db.execute(
+                        "UPDATE trips SET request_id = NULL"
+                        " WHERE request_id = ? AND create_time_us < ?",
+                        (request_id, _micros(dedupe_since)),
+                    )
                 stored = await self._insert_new(db, trip, trip_id, request_id, created)
                 await db.commit()
             except BaseException:
