@@ -3,19 +3,24 @@ a model's itinerary is taken when it passes the rules, and rejected (then the of
 engine answers) when it is schema-valid but breaks them.
 """
 
+import json
+import re
 from decimal import Decimal
 from typing import Any
 
+from services.agents import pacing
 from services.agents.itinerary import PlannedItinerary
 from services.agents.schemas import ItineraryDraft
 from services.budget.estimator import BudgetEstimator
 from services.guide.advisor import Advisor
 from services.llm import ModelChain
 from services.planner.offline_itinerary import draft_itinerary
+from services.planner.place_checks import place_facts
 from services.planner.planner import Planner
 from services.travel.money import Money
 from services.travel.places import resolve_place
 from tests.fakes import FakeOpenAI
+from tests.fakes.scripted import Call, Reply
 from tests.unit.agents.support import trip
 
 MODEL = "gpt-4.1-mini"
@@ -49,6 +54,62 @@ async def test_a_rule_breaking_model_itinerary_falls_back_to_offline(
     assert result.provider == "offline"
     assert len(result.value.draft.days) == 4
     assert any("fell back to offline" in w for w in result.warnings)
+
+
+def _keeps_to_the_place(call: Call) -> Reply:
+    """A model that plans from the facts its prompt gives: a hike in the morning, a kayak
+    only when there is water near, and the sunset at each day's stated sunset."""
+    prompt = call.body["messages"][1]["content"]
+    block = re.search(r"```json\n(.*?)\n```", prompt, re.DOTALL)
+    assert block is not None, prompt
+    facts = json.loads(block.group(1))
+    water = facts["surroundings"]["water_near"]
+    days = []
+    for number, light in enumerate(facts["daylight"], start=1):
+        start = pacing.minutes(light["sunset"]) - 15
+        activities = [
+            ("Hike in Monsanto forest park", "09:30"),
+            ("Kayak on the Tagus" if water else "Tile museum", "14:30"),
+            ("Sunset at Miradouro da Senhora do Monte", pacing.hhmm(start)),
+        ]
+        days.append(
+            {
+                "date": light["date"],
+                "summary": "Model day",
+                "activities": [
+                    {
+                        "title": f"{title}, day {number}",
+                        "category": "history",
+                        "start_time": at,
+                        "duration_minutes": 60,
+                        "cost": 10,
+                        "currency": facts["activity_currency"],
+                        "description": None,
+                    }
+                    for title, at in activities
+                ],
+            }
+        )
+    return FakeOpenAI.answer({"travel_style": "comfort", "days": days})
+
+
+async def test_the_place_rules_are_stated_so_a_model_keeps_them_at_the_first_ask(
+    openai_fake: FakeOpenAI, chain: ModelChain
+) -> None:
+    request = trip()
+    openai_fake.responder = _keeps_to_the_place
+
+    result = await Planner(chain).draft(request)
+
+    assert openai_fake.count() == 1  # no re-ask: the facts were in the prompt
+    assert result.provider == f"openai:{MODEL}"
+    titles = [a.title for d in result.value.draft.days for a in d.activities]
+    assert "Sunset at Miradouro da Senhora do Monte, day 4" in titles
+    assert "Kayak on the Tagus, day 1" in titles  # Lisbon is on the water
+    system = openai_fake.calls[0].body["messages"][0]["content"]
+    facts = place_facts(request, resolve_place("Lisbon").place)
+    for name in (*facts["surroundings"], "daylight"):
+        assert f'"{name}"' in system, name  # each fact the rules refer to, by its name
 
 
 def _at_the_floor() -> ItineraryDraft:
