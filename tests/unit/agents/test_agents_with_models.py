@@ -20,6 +20,7 @@ from services.planner.planner import Planner
 from services.travel.money import Money
 from services.travel.places import resolve_place
 from tests.fakes import FakeOpenAI
+from tests.fakes.chains import openai_chain
 from tests.fakes.scripted import Call, Reply
 from tests.unit.agents.support import trip
 
@@ -143,29 +144,50 @@ async def test_a_revision_that_cannot_cut_is_accepted_and_the_trip_says_why(
     assert any("no paid activity is left to swap or drop" in w for w in result.warnings)
 
 
-async def test_a_guide_answer_with_two_phrases_keeps_its_tips(
+TIPS = [
+    {"category": c, "text": f"A model's {c} tip for Lisbon."}
+    for c in ("etiquette", "safety", "season", "money")
+]
+
+
+async def test_the_guide_asks_a_model_for_tips_only(
     openai_fake: FakeOpenAI, chain: ModelChain
 ) -> None:
-    tips = [
-        {"category": c, "text": f"A model's {c} tip for Lisbon."}
-        for c in ("etiquette", "safety", "season", "money")
-    ]
-    two_phrases = [
-        {"english": "Hello", "local": "Olá", "language": "pt-PT"},
-        {"english": "Thank you", "local": "Obrigado", "language": "pt-PT"},
-    ]
-    answer = {"season": "the rainy bit", "time_zone": "Lisbon", "tips": tips}
-    openai_fake.push(FakeOpenAI.answer({**answer, "phrases": two_phrases}))
+    """In strict mode the schema holds tips alone: no season or phrases for a rule to reject."""
+    openai_fake.push(FakeOpenAI.answer({"tips": TIPS}))
 
     result = await Advisor(chain).advise(trip())
 
     assert openai_fake.count() == 1
-    assert result.provider == f"openai:{MODEL}"
-    assert [t.text for t in result.value.tips] == [t["text"] for t in tips]
-    assert len(result.value.phrases) >= 3  # the tools' phrases, not the model's
-    assert result.value.time_zone == "Europe/Lisbon"
+    assert [t.text for t in result.value.tips] == [t["text"] for t in TIPS]
     schema = openai_fake.calls[0].body["response_format"]["json_schema"]["schema"]
-    assert list(schema["properties"]) == ["tips"]  # the model is asked for tips only
+    assert list(schema["properties"]) == ["tips"]
+
+
+async def test_a_guide_answer_with_two_phrases_keeps_its_tips(openai_fake: FakeOpenAI) -> None:
+    """In JSON mode the answer follows the prompt only, and a model may still give a season
+    and two phrases of its own: they are no reason to reject its tips, and the advice has the
+    tools' season and phrases and the place's time zone."""
+    openai_fake.reset()
+    chain = openai_chain(openai_fake, MODEL, openai_response_format="json_object")
+    two_phrases = [
+        {"english": "Hello", "local": "Olá", "language": "pt-PT"},
+        {"english": "Thank you", "local": "Obrigado", "language": "pt-PT"},
+    ]
+    answer = {"season": "the rainy bit", "time_zone": "Lisbon", "phrases": two_phrases}
+    openai_fake.push(FakeOpenAI.answer({**answer, "tips": TIPS}))
+    try:
+        result = await Advisor(chain).advise(trip())
+    finally:
+        await chain.aclose()
+
+    assert openai_fake.count() == 1
+    assert openai_fake.calls[0].body["response_format"] == {"type": "json_object"}
+    assert result.provider == f"openai:{MODEL}"
+    assert [t.text for t in result.value.tips] == [t["text"] for t in TIPS]
+    assert len(result.value.phrases) >= 3  # the tools' phrases, not the model's
+    assert result.value.season != "the rainy bit"
+    assert result.value.time_zone == "Europe/Lisbon"
 
 
 async def test_savings_limits_are_in_the_schema_the_model_gets(
