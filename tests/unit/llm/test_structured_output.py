@@ -40,6 +40,8 @@ def test_limits_strict_mode_cannot_express_move_into_descriptions() -> None:
     assert "at most 160 characters" in activity["properties"]["title"]["description"]
     assert activity["properties"]["description"]["type"] == ["string", "null"]  # optional
     assert activity["required"] == list(activity["properties"])
+    # A rule of the checks that no keyword expresses, stated where the model reads it.
+    assert "06:00 or later" in activity["properties"]["start_time"]["description"]
     claude = constrained_schema(ItineraryDraft.model_json_schema(), ANTHROPIC_STRICT)
     minutes = claude["$defs"]["ActivityDraft"]["properties"]["duration_minutes"]
     assert "maximum" not in minutes
