@@ -128,8 +128,8 @@ class LLMSettings(BaseSettings):
     def missing_key(self) -> str | None:
         """Why the chain cannot be built: a provider named in TRIPMESH_MODELS without its key.
 
-        Checked by the services that build a chain (the agents), not here: the gateway and
-        the others read the same variables but are given no model keys.
+        Checked by the services that build a chain (the agents and the orchestrator), not
+        here: the gateway and the others read the same variables but are given no model keys.
         """
         for spec in self.provider_specs():
             variable = KEY_VARIABLES.get(spec.kind)

@@ -8,6 +8,7 @@ read from the activities' words, and are phrased for a model re-asked with them.
 
 import re
 from functools import lru_cache
+from typing import Any
 
 from services.agents import pacing
 from services.agents.request import TripRequest
@@ -52,6 +53,30 @@ def _needs(title: str, description: str) -> frozenset[str]:
     elif _NEEDS_THE_SUN.search(title):
         found.add("sun")
     return frozenset(found)
+
+
+def place_facts(request: TripRequest, place: Place) -> dict[str, Any]:
+    """What check_place holds an itinerary to, as prompt variables, so that a model is told
+    the rules with the facts it needs to keep them: each day's sunrise and sunset, and
+    whether the place has water near, swimming weather and snow on the trip's dates."""
+    offered = what_the_place_offers(place, request)
+    days = request.dates()
+    lights = daylight_by_day(place.latitude, place.longitude, place.time_zone, days)
+    return {
+        "daylight": [
+            {
+                "date": day.isoformat(),
+                "sunrise": pacing.hhmm(light.sunrise),
+                "sunset": pacing.hhmm(light.sunset),
+            }
+            for day, light in zip(days, lights, strict=True)
+        ],
+        "surroundings": {
+            "water_near": "water" in offered,
+            "swimming_weather": "warm" in offered,
+            "snow_season": "snow" in offered,
+        },
+    }
 
 
 def check_place(draft: ItineraryDraft, request: TripRequest, place: Place) -> list[str]:

@@ -21,7 +21,7 @@ from services.planner.offline_itinerary import (
     plan_interests,
 )
 from services.planner.offline_revision import revise_itinerary
-from services.planner.place_checks import check_place
+from services.planner.place_checks import check_place, place_facts
 from services.planner.styles import style_note
 from services.runtime.errors import InvalidArgument
 from services.travel import fx
@@ -52,6 +52,7 @@ class Planner:
 
         variables = {
             **trip_variables(request, place),
+            **place_facts(request, place),  # what check_place holds the draft to
             "travel_style": choose_style(request, place),
             "activity_currency": activity_currency(place, request),
         }

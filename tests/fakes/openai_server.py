@@ -8,13 +8,17 @@
 
 Routing key: the request's "model" field, so `push(..., key="gpt-4.1-mini")` scripts
 one model only. A `json_schema` response format with `strict: true` whose schema breaks
-strict mode's rules gets OpenAI's 400, whatever is scripted.
+strict mode's rules gets OpenAI's 400, whatever is scripted; a scripted JSON answer that
+breaks a strict schema it was asked for is a 500 naming the mismatch, since strict mode
+never gives one (use `json_object` mode to script a model that strays from the schema).
 """
 
 import json
 import time
 from collections.abc import Mapping
 from typing import Any
+
+import jsonschema
 
 from tests.fakes.scripted import Call, Reply, ScriptedServer
 from tests.fakes.strict_rules import OPENAI, strict_violation
@@ -33,17 +37,38 @@ class FakeOpenAI(ScriptedServer):
         return str(model) if model is not None else None
 
     def refuse(self, call: Call) -> Reply | None:
-        response_format = call.body.get("response_format") if isinstance(call.body, dict) else None
-        if not isinstance(response_format, dict) or response_format.get("type") != "json_schema":
-            return None
-        spec = response_format.get("json_schema") or {}
-        if not spec.get("strict"):
+        spec = _json_schema_format(call.body)
+        if spec is None or not spec.get("strict"):
             return None
         problem = strict_violation(spec.get("schema"), OPENAI)
         if problem is None:
             return None
         message = f"Invalid schema for response_format '{spec.get('name')}': {problem}"
         return FakeOpenAI.error(400, message, param="response_format", kind="invalid_request_error")
+
+    def finish(self, call: Call, reply: Reply) -> Reply:
+        """Strict mode's promise: an answer that stops normally is JSON of the schema. A
+        scripted JSON answer that breaks it is a 500 naming the mismatch, so that a test
+        cannot script an answer strict mode never gives (text that is not JSON passes, as
+        the repair tests need: the shape of an answer cut short)."""
+        schema = _strict_schema(call.body)
+        body = reply.body
+        if schema is None or reply.status != 200 or not isinstance(body, dict):
+            return reply
+        for choice in body.get("choices", []):
+            content = choice.get("message", {}).get("content")
+            if choice.get("finish_reason") != "stop" or not isinstance(content, str):
+                continue
+            try:
+                value = json.loads(content)
+            except json.JSONDecodeError:
+                continue
+            try:
+                jsonschema.validate(value, schema)
+            except jsonschema.ValidationError as exc:
+                message = f"fake: the scripted answer breaks the strict schema: {exc.message}"
+                return Reply(500, {"error": {"message": message, "type": "fake", "code": None}})
+        return reply
 
     def __enter__(self) -> "FakeOpenAI":
         self.start()
@@ -118,3 +143,21 @@ class FakeOpenAI(ScriptedServer):
             extra["Retry-After"] = retry_after
         body = {"error": {"message": message, "type": kind, "param": param, "code": code}}
         return Reply(status, body, extra)
+
+
+def _json_schema_format(body: Any) -> dict[str, Any] | None:
+    """The `json_schema` of a `json_schema` response format, or None."""
+    response_format = body.get("response_format") if isinstance(body, dict) else None
+    if not isinstance(response_format, dict) or response_format.get("type") != "json_schema":
+        return None
+    spec = response_format.get("json_schema")
+    return spec if isinstance(spec, dict) else {}
+
+
+def _strict_schema(body: Any) -> dict[str, Any] | None:
+    """The schema strict mode holds the answer to, or None (JSON mode, not strict)."""
+    spec = _json_schema_format(body)
+    if spec is None or not spec.get("strict") or not isinstance(spec.get("schema"), dict):
+        return None
+    schema: dict[str, Any] = spec["schema"]
+    return schema

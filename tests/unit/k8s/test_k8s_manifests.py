@@ -15,6 +15,8 @@ Render = Callable[[str], tuple[Doc, ...]]
 # Oldest Kubernetes the manifests need (native gRPC probes, matchLabelKeys) and a recent one.
 KUBERNETES_VERSIONS = ("1.30.0", "1.34.0")
 AGENTS = ("planner", "budget", "guide")
+# Who builds a model chain: the agents, and the orchestrator for A2A sentences.
+MODEL_CALLERS = (*AGENTS, "orchestrator")
 PROMETHEUS_OPERATOR = "monitoring.coreos.com/v1"
 
 
@@ -110,7 +112,7 @@ def test_secrets_reach_only_the_services_that_need_them(rendered: Render, overla
     for name, deployment in by_kind(rendered(overlay), "Deployment").items():
         env = {e["name"]: e for e in container(deployment)["env"]}
         model_keys = {"OPENAI_API_KEY", "GEMINI_API_KEY", "ANTHROPIC_API_KEY"} & env.keys()
-        assert bool(model_keys) == (name in AGENTS), name
+        assert bool(model_keys) == (name in MODEL_CALLERS), name
         assert ("TRIPMESH_API_KEYS" in env) == (name == "gateway"), name
         for key in model_keys | ({"TRIPMESH_API_KEYS"} & env.keys()):
             assert env[key]["valueFrom"]["secretKeyRef"]["optional"] is True

@@ -80,6 +80,26 @@ def test_only_the_data_flow_is_allowed(rendered: Render, overlay: str) -> None:
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
+def test_whoever_calls_models_reaches_https_outside_the_cluster_and_no_one_else(
+    rendered: Render, overlay: str
+) -> None:
+    """The model providers are HTTPS outside the cluster: the agents and the orchestrator (A2A
+    sentences) call them, with the keys test_secrets_reach_only_the_services_that_need_them
+    checks."""
+    docs = rendered(overlay)
+    labels = _labels(docs)
+    outside = set()
+    for policy in by_kind(docs, "NetworkPolicy").values():
+        spec = policy["spec"]
+        for rule in spec.get("egress", []):
+            blocks = [peer["ipBlock"] for peer in rule.get("to", []) if "ipBlock" in peer]
+            https = {"protocol": "TCP", "port": 443} in (rule.get("ports") or [])
+            if https and any(block["cidr"] == "0.0.0.0/0" for block in blocks):
+                outside |= {n for n, lbl in labels.items() if _selects(spec["podSelector"], lbl)}
+    assert outside == {*AGENTS, "orchestrator"}
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
 def test_everything_else_is_denied(rendered: Render, overlay: str) -> None:
     policies = by_kind(rendered(overlay), "NetworkPolicy")
     deny = policies["default-deny"]["spec"]

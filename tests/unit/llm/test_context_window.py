@@ -11,30 +11,47 @@ from tests.fakes import FakeAnthropic, FakeGemini, FakeOpenAI
 from tests.fakes.scripted import Reply, ScriptedServer
 from tests.unit.llm.conftest import CLAUDE, GEMINI, GOOD, OPENAI, plan_task
 
-CASES = {
-    "openai": (f"openai:{OPENAI}", f"gemini:{GEMINI}"),
-    "gemini": (f"gemini:{GEMINI}", f"anthropic:{CLAUDE}"),
-    "anthropic": (f"anthropic:{CLAUDE}", f"openai:{OPENAI}"),
+ANSWERS = {
+    "openai": FakeOpenAI.answer(GOOD),
+    "gemini": FakeGemini.answer(GOOD),
+    "anthropic": FakeAnthropic.answer(GOOD),
+}
+# The first model's "too long", and the model after it.
+CASES: dict[str, tuple[str, Reply, str]] = {
+    "openai": (f"openai:{OPENAI}", FakeOpenAI.too_long(), f"gemini:{GEMINI}"),
+    "gemini": (f"gemini:{GEMINI}", FakeGemini.too_long(), f"anthropic:{CLAUDE}"),
+    "anthropic": (f"anthropic:{CLAUDE}", FakeAnthropic.too_long(), f"openai:{OPENAI}"),
+    "anthropic-413": (
+        f"anthropic:{CLAUDE}",
+        FakeAnthropic.error(413, "Request exceeds the maximum size", "request_too_large"),
+        f"openai:{OPENAI}",
+    ),
+    # An answer that stopped because the context window was full (billed, so counted).
+    "anthropic-stop-reason": (
+        f"anthropic:{CLAUDE}",
+        FakeAnthropic.text("", stop_reason="model_context_window_exceeded"),
+        f"openai:{OPENAI}",
+    ),
 }
 
 
-@pytest.mark.parametrize("kind", list(CASES))
+@pytest.mark.parametrize("case", list(CASES))
 async def test_a_context_window_error_moves_to_the_next_model(
     make_chain: Callable[..., ModelChain],
     openai_fake: FakeOpenAI,
     gemini_fake: FakeGemini,
     anthropic_fake: FakeAnthropic,
-    kind: str,
+    case: str,
 ) -> None:
-    fakes: dict[str, tuple[ScriptedServer, Reply, Reply]] = {
-        "openai": (openai_fake, FakeOpenAI.too_long(), FakeOpenAI.answer(GOOD)),
-        "gemini": (gemini_fake, FakeGemini.too_long(), FakeGemini.answer(GOOD)),
-        "anthropic": (anthropic_fake, FakeAnthropic.too_long(), FakeAnthropic.answer(GOOD)),
+    fakes: dict[str, ScriptedServer] = {
+        "openai": openai_fake,
+        "gemini": gemini_fake,
+        "anthropic": anthropic_fake,
     }
-    first, second = CASES[kind]
-    fakes[kind][0].push(fakes[kind][1])
-    next_kind = second.split(":")[0]
-    fakes[next_kind][0].push(fakes[next_kind][2])
+    first, too_long, second = CASES[case]
+    first_fake, second_kind = fakes[first.split(":")[0]], second.split(":")[0]
+    first_fake.push(too_long)
+    fakes[second_kind].push(ANSWERS[second_kind])
     before = _fallbacks(first, second)
     # One counted failure would open the breaker.
     chain = make_chain(f"{first},{second},offline", llm_breaker_failures=1)
@@ -45,7 +62,7 @@ async def test_a_context_window_error_moves_to_the_next_model(
     assert result.warnings == [
         f"model {first} did not answer (context_window); fell back to {second}"
     ]
-    assert fakes[kind][0].count() == 1  # not retried
+    assert first_fake.count() == 1  # not retried
     assert chain.status()[first] == "closed"
     assert _fallbacks(first, second) == before + 1
 

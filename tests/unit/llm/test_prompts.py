@@ -6,7 +6,13 @@ from services.llm.asking import first_request, reask
 from services.llm.prompts import PromptMissing, load_prompt
 from tests.unit.llm.conftest import Plan
 
-TASKS = ["draft_itinerary", "revise_itinerary", "estimate_budget", "get_advice"]
+TASKS = [
+    "draft_itinerary",
+    "revise_itinerary",
+    "estimate_budget",
+    "get_advice",
+    "read_trip_request",
+]
 
 
 @pytest.mark.parametrize("task", TASKS)

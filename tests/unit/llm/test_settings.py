@@ -78,3 +78,49 @@ def test_the_gemini_fallback_model_follows_the_last_gemini_entry() -> None:
     ]
     assert with_fallback_model(specs, "a") == specs  # already listed
     assert with_fallback_model(parse_models("openai"), "b") == parse_models("openai")
+
+
+@pytest.mark.parametrize(
+    ("keys", "chain"),
+    [
+        (["OPENAI_API_KEY"], ["openai:gpt-4.1-mini", "offline"]),
+        (["GEMINI_API_KEY"], ["gemini:gemini-2.5-flash", "offline"]),
+        (["GOOGLE_API_KEY"], ["gemini:gemini-2.5-flash", "offline"]),
+        (["ANTHROPIC_API_KEY"], ["anthropic:claude-haiku-4-5", "offline"]),
+        (
+            ["ANTHROPIC_API_KEY", "GEMINI_API_KEY", "OPENAI_API_KEY"],
+            [
+                "openai:gpt-4.1-mini",
+                "gemini:gemini-2.5-flash",
+                "anthropic:claude-haiku-4-5",
+                "offline",
+            ],
+        ),
+    ],
+)
+def test_without_tripmesh_models_the_keys_set_choose_the_chain(
+    monkeypatch: pytest.MonkeyPatch, keys: list[str], chain: list[str]
+) -> None:
+    """The README's order (OpenAI, Gemini, Anthropic), each with its default model, offline
+    last, whatever order the keys were set in."""
+    for name in keys:
+        monkeypatch.setenv(name, "test-key")
+    settings = LLMSettings()
+    assert [spec.name for spec in settings.provider_specs()] == chain
+    assert settings.missing_key() is None
+
+
+@pytest.mark.parametrize(
+    ("models", "variable"),
+    [
+        ("openai", "OPENAI_API_KEY"),
+        ("gemini:x", "GEMINI_API_KEY"),
+        ("offline,anthropic", "ANTHROPIC_API_KEY"),
+    ],
+)
+def test_a_provider_named_without_its_key_is_named_with_the_variable(
+    models: str, variable: str
+) -> None:
+    problem = LLMSettings(models=models).missing_key()
+    assert problem is not None
+    assert problem.endswith(f"but {variable} is not set")

@@ -40,6 +40,8 @@ def test_limits_strict_mode_cannot_express_move_into_descriptions() -> None:
     assert "at most 160 characters" in activity["properties"]["title"]["description"]
     assert activity["properties"]["description"]["type"] == ["string", "null"]  # optional
     assert activity["required"] == list(activity["properties"])
+    # A rule of the checks that no keyword expresses, stated where the model reads it.
+    assert "06:00 or later" in activity["properties"]["start_time"]["description"]
     claude = constrained_schema(ItineraryDraft.model_json_schema(), ANTHROPIC_STRICT)
     minutes = claude["$defs"]["ActivityDraft"]["properties"]["duration_minutes"]
     assert "maximum" not in minutes
@@ -62,6 +64,38 @@ async def test_openai_strict_mode_refuses_a_schema_breaking_its_rules(
     assert raised.value.status_code == 400
     assert "additionalProperties" in raised.value.message
     assert len(openai_fake.calls) == 1  # and the scripted answer was not given
+
+
+async def test_the_fake_gives_no_strict_answer_that_breaks_the_schema(
+    openai_fake: FakeOpenAI,
+) -> None:
+    """Strict mode guarantees the schema: a test cannot script an answer it never gives."""
+    openai_fake.push(FakeOpenAI.answer({"city": 3}), FakeOpenAI.answer({"city": 3}))
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": {"city": {"type": "string"}},
+        "required": ["city"],
+        "additionalProperties": False,
+    }
+    spec = {"name": "City", "schema": schema, "strict": True}
+    client = openai.AsyncOpenAI(api_key="k", base_url=openai_fake.base_url, max_retries=0)
+    try:
+        with pytest.raises(openai.InternalServerError) as raised:
+            await client.chat.completions.create(
+                model="gpt-4.1-mini",
+                messages=[{"role": "user", "content": "plan"}],
+                response_format={"type": "json_schema", "json_schema": spec},
+            )
+        assert "breaks the strict schema" in raised.value.message
+        # JSON mode promises JSON, not the schema: the same answer is given.
+        answer = await client.chat.completions.create(
+            model="gpt-4.1-mini",
+            messages=[{"role": "user", "content": "plan"}],
+            response_format={"type": "json_object"},
+        )
+    finally:
+        await client.close()
+    assert answer.choices[0].message.content == '{"city": 3}'
 
 
 async def test_openai_gets_a_strict_schema_and_answers_through_it(
