@@ -17,9 +17,16 @@ import grpc
 from a2a.types import a2a_pb2
 from grpc import aio
 
-from services.a2a.card import SKILLS_META, add_grpc_interface, agent_card, skills_meta
+from services.a2a.card import (
+    SKILLS_META,
+    add_grpc_interface,
+    agent_card,
+    grpc_address,
+    skills_meta,
+)
 from services.a2a.model_reading import TextReader, offline_reader
 from services.a2a.skill import TripSkill
+from services.a2a.task_ids import ReplicaTaskIds
 from services.runtime.server import ServiceContext, announced_host
 
 if TYPE_CHECKING:
@@ -41,6 +48,7 @@ def install_a2a(
 
     def handlers() -> "dict[str, Handler]":
         # Imported here: see the module's docstring.
+        from a2a.server.agent_execution import SimpleRequestContextBuilder
         from a2a.server.request_handlers import DefaultRequestHandler, GrpcHandler
         from a2a.types import a2a_pb2_grpc
 
@@ -52,6 +60,10 @@ def install_a2a(
             task_store=BoundedTaskStore(),
             agent_card=card,
             extended_agent_card=card,
+            # Task ids name this replica, for the gateway to send their calls here.
+            request_context_builder=SimpleRequestContextBuilder(
+                task_id_generator=ReplicaTaskIds(grpc_address(card))
+            ),
         )
         methods = _MethodHandlers()
         a2a_pb2_grpc.add_A2AServiceServicer_to_server(GrpcHandler(handler), methods)  # type: ignore[no-untyped-call]

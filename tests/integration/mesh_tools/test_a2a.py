@@ -15,7 +15,7 @@ import httpx
 import pytest
 from a2a.client import A2ACardResolver, Client, ClientConfig, ClientFactory
 from a2a.helpers.proto_helpers import new_data_part, new_text_part
-from a2a.types import TaskNotFoundError, a2a_pb2
+from a2a.types import TaskNotFoundError, a2a_pb2, a2a_pb2_grpc
 from google.protobuf import json_format
 
 from tests.integration.mesh_tools.conftest import API_KEY, LISBON, ToolsMesh
@@ -299,3 +299,53 @@ async def test_an_unknown_task_is_task_not_found(gateway: ServiceProcess, bindin
     async with a2a_client(card, binding) as client:
         with pytest.raises(TaskNotFoundError):
             await client.get_task(a2a_pb2.GetTaskRequest(id="no-such-task"))
+
+
+@pytest.fixture(scope="module")
+def two_orchestrators(tools_mesh: ToolsMesh) -> Iterator[tuple[ServiceProcess, list[str]]]:
+    """A gateway in front of two orchestrator replicas: the mesh's and a second one."""
+    second = ServiceProcess(
+        "orchestrator", {**tools_mesh.env, "TRIPMESH_INSTANCE_ID": "orchestrator-b"}
+    )
+    endpoints = endpoints_with(tools_mesh, {}, f"orchestrator={second.address}")
+    gateway = ServiceProcess(
+        "gateway", {**tools_mesh.env, "TRIPMESH_ENDPOINTS": endpoints, "TRIPMESH_API_KEYS": API_KEY}
+    )
+    try:
+        start_all(tools_mesh, second, gateway)
+        yield gateway, [tools_mesh.address("orchestrator"), second.address]
+    finally:
+        stop_all(gateway, second)
+
+
+async def grpc_card(address: str) -> a2a_pb2.AgentCard:
+    """The card an agent replica serves itself, naming its own gRPC interface."""
+    async with grpc.aio.insecure_channel(address) as channel:
+        stub = a2a_pb2_grpc.A2AServiceStub(channel)  # type: ignore[no-untyped-call]
+        card: a2a_pb2.AgentCard = await stub.GetExtendedAgentCard(
+            a2a_pb2.GetExtendedAgentCardRequest(), timeout=5
+        )
+    return card
+
+
+@pytest.mark.parametrize("replica", [0, 1], ids=["first", "second"])
+async def test_calls_naming_a_task_reach_the_orchestrator_replica_holding_it(
+    two_orchestrators: tuple[ServiceProcess, list[str]], replica: int
+) -> None:
+    gateway, addresses = two_orchestrators
+    # Two tasks begin on one replica, straight over gRPC, and ask for input...
+    async with a2a_client(await grpc_card(addresses[replica]), "GRPC") as direct:
+        asked = [
+            task_id_of(await stream(direct, user_message(new_text_part("Plan 2 days in Porto"))))
+            for _ in range(2)
+        ]
+    # ...and go on through the gateway, whose balancer would pick either replica.
+    async with a2a_client(await front_card(gateway), "HTTP+JSON") as client:
+        for _ in range(6):
+            task = await client.get_task(a2a_pb2.GetTaskRequest(id=asked[0]))
+            assert a2a_pb2.TaskState.Name(task.status.state) == "TASK_STATE_INPUT_REQUIRED"
+        answer = new_text_part("from 3 June 2027, 2 people, 900 EUR")
+        answered = await stream(client, user_message(answer, task_id=asked[0]))
+        cancelled = await client.cancel_task(a2a_pb2.CancelTaskRequest(id=asked[1]))
+    assert states(answered)[-1] == "TASK_STATE_COMPLETED"
+    assert a2a_pb2.TaskState.Name(cancelled.status.state) == "TASK_STATE_CANCELED"
