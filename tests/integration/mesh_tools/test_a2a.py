@@ -301,6 +301,21 @@ async def test_an_unknown_task_is_task_not_found(gateway: ServiceProcess, bindin
             await client.get_task(a2a_pb2.GetTaskRequest(id="no-such-task"))
 
 
+async def test_the_key_scheme_the_card_declares_is_required_over_http(
+    gateway: ServiceProcess,
+) -> None:
+    send = {"message": {"messageId": "m", "role": "ROLE_USER", "parts": [{"text": SENTENCE}]}}
+    async with httpx.AsyncClient(base_url=gateway_url(gateway)) as http:
+        no_key = await http.post("/message:send", json=send)
+        wrong_key = await http.get("/planner/tasks/t", headers={"X-API-Key": "wrong"})
+        card = await http.get("/guide/.well-known/agent-card.json")
+    assert no_key.status_code == 401
+    assert no_key.json()["error"]["details"][0]["reason"] == "API_KEY_MISSING"
+    assert wrong_key.status_code == 403
+    assert card.status_code == 200  # the cards themselves are public
+    assert card.json()["securityRequirements"] == [{"schemes": {"apiKey": {}}}]
+
+
 @pytest.fixture(scope="module")
 def two_orchestrators(tools_mesh: ToolsMesh) -> Iterator[tuple[ServiceProcess, list[str]]]:
     """A gateway in front of two orchestrator replicas: the mesh's and a second one."""
