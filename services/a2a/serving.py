@@ -17,6 +17,7 @@ import grpc
 from a2a.types import a2a_pb2
 from grpc import aio
 
+from registry import Endpoint
 from services.a2a.card import (
     SKILLS_META,
     add_grpc_interface,
@@ -115,10 +116,10 @@ def _announce_grpc(card: a2a_pb2.AgentCard, context: ServiceContext[Any]) -> Non
     settings = context.settings
     port = settings.port if settings.port is not None else context.service.port
     if port:
-        add_grpc_interface(card, f"{announced_host(settings.host)}:{port}")
+        add_grpc_interface(card, Endpoint(announced_host(settings.host), port).address)
         return
 
     async def announce() -> None:
-        add_grpc_interface(card, f"{announced_host(settings.host)}:{context.port}")
+        add_grpc_interface(card, Endpoint(announced_host(settings.host), context.port).address)
 
     context.on_start.append(announce)

@@ -20,6 +20,7 @@ def test_a_task_id_carries_the_tag_of_its_replica_address() -> None:
     task_id = new_task_id(B)
     assert tag_of_task(task_id) == replica_tag(B) == replica_tag(f"ipv4:{B}")
     assert replica_tag(A) != replica_tag(B)
+    assert replica_tag("ipv6:[::1]:50051") == replica_tag("[::1]:50051")  # as the card has it
     assert new_task_id(B) != task_id
     generator = ReplicaTaskIds(A)
     assert tag_of_task(generator.generate(None)) == replica_tag(A)  # type: ignore[arg-type]
