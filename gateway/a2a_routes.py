@@ -4,6 +4,9 @@ Four agents serve A2AService. The proto binds every method twice: `/message:send
 and `/{tenant}/message:send`. The first reaches the orchestrator (the mesh's front
 agent); the tenant form names the agent (`/planner/message:send`), so each tenant
 binding is served once per agent with the tenant written into the path.
+
+A task lives in the agent replica that runs it; its id names that replica
+(services.a2a.task_ids), and every call naming it is sent there.
 """
 
 import dataclasses
@@ -14,6 +17,7 @@ from google.protobuf.message_factory import GetMessageClass
 
 from gateway.rules import Route, RpcMethod, route_of_rule
 from registry import known_service
+from services.a2a.task_ids import replica_holding
 
 A2A_SERVICE = a2a_pb2.DESCRIPTOR.services_by_name["A2AService"]
 FRONT_AGENT = "orchestrator"
@@ -57,8 +61,10 @@ def _bound(binding: http_pb2.HttpRule, rpc: RpcMethod) -> list[Route]:
 
 
 def _a2a_route(binding: http_pb2.HttpRule, rpc: RpcMethod) -> Route:
-    """The route, answering errors as A2A's HTTP+JSON binding does (AIP-193)."""
-    return dataclasses.replace(route_of_rule(binding, rpc), error_envelope=True)
+    """The route, answering errors as A2A's HTTP+JSON binding does (AIP-193); a call that
+    names a task goes to the agent replica holding it."""
+    route = route_of_rule(binding, rpc)
+    return dataclasses.replace(route, error_envelope=True, replica=replica_holding)
 
 
 def _only(binding: http_pb2.HttpRule) -> http_pb2.HttpRule:

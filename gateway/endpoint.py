@@ -66,7 +66,9 @@ class RpcEndpoint:
             policy.max_deadline,
         )
         metadata = outgoing_metadata(exchange, policy.forward_headers)
-        call = self.upstreams.callable(route.rpc)(request, timeout=timeout, metadata=metadata)
+        call = self.upstreams.callable_for(route, request)(
+            request, timeout=timeout, metadata=metadata
+        )
         watch = DisconnectWatch(receive)
         watch.on_disconnect(call.cancel)
         try:

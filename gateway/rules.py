@@ -9,7 +9,7 @@ restart, with no gateway change.
 import importlib
 import logging
 import pkgutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, cast
@@ -30,6 +30,9 @@ from registry import KNOWN_SERVICES
 logger = logging.getLogger(__name__)
 
 PACKAGE = "tripmesh.v1"
+# Of a request and the addresses of the upstream's replicas, the one replica that must
+# answer it ("" for any): state that lives in one process, such as an A2A task.
+ReplicaChoice = Callable[[Message, Sequence[str]], str]
 
 
 class RuleError(ValueError):
@@ -76,6 +79,7 @@ class Route:
     rpc: RpcMethod
     # Errors as AIP-193 {"error": {...}} (A2A's HTTP+JSON binding), not a bare Status.
     error_envelope: bool = False
+    replica: ReplicaChoice | None = None  # None: the balancer picks every replica
 
     @property
     def label(self) -> str:

@@ -8,8 +8,10 @@ channel.
 from collections.abc import Iterable
 from typing import Any
 
+from google.protobuf.message import Message
+
 from gateway.errors import gateway_error
-from gateway.rules import RpcMethod
+from gateway.rules import Route, RpcMethod
 from services.runtime.balancing import BalancedChannel
 from services.runtime.channels import ChannelPool
 from services.runtime.errors import Unavailable
@@ -54,6 +56,17 @@ class Upstreams:
         if found is None:
             found = callables[rpc.path] = _multicallable(channel, rpc)
         return found
+
+    def callable_for(self, route: Route, request: Message) -> Any:
+        """The multicallable of `route` for `request`: on the replica the route chooses for
+        it (gateway.rules.ReplicaChoice) while discovery lists it, else balanced."""
+        if route.replica is not None:
+            channel = self.channel(route.rpc.upstream)
+            address = route.replica(request, [r.address for r in channel.replicas.replicas])
+            pinned = channel.on_replica(address) if address else None
+            if pinned is not None:
+                return _multicallable(pinned, route.rpc)
+        return self.callable(route.rpc)
 
 
 def _multicallable(channel: BalancedChannel, rpc: RpcMethod) -> Any:

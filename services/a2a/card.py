@@ -40,5 +40,13 @@ def add_grpc_interface(card: a2a_pb2.AgentCard, address: str) -> None:
     )
 
 
+def grpc_address(card: a2a_pb2.AgentCard) -> str:
+    """The address of the card's gRPC interface ("" before it is known)."""
+    for interface in card.supported_interfaces:
+        if interface.protocol_binding == TransportProtocol.GRPC.value:
+            return str(interface.url)
+    return ""
+
+
 def skills_meta(card: a2a_pb2.AgentCard) -> str:
     return ",".join(skill.id for skill in card.skills)

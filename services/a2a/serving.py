@@ -17,9 +17,17 @@ import grpc
 from a2a.types import a2a_pb2
 from grpc import aio
 
-from services.a2a.card import SKILLS_META, add_grpc_interface, agent_card, skills_meta
+from registry import Endpoint
+from services.a2a.card import (
+    SKILLS_META,
+    add_grpc_interface,
+    agent_card,
+    grpc_address,
+    skills_meta,
+)
 from services.a2a.model_reading import TextReader, offline_reader
 from services.a2a.skill import TripSkill
+from services.a2a.task_ids import ReplicaTaskIds
 from services.runtime.server import ServiceContext, announced_host
 
 if TYPE_CHECKING:
@@ -41,6 +49,7 @@ def install_a2a(
 
     def handlers() -> "dict[str, Handler]":
         # Imported here: see the module's docstring.
+        from a2a.server.agent_execution import SimpleRequestContextBuilder
         from a2a.server.request_handlers import DefaultRequestHandler, GrpcHandler
         from a2a.types import a2a_pb2_grpc
 
@@ -52,6 +61,10 @@ def install_a2a(
             task_store=BoundedTaskStore(),
             agent_card=card,
             extended_agent_card=card,
+            # Task ids name this replica, for the gateway to send their calls here.
+            request_context_builder=SimpleRequestContextBuilder(
+                task_id_generator=ReplicaTaskIds(grpc_address(card))
+            ),
         )
         methods = _MethodHandlers()
         a2a_pb2_grpc.add_A2AServiceServicer_to_server(GrpcHandler(handler), methods)  # type: ignore[no-untyped-call]
@@ -103,10 +116,10 @@ def _announce_grpc(card: a2a_pb2.AgentCard, context: ServiceContext[Any]) -> Non
     settings = context.settings
     port = settings.port if settings.port is not None else context.service.port
     if port:
-        add_grpc_interface(card, f"{announced_host(settings.host)}:{port}")
+        add_grpc_interface(card, Endpoint(announced_host(settings.host), port).address)
         return
 
     async def announce() -> None:
-        add_grpc_interface(card, f"{announced_host(settings.host)}:{context.port}")
+        add_grpc_interface(card, Endpoint(announced_host(settings.host), context.port).address)
 
     context.on_start.append(announce)

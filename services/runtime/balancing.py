@@ -20,10 +20,12 @@ stalled replica into a few tens of milliseconds instead of a failed trip:
   fails, get a strike in ReplicaSet, which ejects and readmits replicas (an answer
   clears the strikes, so a replica that is only sometimes late stays in).
 
-A call not safe to repeat gets one attempt, on the best replica.
+A call not safe to repeat gets one attempt, on the best replica; a call that only one
+replica can answer (`BalancedChannel.on_replica`) one attempt, on that replica.
 """
 
 import asyncio
+import copy
 import time
 from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass
@@ -126,6 +128,7 @@ class BalancedChannel:
         self.default_deadline = default_deadline
         self.margin = margin
         self.pure = False  # every method safe to repeat (the agents' RPCs)
+        self.only: Replica | None = None  # the one replica that may answer (on_replica)
         self._latency: dict[str, MethodLatency] = {}
 
     def repeatable(self, method: str, request: Any) -> bool:
@@ -155,6 +158,17 @@ class BalancedChannel:
     ) -> "StreamMethod":
         return StreamMethod(self, method, request_serializer, response_deserializer)
 
+    def on_replica(self, address: str) -> "BalancedChannel | None":
+        """This channel on the replica at `address` alone, for calls that only it can answer
+        (state held in that process): never hedged nor retried on another replica. None
+        when discovery no longer lists it."""
+        for replica in self.replicas.replicas:
+            if replica.address == address:
+                pinned = copy.copy(self)  # the same replicas, budgets and latencies
+                pinned.only = replica
+                return pinned
+        return None
+
 
 class _Method:
     def __init__(self, balanced: BalancedChannel, method: str, serializer: Any, deserializer: Any):
@@ -162,6 +176,7 @@ class _Method:
         self._method = method
         self._serializer = serializer
         self._deserializer = deserializer
+        self._only = balanced.only
 
     def _native(self, replica: Replica, kind: str) -> Any:
         """The replica's own multicallable of this method (cached on the replica)."""
@@ -178,6 +193,8 @@ class _Method:
         return found
 
     def _pick(self, exclude: list[Replica]) -> Replica:
+        if self._only is not None:
+            return self._only
         replicas = self._balanced.replicas
         replica = replicas.pick(exclude) or replicas.pick_ejected(exclude)
         if replica is None:
@@ -215,9 +232,13 @@ class UnaryMethod(_Method):
         outgoing = call_metadata(metadata)
         b.budget.deposit()
         b.hedge_budget.deposit()
-        if b.repeatable(self._method, request) and len(b.replicas.replicas) > 1:
+        if self._repeatable(request) and len(b.replicas.replicas) > 1:
             return BalancedCall(lambda call: self._hedged(call, request, deadline, outgoing))
         return BalancedCall(lambda call: self._in_turn(call, request, deadline, outgoing))
+
+    def _repeatable(self, request: Any) -> bool:
+        """Safe to send to another replica too: never a call only one replica can answer."""
+        return self._only is None and self._balanced.repeatable(self._method, request)
 
     async def _attempt(
         self,
@@ -267,7 +288,7 @@ class UnaryMethod(_Method):
     ) -> Any:
         """One attempt at a time: the next on another replica when the last one's
         connection failed and the call is safe to repeat."""
-        repeatable = self._balanced.repeatable(self._method, request)
+        repeatable = self._repeatable(request)
         backoff = self._balanced.hedging.retry_backoff
         pauses = exponential_delays(backoff, backoff)  # full jitter, never over retry_backoff
         tried: list[Replica] = []

@@ -1,11 +1,13 @@
 """The agents through the official a2a-sdk client: the card from the gateway, a trip
-planned from a sentence, streamed to completion and read back with its artifact, over
-HTTP+JSON (the gateway) and gRPC (the orchestrator); missing fields asked back; a
-cancel mid-plan ends the task cancelled and stops the planner's work."""
+planned from a sentence, streamed to completion (or answered whole by SendMessage) and
+read back with its artifact, over HTTP+JSON (the gateway) and gRPC (the orchestrator);
+missing fields asked back; a cancel mid-plan, over either binding, ends the task
+cancelled and stops the planner's work."""
 
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 import anyio
 import grpc
@@ -29,9 +31,13 @@ def gateway_url(gateway: ServiceProcess) -> str:
 
 
 @asynccontextmanager
-async def a2a_client(card: a2a_pb2.AgentCard, binding: str) -> AsyncIterator[Client]:
+async def a2a_client(
+    card: a2a_pb2.AgentCard, binding: str, streaming: bool = True
+) -> AsyncIterator[Client]:
+    """The SDK's client; `streaming=False` sends with SendMessage, not SendStreamingMessage."""
     async with httpx.AsyncClient(headers={"X-API-Key": API_KEY}, timeout=60) as http:
         config = ClientConfig(
+            streaming=streaming,
             supported_protocol_bindings=[binding],
             httpx_client=http,
             grpc_channel_factory=grpc.aio.insecure_channel,
@@ -125,6 +131,24 @@ async def test_a_sentence_plans_a_trip_streamed_to_completion(
     assert task.id in {t.id for t in listed.tasks}
 
 
+@pytest.mark.parametrize("binding", ["HTTP+JSON", "GRPC"])
+async def test_send_message_answers_with_the_completed_task_and_its_trip(
+    gateway: ServiceProcess, binding: str
+) -> None:
+    card = await front_card(gateway)
+    async with a2a_client(card, binding, streaming=False) as client:
+        (reply,) = await stream(client, user_message(new_text_part(SENTENCE)))
+        task = await client.get_task(a2a_pb2.GetTaskRequest(id=reply.task.id))
+    assert reply.HasField("task")
+    assert a2a_pb2.TaskState.Name(reply.task.status.state) == "TASK_STATE_COMPLETED"
+    (artifact,) = reply.task.artifacts
+    assert artifact.name == "trip"
+    trip = json_format.MessageToDict(artifact.parts[0].data)
+    assert trip["request"]["destination"] == "Lisbon"
+    assert trip["request"]["days"] == 2
+    assert task.artifacts[0].artifact_id == artifact.artifact_id
+
+
 async def test_missing_fields_are_asked_back_and_the_answer_completes_the_task(
     gateway: ServiceProcess,
 ) -> None:
@@ -152,9 +176,38 @@ async def test_a_planner_takes_a_data_part_through_its_tenant(gateway: ServicePr
     assert len(json_format.MessageToDict(artifact.parts[0].data)["itinerary"]["days"]) == 2
 
 
-@pytest.fixture
-def slow_mesh(tools_mesh: ToolsMesh) -> Iterator[tuple[ServiceProcess, ServiceProcess]]:
-    """A planner whose DraftItinerary takes DRAFT_DELAY_MS, and an orchestrator using it."""
+def endpoints_with(mesh: ToolsMesh, replaced: dict[str, str], *added: str) -> str:
+    """The mesh's TRIPMESH_ENDPOINTS with some services at other addresses, and more."""
+    entries = [entry.split("=", 1) for entry in mesh.env["TRIPMESH_ENDPOINTS"].split(",")]
+    kept = [f"{name}={replaced.get(name, address)}" for name, address in entries]
+    return ",".join([*kept, *added])
+
+
+def start_all(mesh: ToolsMesh, *processes: ServiceProcess) -> None:
+    for process in processes:
+        process.start(mesh.log_dir)
+    for process in processes:
+        process.wait_serving(60)
+
+
+def stop_all(*processes: ServiceProcess) -> None:
+    for process in processes:
+        if process.process is not None:
+            process.stop()
+
+
+@dataclass
+class SlowMesh:
+    """A planner whose DraftItinerary takes DRAFT_DELAY_MS, an orchestrator using it and a
+    gateway in front of that orchestrator."""
+
+    planner: ServiceProcess
+    orchestrator: ServiceProcess
+    gateway: ServiceProcess
+
+
+@pytest.fixture(scope="module")
+def slow_mesh(tools_mesh: ToolsMesh) -> Iterator[SlowMesh]:
     planner = ServiceProcess(
         "planner",
         {
@@ -164,21 +217,19 @@ def slow_mesh(tools_mesh: ToolsMesh) -> Iterator[tuple[ServiceProcess, ServicePr
             "TRIPMESH_FAULT_DELAY_METHODS": "/tripmesh.v1.PlannerService/DraftItinerary",
         },
     )
-    endpoints = ",".join(
-        f"planner={planner.address}" if entry.startswith("planner=") else entry
-        for entry in tools_mesh.env["TRIPMESH_ENDPOINTS"].split(",")
+    orchestrator = ServiceProcess("orchestrator", {})
+    endpoints = endpoints_with(
+        tools_mesh, {"planner": planner.address, "orchestrator": orchestrator.address}
     )
-    orchestrator = ServiceProcess(
-        "orchestrator", {**tools_mesh.env, "TRIPMESH_ENDPOINTS": endpoints}
+    orchestrator.env = {**tools_mesh.env, "TRIPMESH_ENDPOINTS": endpoints}
+    gateway = ServiceProcess(
+        "gateway", {**tools_mesh.env, "TRIPMESH_ENDPOINTS": endpoints, "TRIPMESH_API_KEYS": API_KEY}
     )
     try:
-        planner.start(tools_mesh.log_dir)
-        orchestrator.start(tools_mesh.log_dir)
-        yield planner.wait_serving(60), orchestrator.wait_serving(60)
+        start_all(tools_mesh, planner, orchestrator, gateway)
+        yield SlowMesh(planner, orchestrator, gateway)
     finally:
-        for process in (orchestrator, planner):
-            if process.process is not None:
-                process.stop()
+        stop_all(gateway, orchestrator, planner)
 
 
 def draft_calls(metrics: str, counter: str, code: str = "") -> float:
@@ -196,43 +247,50 @@ async def planner_metrics(planner: ServiceProcess) -> str:
         return (await http.get(f"http://127.0.0.1:{planner.metrics_port}/metrics")).text
 
 
+async def draft_count(planner: ServiceProcess, counter: str, code: str = "") -> float:
+    return draft_calls(await planner_metrics(planner), counter, code)
+
+
 async def until_counted(
-    planner: ServiceProcess, counter: str, code: str = "", timeout: float = 15.0
+    planner: ServiceProcess, counter: str, above: float, code: str = "", timeout: float = 15.0
 ) -> None:
-    """Returns once the planner's metrics count a DraftItinerary call in `counter`."""
+    """Returns once the planner's metrics count more DraftItinerary calls in `counter` than
+    `above`."""
     with anyio.fail_after(timeout):
         # Another process's metrics: nothing to wait on but a look every 50 ms.
-        while not draft_calls(await planner_metrics(planner), counter, code):  # noqa: ASYNC110
+        while await draft_count(planner, counter, code) <= above:  # noqa: ASYNC110
             await anyio.sleep(0.05)
 
 
+@pytest.mark.parametrize("binding", ["HTTP+JSON", "GRPC"])
 async def test_cancel_mid_plan_ends_the_task_cancelled_and_stops_the_planner(
-    slow_mesh: tuple[ServiceProcess, ServiceProcess],
+    slow_mesh: SlowMesh, binding: str
 ) -> None:
-    planner, orchestrator = slow_mesh
-    channel = grpc.aio.insecure_channel(orchestrator.address)
-    card = await a2a_pb2_grpc.A2AServiceStub(channel).GetExtendedAgentCard(
-        a2a_pb2.GetExtendedAgentCardRequest(), timeout=5
-    )
-    await channel.close()
+    planner = slow_mesh.planner
+    started = await draft_count(planner, "grpc_server_started_total")
+    cancelled_before = await draft_count(planner, HANDLED, "CANCELLED")
+    card = await front_card(slow_mesh.gateway)
     events: list[a2a_pb2.StreamResponse] = []
     cancelled = False
-    async with a2a_client(card, "GRPC") as client:
+    async with a2a_client(card, binding) as client:
         async for event in client.send_message(user_message(new_data_part(LISBON))):
             events.append(event)
             if not cancelled and stages(events) == ["PLAN_STAGE_VALIDATED"]:
                 cancelled = True
                 # Cancel once the planner has the draft in hand.
-                await until_counted(planner, "grpc_server_started_total")
+                await until_counted(planner, "grpc_server_started_total", started)
                 await client.cancel_task(a2a_pb2.CancelTaskRequest(id=task_id_of(events)))
         task = await client.get_task(a2a_pb2.GetTaskRequest(id=task_id_of(events)))
+    assert cancelled
     assert states(events)[-1] == "TASK_STATE_CANCELED"
     assert a2a_pb2.TaskState.Name(task.status.state) == "TASK_STATE_CANCELED"
     assert not task.artifacts
-    # The injected delay runs before the handler and is not cut short, so the cancelled
-    # DraftItinerary is counted once the delay is over: it never did the planner's work.
-    await until_counted(planner, HANDLED, "CANCELLED", timeout=DRAFT_DELAY_MS / 1000 + 10)
-    assert not draft_calls(await planner_metrics(planner), HANDLED, "OK")
+    # The cancel reached the planner: its DraftItinerary, held in the injected delay before
+    # the planner's work, ends CANCELLED, and no draft was ever finished.
+    await until_counted(
+        planner, HANDLED, cancelled_before, "CANCELLED", timeout=DRAFT_DELAY_MS / 1000 + 10
+    )
+    assert not await draft_count(planner, HANDLED, "OK")
 
 
 @pytest.mark.parametrize("binding", ["HTTP+JSON", "GRPC"])
@@ -241,3 +299,68 @@ async def test_an_unknown_task_is_task_not_found(gateway: ServiceProcess, bindin
     async with a2a_client(card, binding) as client:
         with pytest.raises(TaskNotFoundError):
             await client.get_task(a2a_pb2.GetTaskRequest(id="no-such-task"))
+
+
+async def test_the_key_scheme_the_card_declares_is_required_over_http(
+    gateway: ServiceProcess,
+) -> None:
+    send = {"message": {"messageId": "m", "role": "ROLE_USER", "parts": [{"text": SENTENCE}]}}
+    async with httpx.AsyncClient(base_url=gateway_url(gateway)) as http:
+        no_key = await http.post("/message:send", json=send)
+        wrong_key = await http.get("/planner/tasks/t", headers={"X-API-Key": "wrong"})
+        card = await http.get("/guide/.well-known/agent-card.json")
+    assert no_key.status_code == 401
+    assert no_key.json()["error"]["details"][0]["reason"] == "API_KEY_MISSING"
+    assert wrong_key.status_code == 403
+    assert card.status_code == 200  # the cards themselves are public
+    assert card.json()["securityRequirements"] == [{"schemes": {"apiKey": {}}}]
+
+
+@pytest.fixture(scope="module")
+def two_orchestrators(tools_mesh: ToolsMesh) -> Iterator[tuple[ServiceProcess, list[str]]]:
+    """A gateway in front of two orchestrator replicas: the mesh's and a second one."""
+    second = ServiceProcess(
+        "orchestrator", {**tools_mesh.env, "TRIPMESH_INSTANCE_ID": "orchestrator-b"}
+    )
+    endpoints = endpoints_with(tools_mesh, {}, f"orchestrator={second.address}")
+    gateway = ServiceProcess(
+        "gateway", {**tools_mesh.env, "TRIPMESH_ENDPOINTS": endpoints, "TRIPMESH_API_KEYS": API_KEY}
+    )
+    try:
+        start_all(tools_mesh, second, gateway)
+        yield gateway, [tools_mesh.address("orchestrator"), second.address]
+    finally:
+        stop_all(gateway, second)
+
+
+async def grpc_card(address: str) -> a2a_pb2.AgentCard:
+    """The card an agent replica serves itself, naming its own gRPC interface."""
+    async with grpc.aio.insecure_channel(address) as channel:
+        stub = a2a_pb2_grpc.A2AServiceStub(channel)  # type: ignore[no-untyped-call]
+        card: a2a_pb2.AgentCard = await stub.GetExtendedAgentCard(
+            a2a_pb2.GetExtendedAgentCardRequest(), timeout=5
+        )
+    return card
+
+
+@pytest.mark.parametrize("replica", [0, 1], ids=["first", "second"])
+async def test_calls_naming_a_task_reach_the_orchestrator_replica_holding_it(
+    two_orchestrators: tuple[ServiceProcess, list[str]], replica: int
+) -> None:
+    gateway, addresses = two_orchestrators
+    # Two tasks begin on one replica, straight over gRPC, and ask for input...
+    async with a2a_client(await grpc_card(addresses[replica]), "GRPC") as direct:
+        asked = [
+            task_id_of(await stream(direct, user_message(new_text_part("Plan 2 days in Porto"))))
+            for _ in range(2)
+        ]
+    # ...and go on through the gateway, whose balancer would pick either replica.
+    async with a2a_client(await front_card(gateway), "HTTP+JSON") as client:
+        for _ in range(6):
+            task = await client.get_task(a2a_pb2.GetTaskRequest(id=asked[0]))
+            assert a2a_pb2.TaskState.Name(task.status.state) == "TASK_STATE_INPUT_REQUIRED"
+        answer = new_text_part("from 3 June 2027, 2 people, 900 EUR")
+        answered = await stream(client, user_message(answer, task_id=asked[0]))
+        cancelled = await client.cancel_task(a2a_pb2.CancelTaskRequest(id=asked[1]))
+    assert states(answered)[-1] == "TASK_STATE_COMPLETED"
+    assert a2a_pb2.TaskState.Name(cancelled.status.state) == "TASK_STATE_CANCELED"

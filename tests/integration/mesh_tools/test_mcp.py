@@ -60,11 +60,27 @@ async def test_lists_the_six_tools_and_plan_trip_with_their_schemas(
     assert "itinerary" in plan.output_schema["properties"]
 
 
-async def test_calls_currency_convert_and_plan_trip(gateway: ServiceProcess) -> None:
+def routed_calls(mesh: ToolsMesh, tool: str, code: str) -> float:
+    """The task router's calls of `tool` that ended with `code`, from its metrics."""
+    total = 0.0
+    for line in mesh.metrics("task-router").splitlines():
+        if line.startswith("tripmesh_router_calls_total{") and all(
+            label in line for label in (f'tool="tools/{tool}"', f'code="{code}"')
+        ):
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+async def test_calls_currency_convert_and_plan_trip(
+    gateway: ServiceProcess, tools_mesh: ToolsMesh
+) -> None:
+    routed_before = routed_calls(tools_mesh, "currency.convert", "OK")
     async with http_client(gateway) as client:
         converted = await client.call_tool(
             "currency.convert", {"amount": 100, "from": "EUR", "to": "USD"}
         )
+        # The call went through the task router, which counted it.
+        assert routed_calls(tools_mesh, "currency.convert", "OK") == routed_before + 1
         planned = await client.call_tool("plan_trip", LISBON)
     assert not converted.is_error
     assert converted.structured_content["currency"] == "USD"

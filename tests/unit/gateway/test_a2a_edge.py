@@ -8,6 +8,8 @@ from gateway.a2a_routes import a2a_routes
 from gateway.agent_cards import edge_card
 from gateway.errors import status_json
 from gateway.router import Router
+from gateway.rules import load_routes
+from services.a2a.task_ids import new_task_id
 from services.runtime.errors import NotFound
 
 
@@ -23,6 +25,18 @@ def test_the_plain_bindings_reach_the_orchestrator_and_tenants_their_agent() -> 
     assert planner.bindings == {"id": "abc"}
     assert router.match("POST", "/nobody/message:send") is None
     assert all(route.error_envelope for route in router.routes)
+
+
+def test_a_call_naming_a_task_goes_to_the_replica_holding_it() -> None:
+    found = Router(a2a_routes()).match("GET", "/tasks/abc")
+    assert found is not None
+    get_task = found.route
+    replicas = ["ipv4:10.0.0.5:50051", "ipv4:10.0.0.6:50051"]
+    request = a2a_pb2.GetTaskRequest(id=new_task_id("10.0.0.6:50051"))
+    assert get_task.replica is not None
+    assert get_task.replica(request, replicas) == "ipv4:10.0.0.6:50051"
+    assert get_task.replica(a2a_pb2.GetTaskRequest(id="untagged"), replicas) == ""
+    assert all(route.replica is None for route in load_routes())  # the rest: balanced
 
 
 def test_the_edge_adds_its_http_interface_first_and_the_key_scheme() -> None:
