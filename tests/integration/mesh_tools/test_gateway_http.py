@@ -9,11 +9,10 @@ from typing import Any
 import grpc
 import httpx
 import pytest
-from google.protobuf import duration_pb2
-from tripmesh.v1 import performance_monitor_service_pb2 as pb
 from tripmesh.v1 import performance_monitor_service_pb2_grpc as pm_grpc
 
 from tests.integration.mesh_tools.conftest import SIX_TOOLS, eventually
+from tests.support.monitor_records import model_calls_in_window, record_model_calls
 from tests.support.processes import MeshProcess
 
 pytestmark = pytest.mark.slow
@@ -134,31 +133,6 @@ def test_stats_count_the_trips_planned_with_plausible_percentiles(client: httpx.
         assert stats["errorCount"] == "0"
 
 
-def model_records(code: str, count: int) -> pb.RecordExecutionsRequest:
-    record = pb.ExecutionRecord(
-        kind=pb.EXECUTION_KIND_MODEL,
-        service="tripmesh-http-test",
-        model="fake:model",
-        duration=duration_pb2.Duration(nanos=200_000_000),
-        code=code,
-    )
-    return pb.RecordExecutionsRequest(records=[record] * count)
-
-
-def _record(monitor: Any, code: str, count: int) -> None:
-    while count > 0:  # at most 1000 records a call
-        monitor.RecordExecutions(model_records(code, min(count, 1000)), timeout=5)
-        count -= 1000
-
-
-def _model_calls_in_window(monitor: Any) -> int:
-    reply = monitor.GetStats(
-        pb.GetStatsRequest(window=pb.STATS_WINDOW_FIVE_MINUTES, kind=pb.EXECUTION_KIND_MODEL),
-        timeout=5,
-    )
-    return sum(stats.count for stats in reply.stats)
-
-
 def test_alerts_list_and_watch_over_http(client: httpx.Client, mesh: MeshProcess) -> None:
     assert "alerts" in client.get("/v1/alerts").json()
     monitor = pm_grpc.PerformanceMonitorServiceStub(
@@ -166,15 +140,15 @@ def test_alerts_list_and_watch_over_http(client: httpx.Client, mesh: MeshProcess
     )
     # The shared mesh's own trips are model calls (offline) in the rule's 5-minute window:
     # fail at least as many as there are, so the rate is at least a half whatever ran before.
-    earlier = _model_calls_in_window(monitor)
+    earlier = model_calls_in_window(monitor)
     failures = max(10, earlier)
     changes: list[dict[str, Any]] = []  # NDJSON: one {"result": WatchAlertsResponse} a line
     with client.stream("GET", "/v1/alerts:watch", timeout=30) as stream:
         lines = stream.iter_lines()
-        _record(monitor, "UNAVAILABLE", failures)
+        record_model_calls(monitor, "UNAVAILABLE", failures)
         while not changes or changes[-1]["state"] != "ALERT_STATE_FIRING":
             changes.append(json.loads(next(lines))["result"]["alert"])
-        _record(monitor, "OK", 5 * (earlier + failures))
+        record_model_calls(monitor, "OK", 5 * (earlier + failures))
         while changes[-1]["state"] != "ALERT_STATE_RESOLVED":
             changes.append(json.loads(next(lines))["result"]["alert"])
     assert changes[-1]["name"] == "alerts/model_failure_rate"

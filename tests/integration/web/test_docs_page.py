@@ -1,6 +1,7 @@
 """/docs in a real Chromium: each operation with its fields in the protos' words, and a
 form that tries it against the gateway."""
 
+import httpx
 import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
@@ -22,6 +23,16 @@ def test_docs_show_fields_and_try_a_call(browser: webdriver.Chrome, mesh: MeshPr
     assert "REQUIRED" in rows["days"].upper()
     assert "≤ 30" in rows["days"]
     assert "REQUIRED" not in rows["interests"].upper()
+
+    # every operation of the OpenAPI document, each with its own form
+    document = httpx.get(mesh.gateway_url + "/openapi.json").json()
+    operations = [op for methods in document["paths"].values() for op in methods.values()]
+    assert len(operations) > 10
+    for operation in operations:
+        section = browser.find_element(By.ID, operation["operationId"])
+        assert section.find_elements(By.CSS_SELECTOR, ".try-it form.try button"), section.text
+        if "requestBody" in operation or operation.get("parameters"):
+            assert section.find_elements(By.CSS_SELECTOR, "table.fields"), section.text
 
     listing = browser.find_element(By.ID, "OrchestratorService_ListTrips")
     listing.find_element(By.CSS_SELECTOR, ".try-it > summary").click()

@@ -1,5 +1,6 @@
 """The travellers' page in a real Chromium against a whole offline mesh."""
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -7,9 +8,11 @@ import httpx
 import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webelement import WebElement
 
+from tests.fakes import FakeOpenAI
 from tests.integration.web.support import shown, text_of
-from tests.support.meshes import trip_request
+from tests.support.meshes import openai_env, trip_request
 from tests.support.processes import MeshProcess, ServiceProcess, base_env
 
 pytestmark = pytest.mark.slow
@@ -35,8 +38,6 @@ def test_plan_a_trip_through_the_form_and_read_its_days(
     assert text_of(browser, ".trip-head h1") == "Lisbon"
     first = days[0]
     assert first.find_elements(By.CSS_SELECTOR, ".activity .time strong")[0].text[:2].isdigit()
-    assert first.find_elements(By.CSS_SELECTOR, "svg.plot .plot-point")  # positions drawn
-    assert browser.find_elements(By.CSS_SELECTOR, "svg.budget-chart rect")
     stages = [e.get_attribute("data-stage") for e in shown(browser, "#progress li")]
     assert stages[0] == "PLAN_STAGE_VALIDATED"
     assert stages[-1] == "PLAN_STAGE_COMPLETED"
@@ -48,6 +49,24 @@ def test_plan_a_trip_through_the_form_and_read_its_days(
     assert len(shown(browser, ".day")) == 3
     trip_id = trip_url.rsplit("/", 1)[1]
     assert shown(browser, f"#trip-list a[href='/trips/{trip_id}']")
+
+    # each day: its activities in order with their times, and plotted at their positions
+    trip = httpx.get(f"{mesh.gateway_url}/v1/trips/{trip_id}").json()
+    for day, card in zip(trip["itinerary"]["days"], shown(browser, ".day"), strict=True):
+        activities = day["activities"]
+        times = [e.text for e in card.find_elements(By.CSS_SELECTOR, ".activity .time strong")]
+        assert times == [a["startTime"] for a in activities]
+        points = card.find_elements(By.CSS_SELECTOR, "svg.plot .plot-point")
+        assert len(points) == len([a for a in activities if a.get("location")])
+        assert not card.find_elements(By.CSS_SELECTOR, "img, iframe")  # no map tiles
+    # the budget: a bar per line item, and their total against a line at the budget
+    chart = shown(browser, "svg.budget-chart")[0]
+    labels = [t.text.lower() for t in chart.find_elements(By.CSS_SELECTOR, "text.label")]
+    items = [i["category"].lower() for i in trip["estimate"]["lineItems"]]
+    assert labels[: len(items) + 1] == [*items, "total"]
+    assert len(chart.find_elements(By.CSS_SELECTOR, "rect")) == 2 * len(items)
+    assert chart.find_elements(By.CSS_SELECTOR, "line.budget-line")
+    assert "budget" in labels[-1]
 
 
 def test_an_invalid_form_shows_the_apis_message_beside_the_field(
@@ -68,6 +87,61 @@ def test_an_invalid_form_shows_the_apis_message_beside_the_field(
     reply = httpx.post(mesh.gateway_url + "/v1/trips:plan", json=request).json()
     violations = [d for d in reply["details"] if d["@type"].endswith("BadRequest")]
     assert violations[0]["fieldViolations"][0]["description"] == message
+
+
+@pytest.fixture
+def billed_mesh(tmp_path: Path) -> Iterator[MeshProcess]:
+    """A mesh whose model (a fake OpenAI) bills every call and cuts every answer short at the
+    length limit: trips are planned offline, with warnings and a usage that costs something."""
+    with FakeOpenAI() as fake:
+        fake.default = FakeOpenAI.answer('{"travel_style": "bud', finish_reason="length")
+        env = openai_env(tmp_path, fake, TRIPMESH_LLM_CACHE_SIZE="0")
+        running = MeshProcess(env).start(tmp_path / "up.log")
+        yield running
+        running.stop()
+
+
+def figures(section: WebElement) -> dict[str, str]:
+    """A card's figures: label -> value, as shown."""
+    return {
+        f.find_element(By.TAG_NAME, "span").text: f.find_element(By.TAG_NAME, "strong").text
+        for f in section.find_elements(By.CSS_SELECTOR, ".figure")
+    }
+
+
+def test_a_trip_shows_its_tips_warnings_usage_and_cost(
+    browser: webdriver.Chrome, billed_mesh: MeshProcess
+) -> None:
+    request = trip_request("Porto", days=2, budget_eur=900)
+    reply = httpx.post(f"{billed_mesh.gateway_url}/v1/trips:plan", json=request, timeout=60)
+    assert reply.status_code == 200, reply.text
+    trip = reply.json()
+    assert trip["warnings"], "a model that did not answer is a warning"
+    browser.get(f"{billed_mesh.gateway_url}/{trip['name']}")
+
+    warnings = [li.text for li in shown(browser, ".warnings li")]
+    assert warnings == trip["warnings"]
+    tips = [li.text for li in shown(browser, ".guide .tip li")]
+    assert tips == [tip["text"] for tip in sorted_by_category(trip["guide"]["tips"])]
+
+    usage = trip["usage"]
+    assert int(usage["inputTokens"]) > 0
+    assert usage["costUsd"] > 0
+    shown_usage = figures(shown(browser, ".usage")[0])
+    digits = {label: re.sub(r"[^0-9]", "", value) for label, value in shown_usage.items()}
+    assert digits["Model calls"] == str(usage["modelCalls"])
+    assert digits["Tokens in"] == str(usage["inputTokens"])
+    assert digits["Tokens out"] == str(usage["outputTokens"])
+    assert digits["Revisions"] == str(trip.get("revisions", 0))
+    cost = float(re.sub(r"[^0-9.]", "", shown_usage["Model cost"]))
+    assert shown_usage["Model cost"].startswith("$")
+    assert cost == pytest.approx(usage["costUsd"], abs=0.00005)  # to four decimals
+
+
+def sorted_by_category(tips: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Tips as the page groups them: by category, in the order each category first appears."""
+    order = list(dict.fromkeys(tip["category"] for tip in tips))
+    return sorted(tips, key=lambda tip: order.index(tip["category"]))
 
 
 @pytest.fixture
