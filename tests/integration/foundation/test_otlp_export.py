@@ -1,6 +1,7 @@
 """Tracing export, checked at its wire: an OTLP receiver (a gRPC server built from
 opentelemetry-proto's collector trace service) gets one trip's spans from every service it
-crossed, all under the trace id the trip records."""
+crossed, all under the trace id the trip records; and spans from the performance monitor,
+which the trip does not cross (the services' records reach it later, in batches of their own)."""
 
 import asyncio
 from collections.abc import AsyncIterator
@@ -82,5 +83,14 @@ async def test_one_trips_spans_from_every_service_under_one_trace_id(
         assert services >= TRIP_SERVICES, sorted(services)
         names = {name for _, trace, name in spans.spans if trace == trace_id}
         assert "/tripmesh.v1.PlannerService/DraftItinerary" in names
+
+        monitor = "tripmesh-performance-monitor"
+        record = "/tripmesh.v1.PerformanceMonitorService/RecordExecutions"
+        for _ in range(60):
+            recorded = {name for service, _, name in spans.spans if service == monitor}
+            if record in recorded:
+                break
+            await asyncio.sleep(0.5)
+        assert record in recorded, recorded
     finally:
         await asyncio.to_thread(mesh.stop)
