@@ -6,7 +6,9 @@ Messages become components named by their full name; well-known types inline.
 
 Descriptions are the .proto files' comments; fields marked
 `(google.api.field_behavior) = REQUIRED` are required; an integer field whose comment
-states a range as `1..30` gets it as minimum and maximum.
+states a range as `1..30` gets it as minimum and maximum. Other fields of the bounds table
+(services/runtime/bounds_table.py) get the ceilings every server's door holds them to:
+minimum and maximum of a number, maxLength of a string, maxItems of a list.
 """
 
 import re
@@ -15,6 +17,8 @@ from typing import Any
 from google.api import field_behavior_pb2
 from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
 
+from services.runtime.bounds import Bound
+from services.runtime.bounds_table import BOUNDS
 from services.runtime.protodocs import comment
 
 Schema = dict[str, Any]
@@ -129,8 +133,11 @@ class SchemaBuilder:
                 "additionalProperties": self.field(message.fields_by_name["value"]),
             }
         else:
-            single = {**self.value(field), **_bounds(field)}
+            bound = BOUNDS.get(field.full_name)
+            single = {**self.value(field), **_ceilings(field, bound), **_bounds(field)}
             schema = {"type": "array", "items": single} if field.is_repeated else single
+            if field.is_repeated and bound is not None and bound.max_items is not None:
+                schema["maxItems"] = bound.max_items
         return {**schema, **_described(field.full_name)}
 
     def value(self, field: FieldDescriptor) -> Schema:
@@ -194,6 +201,26 @@ def _bounds(field: FieldDescriptor) -> Schema:
     if field.type not in _INTEGERS or found is None:
         return {}
     return {"minimum": int(found.group(1)), "maximum": int(found.group(2))}
+
+
+def _ceilings(field: FieldDescriptor, bound: Bound | None) -> Schema:
+    """The door's bound of one value of a scalar field, in JSON Schema's words."""
+    if bound is None or field.message_type is not None or field.enum_type is not None:
+        return {}
+    if field.type == _T.TYPE_STRING:
+        return {} if bound.max_len is None else {"maxLength": bound.max_len}
+    if field.type in (_T.TYPE_DOUBLE, _T.TYPE_FLOAT):
+        number: type[float] = float
+    elif field.type in SCALARS and field.type not in (_T.TYPE_BOOL, _T.TYPE_BYTES):
+        number = int
+    else:
+        return {}
+    ceilings: Schema = {}
+    if bound.min is not None:
+        ceilings["minimum"] = number(bound.min)
+    if bound.max is not None:
+        ceilings["maximum"] = number(bound.max)
+    return ceilings
 
 
 def _value_list(descriptor: EnumDescriptor) -> str:

@@ -31,6 +31,9 @@ function constraints(schema) {
   const parts = [];
   if (schema.minimum !== undefined && schema.minimum > -2147483648) parts.push(`≥ ${schema.minimum}`);
   if (schema.maximum !== undefined && schema.maximum < 2147483647) parts.push(`≤ ${schema.maximum}`);
+  if (schema.maxLength !== undefined) parts.push(`≤ ${schema.maxLength} chars`);
+  if (schema.maxItems !== undefined) parts.push(`≤ ${schema.maxItems} items`);
+  if (schema.items?.maxLength !== undefined) parts.push(`each ≤ ${schema.items.maxLength} chars`);
   const resolved = resolve(schema);
   if (resolved.enum) parts.push(`one of ${resolved.enum.join(", ")}`);
   return parts.join(", ");

@@ -23,6 +23,8 @@ def test_docs_show_fields_and_try_a_call(browser: webdriver.Chrome, mesh: MeshPr
     assert "REQUIRED" in rows["days"].upper()
     assert "≤ 30" in rows["days"]
     assert "REQUIRED" not in rows["interests"].upper()
+    assert "≤ 200 chars" in rows["destination"]  # the door's ceiling, where no comment says
+    assert "≤ 50 items" in rows["interests"]
 
     # every operation of the OpenAPI document, each with its own form
     document = httpx.get(mesh.gateway_url + "/openapi.json").json()

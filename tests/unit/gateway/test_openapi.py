@@ -4,7 +4,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from google.protobuf import json_format
+from google.protobuf import descriptor_pool, json_format
 from openapi_spec_validator import validate
 from tripmesh.v1 import orchestrator_service_pb2, trip_pb2
 
@@ -12,6 +12,7 @@ from gateway.openapi import openapi_document, openapi_path
 from gateway.rules import load_routes
 from gateway.templates import parse_template
 from services.guardrails import validation
+from services.runtime.bounds_table import BOUNDS
 from tests.unit.gateway.test_routes import annotated_methods
 
 
@@ -176,6 +177,39 @@ def test_bounds_agree_with_the_input_guardrail() -> None:
     fields = document["components"]["schemas"]["tripmesh.v1.PlanTripRequest"]["properties"]
     assert fields["days"]["maximum"] == validation.MAX_DAYS
     assert fields["travelers"]["maximum"] == validation.MAX_TRAVELERS
+
+
+def test_the_doors_bounds_are_in_the_schemas(document: dict[str, Any]) -> None:
+    """Where no comment states a range, a field's schema holds the ceiling every server's
+    door refuses beyond: no value the document allows is refused for its size."""
+    schemas = document["components"]["schemas"]
+    checked = 0
+    for key, bound in BOUNDS.items():
+        message, _ = key.rsplit(".", 1)
+        if message not in schemas:
+            continue  # a message of gRPC only (agents' requests, A2A)
+        field = descriptor_pool.Default().FindFieldByName(key)
+        schema = schemas[message]["properties"][field.json_name]
+        value = schema.get("items", schema)
+        if bound.max_items is not None and field.is_repeated and not field.message_type:
+            assert schema["maxItems"] == bound.max_items, key
+        if bound.max_len is not None and field.type == field.TYPE_STRING:
+            assert value["maxLength"] == bound.max_len, key
+        if bound.min is not None and "$ref" not in value and value.get("type") != "string":
+            assert value["minimum"] >= bound.min, key  # a comment's range may be narrower
+            assert value["maximum"] <= bound.max, key
+        checked += 1
+    assert checked > 50
+    fields = schemas["tripmesh.v1.PlanTripRequest"]["properties"]
+    assert (fields["nights"]["minimum"], fields["nights"]["maximum"]) == (0, 366)
+    assert fields["destination"]["maxLength"] == 200
+    assert fields["interests"]["maxItems"] == 50
+    assert fields["interests"]["items"]["maxLength"] == 100
+    page_size = next(
+        p for p in document["paths"]["/v1/trips"]["get"]["parameters"] if p["name"] == "pageSize"
+    )
+    assert (page_size["schema"]["minimum"], page_size["schema"]["maximum"]) == (0, 1000)
+    assert "maxLength" not in schemas["tripmesh.v1.Trip"]["properties"]["name"]  # no bound
 
 
 def test_the_document_is_valid_openapi_3_1() -> None:
