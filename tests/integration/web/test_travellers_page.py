@@ -17,6 +17,8 @@ from tests.support.processes import MeshProcess, ServiceProcess, base_env
 
 pytestmark = pytest.mark.slow
 
+FIELDS = ("days", "travelers")  # wrong in the invalid form, each with its own message
+
 
 def fill(browser: webdriver.Chrome, field: str, value: str) -> None:
     element = browser.find_element(By.NAME, field)
@@ -48,7 +50,11 @@ def test_plan_a_trip_through_the_form_and_read_its_days(
     browser.get(trip_url)
     assert len(shown(browser, ".day")) == 3
     trip_id = trip_url.rsplit("/", 1)[1]
-    assert shown(browser, f"#trip-list a[href='/trips/{trip_id}']")
+    # and the list of stored trips, on the front page, opens it
+    browser.get(mesh.gateway_url + "/")
+    shown(browser, f"#trip-list a[href='/trips/{trip_id}']")[0].click()
+    assert len(shown(browser, ".day")) == 3
+    assert browser.current_url == trip_url
 
     # each day: its activities in order with their times, and plotted at their positions
     trip = httpx.get(f"{mesh.gateway_url}/v1/trips/{trip_id}").json()
@@ -69,24 +75,27 @@ def test_plan_a_trip_through_the_form_and_read_its_days(
     assert "budget" in labels[-1]
 
 
-def test_an_invalid_form_shows_the_apis_message_beside_the_field(
+def test_an_invalid_form_shows_the_apis_message_beside_each_field(
     browser: webdriver.Chrome, mesh: MeshProcess
 ) -> None:
     browser.get(mesh.gateway_url + "/")
     fill(browser, "destination", "Lisbon")
     fill(browser, "days", "45")
+    fill(browser, "travelers", "0")
     browser.find_element(By.ID, "plan-button").click()
 
-    message = text_of(browser, "[data-error-for=days]")
-    assert "days" in message
-    assert "45" in message
-    assert browser.find_element(By.NAME, "days").get_attribute("aria-invalid") == "true"
+    shown_errors = {field: text_of(browser, f"[data-error-for={field}]") for field in FIELDS}
+    for field in FIELDS:
+        assert browser.find_element(By.NAME, field).get_attribute("aria-invalid") == "true"
+    assert not browser.find_element(By.NAME, "destination").get_attribute("aria-invalid")
     assert not browser.find_elements(By.CSS_SELECTOR, ".day")
-    # the same words the API gives
-    request = trip_request("Lisbon", days=45, budget_eur=1500)
+    assert "45" in shown_errors["days"]
+    # the same words the API gives, one BadRequest violation per field
+    request = {**trip_request("Lisbon", days=45, budget_eur=1500), "travelers": 0}
     reply = httpx.post(mesh.gateway_url + "/v1/trips:plan", json=request).json()
-    violations = [d for d in reply["details"] if d["@type"].endswith("BadRequest")]
-    assert violations[0]["fieldViolations"][0]["description"] == message
+    (bad_request,) = [d for d in reply["details"] if d["@type"].endswith("BadRequest")]
+    violations = {v["field"]: v["description"] for v in bad_request["fieldViolations"]}
+    assert violations == shown_errors
 
 
 @pytest.fixture
