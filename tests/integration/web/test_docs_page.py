@@ -25,6 +25,10 @@ def test_docs_show_fields_and_try_a_call(browser: webdriver.Chrome, mesh: MeshPr
     assert "REQUIRED" not in rows["interests"].upper()
     assert "≤ 200 chars" in rows["destination"]  # the door's ceiling, where no comment says
     assert "≤ 50 items" in rows["interests"]
+    # the comments' `code` is set as code, not shown as Markdown backticks
+    assert "`" not in browser.find_element(By.ID, "operations").text
+    assert "gRPC /tripmesh.v1.OrchestratorService/PlanTrip" in plan.text
+    assert plan.find_element(By.CSS_SELECTOR, "p code").text.startswith("/tripmesh.v1.")
 
     # every operation of the OpenAPI document, each with its own form
     document = httpx.get(mesh.gateway_url + "/openapi.json").json()
