@@ -8,20 +8,24 @@ Descriptions are the .proto files' comments; fields marked
 `(google.api.field_behavior) = REQUIRED` are required; an integer field whose comment
 states a range as `1..30` gets it as minimum and maximum. Other fields of the bounds table
 (services/runtime/bounds_table.py) get the ceilings every server's door holds them to:
-minimum and maximum of a number, maxLength of a string, maxItems of a list.
+minimum and maximum of a number, maxLength of a string, maxItems of a list; where the
+guardrails hold a trip request tighter (services.guardrails.validation.FIELD_LIMITS), theirs.
 """
 
 import re
-from typing import Any
+from dataclasses import replace
+from typing import Any, TypeVar
 
 from google.api import field_behavior_pb2
 from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
 
+from services.guardrails.validation import FIELD_LIMITS
 from services.runtime.bounds import Bound
 from services.runtime.bounds_table import BOUNDS
 from services.runtime.protodocs import comment
 
 Schema = dict[str, Any]
+_N = TypeVar("_N", int, float)
 REF_PREFIX = "#/components/schemas/"
 
 _INT32 = {"type": "integer", "format": "int32", "minimum": -(2**31), "maximum": 2**31 - 1}
@@ -133,7 +137,7 @@ class SchemaBuilder:
                 "additionalProperties": self.field(message.fields_by_name["value"]),
             }
         else:
-            bound = BOUNDS.get(field.full_name)
+            bound = _tightest(BOUNDS.get(field.full_name), FIELD_LIMITS.get(field.full_name))
             single = {**self.value(field), **_ceilings(field, bound), **_bounds(field)}
             schema = {"type": "array", "items": single} if field.is_repeated else single
             if field.is_repeated and bound is not None and bound.max_items is not None:
@@ -201,6 +205,22 @@ def _bounds(field: FieldDescriptor) -> Schema:
     if field.type not in _INTEGERS or found is None:
         return {}
     return {"minimum": int(found.group(1)), "maximum": int(found.group(2))}
+
+
+def _tightest(door: Bound | None, service: Bound | None) -> Bound | None:
+    """The door's bound narrowed by the service's own limits of the same field."""
+    if door is None or service is None:
+        return door or service
+    return replace(
+        door,
+        max_len=_lowest(door.max_len, service.max_len),
+        max_items=_lowest(door.max_items, service.max_items),
+        max=_lowest(door.max, service.max),
+    )
+
+
+def _lowest(a: _N | None, b: _N | None) -> _N | None:
+    return b if a is None else a if b is None else min(a, b)
 
 
 def _ceilings(field: FieldDescriptor, bound: Bound | None) -> Schema:

@@ -14,6 +14,7 @@ from tripmesh.v1 import trip_pb2
 
 from services.agents.request import Pace, TripRequest
 from services.guardrails.safety import check_text_safety
+from services.runtime.bounds import Bound
 from services.runtime.errors import FieldViolation, InvalidArgument
 from services.travel import fx
 from services.travel.currencies import is_iso_currency
@@ -31,6 +32,13 @@ MAX_DAYS_AHEAD = 730  # two years
 # Below this per traveller per day no trip is possible anywhere; above the cap, a typo.
 MIN_USD_PER_TRAVELER_DAY = Decimal(5)
 MAX_BUDGET_USD = Decimal(1_000_000)
+# The limits above that are tighter than the door's (services/runtime/bounds_table.py), by the
+# field they hold, so that the gateway's OpenAPI document states what a request may really be.
+FIELD_LIMITS: dict[str, Bound] = {
+    "tripmesh.v1.PlanTripRequest.destination": Bound(max_len=MAX_DESTINATION),
+    "tripmesh.v1.PlanTripRequest.interests": Bound(max_items=MAX_INTERESTS, max_len=MAX_INTEREST),
+    "tripmesh.v1.PlanTripRequest.request_id": Bound(max_len=MAX_REQUEST_ID),
+}
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _PACES = {

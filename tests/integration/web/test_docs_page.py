@@ -23,8 +23,8 @@ def test_docs_show_fields_and_try_a_call(browser: webdriver.Chrome, mesh: MeshPr
     assert "REQUIRED" in rows["days"].upper()
     assert "≤ 30" in rows["days"]
     assert "REQUIRED" not in rows["interests"].upper()
-    assert "≤ 200 chars" in rows["destination"]  # the door's ceiling, where no comment says
-    assert "≤ 50 items" in rows["interests"]
+    assert "≤ 120 chars" in rows["destination"]  # the guardrail's, tighter than the door's
+    assert "≤ 10 items" in rows["interests"]
     # the comments' `code` is set as code, not shown as Markdown backticks
     assert "`" not in browser.find_element(By.ID, "operations").text
     assert "gRPC /tripmesh.v1.OrchestratorService/PlanTrip" in plan.text
