@@ -1,7 +1,9 @@
 """Serves one agent's A2AService beside its own service, with the a2a-sdk's gRPC handler.
 
-Tasks live in this process (a bounded in-memory store): GetTask and CancelTask must
-reach the instance that runs the task.
+Tasks live in this process (a bounded in-memory store), and with TRIPMESH_STATE_URL in
+the shared state too, so that GetTask and ListTasks answer alike from every replica
+(shared_tasks.py); CancelTask, streaming and replies must reach the instance running the
+task.
 
 The SDK's server side (its request handler, task store and event queues, which bring in
 starlette, httpx and more) is imported and built on the first A2A call: about 10 MB that
@@ -26,8 +28,8 @@ from services.a2a.card import (
     skills_meta,
 )
 from services.a2a.model_reading import TextReader, offline_reader
+from services.a2a.settings import A2ASettings
 from services.a2a.skill import TripSkill
-from services.a2a.task_ids import ReplicaTaskIds
 from services.runtime.server import ServiceContext, announced_host
 
 if TYPE_CHECKING:
@@ -45,6 +47,7 @@ def install_a2a(
 ) -> a2a_pb2.AgentCard:
     """Adds A2AService for `skill`, reading sentences with `reader`."""
     card = agent_card(context.service.name, description, [skill.card])
+    settings: A2ASettings = context.settings
     _announce_grpc(card, context)
 
     def handlers() -> "dict[str, Handler]":
@@ -54,17 +57,18 @@ def install_a2a(
         from a2a.types import a2a_pb2_grpc
 
         from services.a2a.executor import TripTaskExecutor
-        from services.a2a.task_store import BoundedTaskStore
+        from services.a2a.shared_tasks import create_task_store
 
+        store, task_ids = create_task_store(
+            context.state, context.service.name, settings.a2a_task_ttl, grpc_address(card)
+        )
         handler = DefaultRequestHandler(
             agent_executor=TripTaskExecutor(skill, reader),
-            task_store=BoundedTaskStore(),
+            task_store=store,
             agent_card=card,
             extended_agent_card=card,
             # Task ids name this replica, for the gateway to send their calls here.
-            request_context_builder=SimpleRequestContextBuilder(
-                task_id_generator=ReplicaTaskIds(grpc_address(card))
-            ),
+            request_context_builder=SimpleRequestContextBuilder(task_id_generator=task_ids),
         )
         methods = _MethodHandlers()
         a2a_pb2_grpc.add_A2AServiceServicer_to_server(GrpcHandler(handler), methods)  # type: ignore[no-untyped-call]

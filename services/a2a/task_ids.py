@@ -11,7 +11,7 @@ balancer: the task is then not found, as it is.
 
 import hashlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from a2a.server.id_generator import IDGenerator, IDGeneratorContext
 from a2a.types import a2a_pb2
@@ -38,13 +38,18 @@ def new_task_id(address: str) -> str:
 
 
 class ReplicaTaskIds(IDGenerator):
-    """The SDK's generator of task ids, for the replica at `address`."""
+    """The SDK's generator of task ids, for the replica at `address`; `on_new` hears of
+    each id made (the shared task store: a task no other replica can know yet)."""
 
-    def __init__(self, address: str) -> None:
+    def __init__(self, address: str, on_new: Callable[[str], None] | None = None) -> None:
         self._address = address
+        self._on_new = on_new
 
     def generate(self, context: IDGeneratorContext) -> str:
-        return new_task_id(self._address)
+        task_id = new_task_id(self._address)
+        if self._on_new is not None:
+            self._on_new(task_id)
+        return task_id
 
 
 def tag_of_task(task_id: str) -> str:

@@ -3,7 +3,11 @@
 The SDK's in-memory store keeps every task, with every message sent to it, for as long as
 the process lives: anyone who can reach the port could grow it without end. This one
 keeps at most `max_tasks` tasks and `max_bytes` of them (the oldest saved are forgotten
-first: GetTask then answers not found) and the newest `max_history` messages of a task.
+first: GetTask then answers not found), and of each task its newest `max_history`
+messages, fewer where that keeps the task within `max_task_bytes`.
+
+With TRIPMESH_STATE_URL set, tasks are shared by the replicas (shared_tasks.py) and this
+store is the replica's own copy of what it saved.
 """
 
 from collections import OrderedDict
@@ -19,25 +23,46 @@ EVICTED = Counter(
     "A2A tasks forgotten to keep the in-process task store within its bounds.",
 )
 
+MAX_TASKS = 10_000
+MAX_BYTES = 64 << 20
+MAX_TASK_BYTES = 1 << 20
+MAX_HISTORY = 20
+
+
+def bounded(task: Task, max_history: int = MAX_HISTORY, max_bytes: int = MAX_TASK_BYTES) -> Task:
+    """`task`, or a copy of it keeping its newest `max_history` messages, and fewer where
+    that keeps it within `max_bytes` (a task larger without any history stays larger)."""
+    excess = len(task.history) - max_history
+    if excess <= 0 and task.ByteSize() <= max_bytes:
+        return task
+    trimmed = Task()
+    trimmed.CopyFrom(task)
+    if excess > 0:
+        del trimmed.history[:excess]
+    while trimmed.history and trimmed.ByteSize() > max_bytes:
+        del trimmed.history[0]
+    return trimmed
+
 
 class BoundedTaskStore(InMemoryTaskStore):
     def __init__(
-        self, max_tasks: int = 10_000, max_bytes: int = 64 << 20, max_history: int = 20
+        self,
+        max_tasks: int = MAX_TASKS,
+        max_bytes: int = MAX_BYTES,
+        max_history: int = MAX_HISTORY,
+        max_task_bytes: int = MAX_TASK_BYTES,
     ) -> None:
         super().__init__(owner_resolver=resolve_user_scope)
         self._max_tasks = max_tasks
         self._max_bytes = max_bytes
         self._max_history = max_history
+        self._max_task_bytes = max_task_bytes
         # (owner, task id) -> (size, the context to delete it with), oldest saved first
         self._saved: OrderedDict[tuple[str, str], tuple[int, ServerCallContext]] = OrderedDict()
         self._bytes = 0
 
     async def save(self, task: Task, context: ServerCallContext) -> None:
-        if len(task.history) > self._max_history:
-            trimmed = Task()
-            trimmed.CopyFrom(task)
-            del trimmed.history[: len(task.history) - self._max_history]
-            task = trimmed
+        task = bounded(task, self._max_history, self._max_task_bytes)
         await super().save(task, context)
         key = (resolve_user_scope(context), task.id)
         size = task.ByteSize()

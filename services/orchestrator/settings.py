@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.a2a.settings import A2ASettings
 from services.llm.settings import LLMSettings
 from services.runtime.settings import ServerSettings
 
@@ -45,5 +46,5 @@ class OrchestratorSettings(BaseSettings):
     database_url: str = Field("", description="PostgreSQL URL (TRIPMESH_TRIP_STORE=postgres).")
 
 
-class Settings(OrchestratorSettings, LLMSettings, ServerSettings):
+class Settings(OrchestratorSettings, A2ASettings, LLMSettings, ServerSettings):
     """Every setting the orchestrator reads (the model settings: A2A sentences)."""

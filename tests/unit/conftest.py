@@ -1,4 +1,5 @@
-"""Fixtures for unit tests that drive the real model SDKs against a fake server."""
+"""Fixtures for unit tests that drive the real model SDKs against a fake server, and for
+those of the shared state: a key prefix of the test's own on the machine's Redis."""
 
 from collections.abc import AsyncIterator, Iterator
 
@@ -7,6 +8,7 @@ import pytest
 from services.llm import ModelChain
 from tests.fakes import FakeOpenAI
 from tests.fakes.chains import openai_chain
+from tests.support.redis_state import StateSpace, shared_state_space
 
 MODEL = "gpt-4.1-mini"
 
@@ -25,3 +27,10 @@ async def chain(openai_fake: FakeOpenAI) -> AsyncIterator[ModelChain]:
     model_chain = openai_chain(openai_fake, MODEL)
     yield model_chain
     await model_chain.aclose()
+
+
+@pytest.fixture
+def space() -> Iterator[StateSpace]:
+    """A prefix of the test's own on the machine's Redis, deleted afterwards."""
+    with shared_state_space() as space:
+        yield space

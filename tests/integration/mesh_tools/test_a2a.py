@@ -2,7 +2,8 @@
 planned from a sentence, streamed to completion (or answered whole by SendMessage) and
 read back with its artifact, over HTTP+JSON (the gateway) and gRPC (the orchestrator);
 missing fields asked back; a cancel mid-plan, over either binding, ends the task
-cancelled and stops the planner's work."""
+cancelled and stops the planner's work; calls naming a task reach the replica holding it,
+and replicas sharing Redis answer GetTask and ListTasks alike, also once that one is gone."""
 
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -20,6 +21,7 @@ from google.protobuf import json_format
 
 from tests.integration.mesh_tools.conftest import API_KEY, LISBON, ToolsMesh
 from tests.support.processes import ServiceProcess
+from tests.support.redis_state import shared_state_space
 
 SENTENCE = "Plan 2 days in Lisbon from 1 May 2027 for 2 people, 1500 EUR, we love food"
 HANDLED = "grpc_server_handled_total"
@@ -364,3 +366,40 @@ async def test_calls_naming_a_task_reach_the_orchestrator_replica_holding_it(
         cancelled = await client.cancel_task(a2a_pb2.CancelTaskRequest(id=asked[1]))
     assert states(answered)[-1] == "TASK_STATE_COMPLETED"
     assert a2a_pb2.TaskState.Name(cancelled.status.state) == "TASK_STATE_CANCELED"
+
+
+@pytest.fixture(scope="module")
+def sharing_orchestrators(tools_mesh: ToolsMesh) -> Iterator[list[ServiceProcess]]:
+    """Two orchestrator replicas sharing their state (their A2A tasks) in Redis."""
+    with shared_state_space() as space:
+        replicas = [
+            ServiceProcess(
+                "orchestrator",
+                {**tools_mesh.env, **space.env, "TRIPMESH_INSTANCE_ID": f"orchestrator-shared-{i}"},
+            )
+            for i in range(2)
+        ]
+        try:
+            start_all(tools_mesh, *replicas)
+            yield replicas
+        finally:
+            stop_all(*replicas)
+
+
+async def test_a_task_planned_on_one_replica_is_listed_and_got_from_the_other_also_once_gone(
+    sharing_orchestrators: list[ServiceProcess],
+) -> None:
+    first, second = sharing_orchestrators
+    async with a2a_client(await grpc_card(first.address), "GRPC", streaming=False) as client:
+        (reply,) = await stream(client, user_message(new_text_part(SENTENCE)))
+    planned = reply.task
+    async with a2a_client(await grpc_card(second.address), "GRPC") as other:
+        got = await other.get_task(a2a_pb2.GetTaskRequest(id=planned.id))
+        listed = await other.list_tasks(a2a_pb2.ListTasksRequest(include_artifacts=True))
+        first.stop()
+        after = await other.get_task(a2a_pb2.GetTaskRequest(id=planned.id))
+    assert a2a_pb2.TaskState.Name(planned.status.state) == "TASK_STATE_COMPLETED"
+    assert got == planned
+    assert [t.id for t in listed.tasks] == [planned.id]
+    assert listed.tasks[0].artifacts[0] == planned.artifacts[0]
+    assert after == planned

@@ -1,4 +1,4 @@
-"""The A2A task store stays within its bounds: tasks, bytes and each task's history."""
+"""The A2A task store stays within its bounds: tasks, bytes, and each task's history and size."""
 
 from a2a.server.context import ServerCallContext
 from a2a.types.a2a_pb2 import Message, Part, Task
@@ -49,3 +49,11 @@ async def test_a_deleted_task_frees_its_room() -> None:
     await store.delete("a", CONTEXT)
     await store.save(task("c"), CONTEXT)
     assert await store.get("b", CONTEXT) is not None
+
+
+async def test_a_task_keeps_fewer_messages_where_that_keeps_it_within_its_size() -> None:
+    store = BoundedTaskStore(max_task_bytes=10_000)
+    await store.save(task("t", messages=5, text="x" * 4000), CONTEXT)
+    kept = await store.get("t", CONTEXT)
+    assert kept is not None
+    assert [m.message_id for m in kept.history] == ["t-3", "t-4"]

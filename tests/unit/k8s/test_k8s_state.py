@@ -6,7 +6,15 @@ from collections.abc import Callable
 from tests.unit.k8s.manifests import Doc, by_kind, container
 
 Render = Callable[[str], tuple[Doc, ...]]
-STATE_CLIENTS = {"gateway", "tool-registry", "performance-monitor", "planner", "budget", "guide"}
+STATE_CLIENTS = {
+    "gateway",
+    "tool-registry",
+    "performance-monitor",
+    "planner",
+    "budget",
+    "guide",
+    "orchestrator",
+}
 
 
 def test_prod_shares_state_in_a_redis_with_a_volume(rendered: Render) -> None:

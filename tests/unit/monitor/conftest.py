@@ -1,18 +1,12 @@
-"""Fixtures of the monitor's shared-state tests: a Redis prefix of the test's own and two
-replicas' connections to it, on an injectable clock."""
+"""Fixtures of the monitor's shared-state tests: two replicas' connections to the test's
+own Redis prefix (`space`, tests/unit/conftest.py), on an injectable clock."""
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
 from services.runtime.state.connection import SharedState, connect
-from tests.support.redis_state import StateSpace, shared_state_space
-
-
-@pytest.fixture
-def space() -> Iterator[StateSpace]:
-    with shared_state_space() as space:
-        yield space
+from tests.support.redis_state import StateSpace
 
 
 class Monotonic:

@@ -2,7 +2,7 @@
 replicas see one catalogue, conflicts are atomic, and an outage keeps reads going."""
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 
@@ -10,7 +10,7 @@ from services.runtime.errors import FailedPrecondition, NotFound, Unavailable
 from services.runtime.state.connection import SharedState, connect
 from services.tool_registry.shared_catalog import SharedCatalog
 from tests.support.ports import free_port
-from tests.support.redis_state import StateSpace, shared_state_space
+from tests.support.redis_state import StateSpace
 from tests.unit.tools.test_catalog import provider, tool
 
 
@@ -20,12 +20,6 @@ class Wall:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture
-def space() -> Iterator[StateSpace]:
-    with shared_state_space() as space:
-        yield space
 
 
 @pytest.fixture
