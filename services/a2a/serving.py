@@ -57,6 +57,7 @@ def install_a2a(
         from a2a.types import a2a_pb2_grpc
 
         from services.a2a.executor import TripTaskExecutor
+        from services.a2a.owners import KeyContextBuilder
         from services.a2a.shared_tasks import create_task_store
 
         store, task_ids = create_task_store(
@@ -71,7 +72,9 @@ def install_a2a(
             request_context_builder=SimpleRequestContextBuilder(task_id_generator=task_ids),
         )
         methods = _MethodHandlers()
-        a2a_pb2_grpc.add_A2AServiceServicer_to_server(GrpcHandler(handler), methods)  # type: ignore[no-untyped-call]
+        a2a_pb2_grpc.add_A2AServiceServicer_to_server(
+            GrpcHandler(handler, context_builder=KeyContextBuilder()), methods
+        )  # type: ignore[no-untyped-call]
         return methods.by_path
 
     server.add_generic_rpc_handlers((LazyService(A2A_SERVICE, handlers),))

@@ -14,11 +14,14 @@ import anyio
 import grpc
 import httpx
 import pytest
-from a2a.client import A2ACardResolver, Client, ClientConfig, ClientFactory
+from a2a.client import A2ACardResolver, Client, ClientCallContext, ClientConfig, ClientFactory
+from a2a.client.interceptors import AfterArgs, BeforeArgs, ClientCallInterceptor
 from a2a.helpers.proto_helpers import new_data_part, new_text_part
 from a2a.types import TaskNotFoundError, a2a_pb2, a2a_pb2_grpc
 from google.protobuf import json_format
 
+from gateway.auth import ApiKey
+from services.runtime.caller import Caller
 from tests.integration.mesh_tools.conftest import API_KEY, LISBON, ToolsMesh
 from tests.support.processes import ServiceProcess
 from tests.support.redis_state import shared_state_space
@@ -32,11 +35,26 @@ def gateway_url(gateway: ServiceProcess) -> str:
     return f"http://{gateway.address}"
 
 
+class _AsKeyHolder(ClientCallInterceptor):
+    """Calls straight to a replica over gRPC as the gateway makes them for API_KEY's holder
+    (its tasks are that key's), through the SDK's own way of adding service parameters."""
+
+    async def before(self, args: BeforeArgs) -> None:
+        context = args.context or ClientCallContext()
+        parameters = {**(context.service_parameters or {})}
+        parameters.update(Caller(ApiKey.plain(API_KEY).name).metadata())
+        args.context = context.model_copy(update={"service_parameters": parameters})
+
+    async def after(self, args: AfterArgs) -> None:
+        return None
+
+
 @asynccontextmanager
 async def a2a_client(
     card: a2a_pb2.AgentCard, binding: str, streaming: bool = True
 ) -> AsyncIterator[Client]:
-    """The SDK's client; `streaming=False` sends with SendMessage, not SendStreamingMessage."""
+    """The SDK's client, as API_KEY's holder over either binding (its tasks are that key's);
+    `streaming=False` sends with SendMessage, not SendStreamingMessage."""
     async with httpx.AsyncClient(headers={"X-API-Key": API_KEY}, timeout=60) as http:
         config = ClientConfig(
             streaming=streaming,
@@ -44,7 +62,8 @@ async def a2a_client(
             httpx_client=http,
             grpc_channel_factory=grpc.aio.insecure_channel,
         )
-        client = ClientFactory(config).create(card)
+        keyed = [_AsKeyHolder()] if binding == "GRPC" else []
+        client = ClientFactory(config).create(card, interceptors=keyed)
         try:
             yield client
         finally:
@@ -316,6 +335,43 @@ async def test_the_key_scheme_the_card_declares_is_required_over_http(
     assert wrong_key.status_code == 403
     assert card.status_code == 200  # the cards themselves are public
     assert card.json()["securityRequirements"] == [{"schemes": {"apiKey": {}}}]
+
+
+OTHER_KEY = "mesh-tools-other-key"
+
+
+@pytest.fixture(scope="module")
+def two_keys_gateway(tools_mesh: ToolsMesh) -> Iterator[ServiceProcess]:
+    """A gateway of its own that knows two API keys."""
+    env = {**tools_mesh.env, "TRIPMESH_API_KEYS": f"{API_KEY},{OTHER_KEY}"}
+    process = ServiceProcess("gateway", env).start(tools_mesh.log_dir)
+    try:
+        yield process.wait_serving()
+    finally:
+        process.stop()
+
+
+async def test_one_keys_tasks_are_neither_read_nor_listed_nor_cancelled_with_another(
+    two_keys_gateway: ServiceProcess,
+) -> None:
+    send = {"message": {"messageId": "m1", "role": "ROLE_USER", "parts": [{"text": SENTENCE}]}}
+    own, other = {"X-API-Key": API_KEY}, {"X-API-Key": OTHER_KEY}
+    async with httpx.AsyncClient(base_url=gateway_url(two_keys_gateway), timeout=60) as http:
+        sent = await http.post("/message:send", json=send, headers=own)
+        assert sent.status_code == 200, sent.text
+        task_id = sent.json()["task"]["id"]
+        by_owner = await http.get(f"/tasks/{task_id}", headers=own)
+        by_other = await http.get(f"/tasks/{task_id}", headers=other)
+        cancel_by_other = await http.post(f"/tasks/{task_id}:cancel", headers=other)
+        listed_own = await http.get("/tasks", headers=own)
+        listed_other = await http.get("/tasks", headers=other)
+    assert by_owner.status_code == 200
+    assert by_owner.json()["status"]["state"] == "TASK_STATE_COMPLETED"
+    assert by_other.status_code == 404
+    assert by_other.json()["error"]["details"][0]["reason"] == "TASK_NOT_FOUND"
+    assert cancel_by_other.status_code == 404
+    assert task_id in {task["id"] for task in listed_own.json()["tasks"]}
+    assert task_id not in {task["id"] for task in listed_other.json().get("tasks", [])}
 
 
 @pytest.fixture(scope="module")

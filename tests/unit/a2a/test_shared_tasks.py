@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator
 
 import grpc
 import pytest
-from a2a.auth.user import User
 from a2a.server.context import ServerCallContext
 from a2a.server.tasks import InMemoryTaskStore
 from a2a.types import a2a_pb2_grpc
@@ -29,6 +28,7 @@ from a2a.types.a2a_pb2 import (
 )
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from services.a2a.owners import KeyHolder
 from services.a2a.shared_tasks import SharedTaskStore
 from services.a2a.task_store import MAX_TASK_BYTES, MAX_TASKS
 from services.budget.server import create_server as create_budget
@@ -41,22 +41,9 @@ from tests.support.redis_state import StateSpace
 TTL = 3600
 
 
-class Named(User):
-    def __init__(self, name: str) -> None:
-        self._name = name
-
-    @property
-    def is_authenticated(self) -> bool:
-        return True
-
-    @property
-    def user_name(self) -> str:
-        return self._name
-
-
 ANYONE = ServerCallContext()  # the SDK's unauthenticated user, as over plain gRPC
-ALICE = ServerCallContext(user=Named("alice"))
-BOB = ServerCallContext(user=Named("bob"))
+ALICE = ServerCallContext(user=KeyHolder("alice"))
+BOB = ServerCallContext(user=KeyHolder("bob"))
 
 
 class Clock:
