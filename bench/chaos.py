@@ -36,7 +36,7 @@ from pathlib import Path
 import grpc
 import httpx
 from gateway_bench import plan_request
-from meshes import HOST, base_env, free_offset, rss_mb
+from meshes import HOST, base_env, cpu_seconds, free_offset, rss_mb
 from prometheus_client.parser import text_string_to_metric_families
 from tripmesh.v1 import orchestrator_service_pb2_grpc
 
@@ -211,8 +211,10 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
 
 
-async def overload(client: Client, seconds: float) -> None:
+async def overload(client: Client, fleet: Fleet, seconds: float) -> None:
+    cpu = CpuMeter(fleet)
     ceiling = await client.closed(16, 10)
+    ceiling_cpu = cpu.per_trip(len(ceiling.latencies))
     rate = len(ceiling.latencies) / ceiling.wall
     row(
         "ceiling (closed loop, 16 at once, 10 s)",
@@ -220,7 +222,9 @@ async def overload(client: Client, seconds: float) -> None:
         f" failures {sum(ceiling.failures.values())}",
     )
     baseline = statistics.median((await client.closed(1, 3)).latencies)
+    cpu = CpuMeter(fleet)
     burst = await client.open(2 * rate, seconds)
+    burst_cpu = cpu.per_trip(len(burst.latencies))
     ended = time.monotonic()
     recovered = await _back_to_baseline(client, baseline)
     row(
@@ -228,10 +232,33 @@ async def overload(client: Client, seconds: float) -> None:
         f"admitted {len(burst.latencies)} (goodput {len(burst.latencies) / burst.wall:.1f}/s ="
         f" {len(burst.latencies) / burst.wall / rate:.0%} of ceiling), p50 {ms(burst.p(50))},"
         f" p99 {ms(burst.p(99))} ({burst.p(99) / ceiling.p(99):.1f} x ceiling p99);"
-        f" refused {len(burst.refused)} (p99 {ms(burst.p(99, burst.refused))});"
-        f" other failures {burst.failures or 0}; back to baseline"
-        f" {ms(baseline)} in {recovered - ended:.1f} s",
+        f" refused {len(burst.refused)} (p50 {ms(burst.p(50, burst.refused))},"
+        f" p99 {ms(burst.p(99, burst.refused))}); other failures {burst.failures or 0};"
+        f" back to baseline {ms(baseline)} in {recovered - ended:.1f} s",
     )
+    row(
+        "  CPU per admitted trip, ceiling -> overload",
+        f"all processes {sum(ceiling_cpu.values()):.2f} -> {sum(burst_cpu.values()):.2f} ms"
+        f" (orchestrator {ceiling_cpu['orchestrator']:.2f} -> {burst_cpu['orchestrator']:.2f},"
+        f" this load client {ceiling_cpu['client']:.2f} -> {burst_cpu['client']:.2f}):"
+        " what refusing costs",
+    )
+
+
+class CpuMeter:
+    """CPU time of every process of the fleet and of this client, from now."""
+
+    def __init__(self, fleet: Fleet) -> None:
+        self._pids = {name: proc.process.pid for name, proc in fleet.procs.items()}
+        self._pids["client"] = os.getpid()
+        self._start = {name: cpu_seconds(pid) for name, pid in self._pids.items()}
+
+    def per_trip(self, trips: int) -> dict[str, float]:
+        """Milliseconds of CPU per trip of each process since the meter started."""
+        return {
+            name: (cpu_seconds(pid) - self._start[name]) * 1000 / max(trips, 1)
+            for name, pid in self._pids.items()
+        }
 
 
 async def _back_to_baseline(client: Client, baseline: float) -> float:
@@ -360,7 +387,7 @@ async def main(
         try:
             await client.closed(4, 5)  # warms every replica
             scenarios: dict[str, Callable[[], Awaitable[None]]] = {
-                "overload": lambda: overload(client, seconds),
+                "overload": lambda: overload(client, fleet, seconds),
                 "frozen": lambda: frozen_planner(client, fleet, seconds),
                 "killed": lambda: killed_budget(client, fleet),
                 "failing": lambda: failing_backend(fleet, Path(temp)),
