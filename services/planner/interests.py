@@ -34,8 +34,12 @@ _WHY_NOT = {
 }
 
 
-def interest_notes(request: TripRequest, place: Place, draft: ItineraryDraft) -> list[str]:
-    """A warning for every known interest of the request that no activity serves."""
+def interest_notes(
+    request: TripRequest, place: Place, draft: ItineraryDraft, *, by_model: bool = False
+) -> list[str]:
+    """A warning for every known interest of the request that no activity serves, with why
+    (`by_model`: a model planned it, so where the place offers the interest, the plan simply
+    left it out rather than ran out of daylight as the offline engine would)."""
     activities = [a for day in draft.days for a in day.activities]
     notes = []
     for text in dict.fromkeys(request.interests):
@@ -43,7 +47,8 @@ def interest_notes(request: TripRequest, place: Place, draft: ItineraryDraft) ->
         if interest is None or interest == GENERAL:
             continue  # unknown interests are warned about where they are read
         if not any(_serves(a, interest, place) for a in activities):
-            notes.append(f'Nothing in the plan serves "{text}": {_why(interest, place, request)}.')
+            why = _why(interest, place, request, by_model)
+            notes.append(f'Nothing in the plan serves "{text}": {why}.')
     return notes
 
 
@@ -65,10 +70,12 @@ def _focus_words(interest: str) -> re.Pattern[str]:
     return re.compile(words[interest], re.IGNORECASE)
 
 
-def _why(interest: str, place: Place, request: TripRequest) -> str:
+def _why(interest: str, place: Place, request: TripRequest, by_model: bool) -> str:
     templates = focused_templates().get(interest) or catalogue().get(interest, ())
     offered = what_the_place_offers(place, request)
     if any(t.needs <= offered for t in templates):
+        if by_model:
+            return f"the model's plan has none, though {place.name} offers it"
         return "its activities did not fit the days' daylight and hours; more days would help"
     lacking = {need for t in templates for need in t.needs - offered}
     need = next(n for n in _WHY_NOT if n in lacking)

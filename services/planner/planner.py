@@ -67,7 +67,8 @@ class Planner:
         enforce(check(result.value), "itinerary", provider=result.provider)
         warnings = [*resolution.warnings, *result.warnings]
         warnings.append(style_note(request, place, result.value))
-        warnings += interest_notes(request, place, result.value)
+        by_model = result.provider != "offline"
+        warnings += interest_notes(request, place, result.value, by_model=by_model)
         if result.provider == "offline":
             warnings += plan_interests(request)[1] + _offline_notes(request, place, result.value)
         itinerary = PlannedItinerary(place=place, draft=result.value)

@@ -44,6 +44,23 @@ async def test_a_valid_model_itinerary_is_used(openai_fake: FakeOpenAI, chain: M
     assert result.value.draft.days[0].activities[0].title == "Tram 28 through Alfama"
 
 
+async def test_an_interest_a_models_plan_leaves_out_is_warned_as_the_models_choice(
+    openai_fake: FakeOpenAI, chain: ModelChain
+) -> None:
+    answer = _offline_answer()
+    for day in answer["days"]:
+        for activity in day["activities"]:
+            if activity["category"] == "food":
+                activity["category"] = "culture"
+    openai_fake.push(FakeOpenAI.answer(answer))
+    result = await Planner(chain).draft(trip())
+    assert result.provider == f"openai:{MODEL}"
+    food = [w for w in result.warnings if w.startswith('Nothing in the plan serves "food"')]
+    assert food == [
+        'Nothing in the plan serves "food": the model\'s plan has none, though Lisbon offers it.'
+    ]
+
+
 async def test_a_rule_breaking_model_itinerary_falls_back_to_offline(
     openai_fake: FakeOpenAI, chain: ModelChain
 ) -> None:
