@@ -1,6 +1,7 @@
 """Every overlay renders, validates against Kubernetes' schemas, and matches DESIGN.md."""
 
 import json
+import re
 from collections.abc import Callable
 
 import kubernetes_validate
@@ -45,6 +46,36 @@ def test_prod_ships_the_alert_rules_and_dashboards(rendered: Render) -> None:
     assert dashboards["metadata"]["labels"]["grafana_dashboard"] == "1"
     assert sorted(dashboards["data"]) == ["mesh.json", "models.json", "trips.json"]
     assert all(json.loads(board)["panels"] for board in dashboards["data"].values())
+
+
+def test_prods_pod_monitor_scrapes_every_service_under_its_discovery_name(
+    rendered: Render,
+) -> None:
+    """Where the prometheus-operator runs Prometheus, the PodMonitor finds each service's pod
+    and its metrics port, and names the job as the rules and dashboards expect."""
+    docs = rendered("overlays/prod")
+    (monitor,) = by_kind(docs, "PodMonitor").values()
+    assert monitor["apiVersion"] == PROMETHEUS_OPERATOR
+    wanted = monitor["spec"]["selector"]["matchLabels"]
+    endpoints = {e["port"]: e for e in monitor["spec"]["podMetricsEndpoints"]}
+    for service in KNOWN_SERVICES.values():
+        deployment = by_kind(docs, "Deployment")[service.name]
+        labels = deployment["spec"]["template"]["metadata"]["labels"]
+        assert wanted.items() <= labels.items(), service.name
+        ports = {p["name"] for p in container(deployment)["ports"]}
+        (endpoint,) = (endpoints[name] for name in ports if name in endpoints)
+        (relabel,) = endpoint["relabelings"]
+        assert relabel["targetLabel"] == "job"
+        # Prometheus names a pod label's meta label with every other character as "_"
+        meta = {
+            "__meta_kubernetes_pod_label_" + re.sub(r"\W", "_", k): v for k, v in labels.items()
+        }
+        name = meta[relabel["sourceLabels"][0]]
+        assert relabel["replacement"].replace("$1", name) == service.discovery_name
+    gateway = endpoints["http"]
+    assert gateway["scheme"] == "https"  # the prod gateway serves HTTPS (mTLS on)
+    secrets = {c["spec"]["secretName"] for c in by_kind(docs, "Certificate").values()}
+    assert gateway["tlsConfig"]["ca"]["secret"]["name"] in secrets
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
