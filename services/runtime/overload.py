@@ -6,9 +6,10 @@ how far latency has risen above what the method costs when the process is not
 queueing (`tolerance / (latency / baseline)`, kept within [0.5, 1]). Latency is
 normalised per method (a cheap GetTrip and a PlanTrip share one limit), and the
 baseline is the lowest latency seen, drifting slowly upwards so that a machine
-that got slower for good is learnt. Calls beyond the limit wait at most
-`max_wait` in a queue no longer than the limit, then are refused: a client hears
-"overloaded, retry in X" within milliseconds instead of queueing for seconds.
+that got slower for good is learnt. Calls beyond the limit wait in a queue of half the
+limit, at most `max_wait` or the method's typical latency if longer (a burst a
+little over the limit is served, not refused); beyond the queue they are refused at once:
+a client hears "overloaded, retry in X" within milliseconds instead of queueing for seconds.
 
 Hand-written rather than a dependency: the Python ports of concurrency-limits are
 unmaintained or thread-based, and this is the one idea, in one small module.
@@ -27,6 +28,7 @@ from services.runtime import errors
 BASELINE_DRIFT = 0.0005  # per sample: a baseline e-folds upwards in ~2000 slower calls
 RATIO_WEIGHT = 0.1  # EWMA weight of a new sample in the latency ratio
 RETRY_DELAY_RANGE = (0.05, 2.0)  # seconds a refused client is told to wait
+MAX_QUEUE_WAIT = 2.0  # seconds a queued call waits at most, however slow its method
 
 
 @dataclass(frozen=True)
@@ -142,9 +144,9 @@ class Admission:
         if self.inflight < self.limit.limit and not self._waiters:
             self.inflight += 1
             return
-        if len(self._waiters) >= self.limit.limit:
+        if len(self._waiters) >= max(1, self.limit.limit // 2):  # a short queue: half the limit
             raise self._overloaded(method)
-        wait = self.limit.options.max_wait
+        wait = self.longest_wait(method)
         if remaining is not None:
             wait = min(wait, remaining - (self.limit.baseline(method) or 0.0))
         waiter = asyncio.get_running_loop().create_future()
@@ -159,6 +161,16 @@ class Admission:
         except asyncio.CancelledError:
             self._give_up(waiter)
             raise
+
+    def longest_wait(self, method: str) -> float:
+        """How long a queued call may wait for a slot: `max_wait`, or as long as the method
+        typically takes if that is longer (by then a slot has freed, unless the queue is
+        building; before any call of it has completed, MAX_QUEUE_WAIT); 0 never queues."""
+        floor = self.limit.options.max_wait
+        if floor <= 0:
+            return 0.0
+        typical = self.limit.typical(method)
+        return min(max(floor, MAX_QUEUE_WAIT if typical is None else typical), MAX_QUEUE_WAIT)
 
     def _give_up(self, waiter: "asyncio.Future[None]") -> None:
         """Leaves the queue; a slot granted just as the wait ended goes to the next in line."""

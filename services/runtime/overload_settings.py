@@ -29,7 +29,10 @@ class OverloadSettings(BaseSettings):
         2.0, ge=1.0, description="Latency, in multiples of a method's cheapest, not shrinking it."
     )
     overload_max_wait: float = Field(
-        0.05, ge=0, description="Seconds a call may wait for a slot before it is refused."
+        0.05,
+        ge=0,
+        description="Seconds a queued call may wait for a slot before it is refused, or as"
+        " long as its method typically takes if longer (0: never queue, refuse at once).",
     )
 
     def limit_options(self) -> LimitOptions:

@@ -5,7 +5,7 @@ import asyncio
 import pytest
 
 from services.runtime import errors
-from services.runtime.overload import Admission, GradientLimit, LimitOptions
+from services.runtime.overload import MAX_QUEUE_WAIT, Admission, GradientLimit, LimitOptions
 
 
 class Clock:
@@ -67,6 +67,33 @@ async def test_a_waiting_call_gets_the_next_free_slot() -> None:
     admission.leave("/m", started, learn=True)
     await waiting
     assert admission.inflight == 1
+
+
+async def test_a_queued_call_may_wait_as_long_as_its_method_typically_takes() -> None:
+    clock = Clock()
+    admission = Admission(LimitOptions(initial=1, min_limit=1, max_limit=1, max_wait=0.05), clock)
+    assert admission.longest_wait("/slow") == MAX_QUEUE_WAIT  # nothing learnt yet
+    for method, took in (("/slow", 0.400), ("/quick", 0.001), ("/hung", 30.0)):
+        started = await admission.enter(method, None)
+        clock.now += took
+        admission.leave(method, started, learn=True)
+    assert admission.longest_wait("/slow") == pytest.approx(0.400)  # a slot frees by then
+    assert admission.longest_wait("/quick") == 0.05  # never less than max_wait
+    assert admission.longest_wait("/hung") == MAX_QUEUE_WAIT  # never more than the cap
+    never = Admission(LimitOptions(max_wait=0), clock)
+    assert never.longest_wait("/slow") == 0.0  # 0: refused at once, never queued
+
+
+async def test_beyond_a_full_queue_calls_are_refused_at_once() -> None:
+    admission = Admission(LimitOptions(initial=1, min_limit=1, max_limit=1, max_wait=60))
+    await admission.enter("/m", None)
+    queued = asyncio.create_task(admission.enter("/m", None))
+    await asyncio.sleep(0)
+    with pytest.raises(errors.ResourceExhausted):  # the queue holds half the limit, or one
+        await admission.enter("/m", None)
+    queued.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await queued
 
 
 async def test_a_call_that_gives_up_waiting_leaves_no_slot_behind() -> None:
