@@ -102,12 +102,22 @@ async def test_a_failing_model_provider_fires_the_alert_and_it_resolves(
         reporter.use_sink(send)
         await reporter.start()
         watch = stub.WatchAlerts(pb.WatchAlertsRequest(include_current=True))
+        # The stream is read by a task of its own: waiting on a queue with a timeout never
+        # cancels a read, which would end the watch.
+        model_alerts: asyncio.Queue[pb.Alert] = asyncio.Queue()
 
-        async def next_model_alert() -> pb.Alert:
-            while True:
-                change = await watch.read()
+        async def pump() -> None:
+            async for change in watch:
                 if change.alert.rule == "model_failure_rate":
-                    return change.alert
+                    model_alerts.put_nowait(change.alert)
+
+        pumping = asyncio.create_task(pump())
+
+        async def next_model_alert(timeout: float) -> pb.Alert | None:
+            try:
+                return await asyncio.wait_for(model_alerts.get(), timeout)
+            except TimeoutError:
+                return None
 
         with FakeOpenAI() as fake:  # answers 500 to everything until told otherwise
             settings = LLMSettings(
@@ -121,9 +131,14 @@ async def test_a_failing_model_provider_fires_the_alert_and_it_resolves(
             )
             chain = create_model_chain(settings, on_call=reporter.on_model_call)
             try:
-                for _ in range(4):
+                # Failing calls until the alert fires: a batch of records that a loaded
+                # machine loses is made up by the next ones.
+                fired = None
+                for _ in range(60):
                     assert (await chain.run(task())).value.city == "offline"  # fell back
-                fired = await asyncio.wait_for(next_model_alert(), 10)
+                    if (fired := await next_model_alert(0.25)) is not None:
+                        break
+                assert fired is not None
                 assert fired.state == pb.ALERT_STATE_FIRING
                 assert fired.name == "alerts/model_failure_rate"
 
@@ -134,12 +149,14 @@ async def test_a_failing_model_provider_fires_the_alert_and_it_resolves(
                     await chain.run(task())
                     alerts = await stub.ListAlerts(pb.ListAlertsRequest())
                     if not any(a.rule == "model_failure_rate" for a in alerts.alerts):
-                        resolved = await asyncio.wait_for(next_model_alert(), 10)
+                        resolved = await next_model_alert(10)
                         break
                 assert resolved is not None
                 assert resolved.state == pb.ALERT_STATE_RESOLVED
             finally:
                 watch.cancel()
+                pumping.cancel()
+                await asyncio.gather(pumping, return_exceptions=True)
                 await chain.aclose()
                 await reporter.stop()
     stats = stats_of(tools_mesh, "tripmesh-planner")
