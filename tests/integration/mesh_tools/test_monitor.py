@@ -127,16 +127,24 @@ async def test_a_failing_model_provider_fires_the_alert_and_it_resolves(
                 llm_backoff_base=0.01,
                 llm_backoff_cap=0.02,
                 llm_breaker_cooldown=0.2,
+                # Every call tries the provider: with its breaker open, calls would be only
+                # the offline fallback's successes, and the rate could not rise.
+                llm_breaker_failures=1_000_000,
                 llm_cache_size=0,
             )
             chain = create_model_chain(settings, on_call=reporter.on_model_call)
             try:
-                # Failing calls until the alert fires: a batch of records that a loaded
-                # machine loses is made up by the next ones.
-                fired = None
-                for _ in range(60):
-                    assert (await chain.run(task())).value.city == "offline"  # fell back
-                    if (fired := await next_model_alert(0.25)) is not None:
+                # The rule's rate is over every model call in its window, the shared mesh's
+                # offline trips included: fail in rounds of a quarter of those until the alert
+                # fires (a batch of records a loaded machine loses is made up by the next).
+                earlier = await model_calls_in_window(stub)
+                batch = max(5, earlier // 4)
+                fired, failed = None, 0
+                for _ in range(20):
+                    for _ in range(batch):
+                        assert (await chain.run(task())).value.city == "offline"  # fell back
+                    failed += batch
+                    if (fired := await next_model_alert(0.5)) is not None:
                         break
                 assert fired is not None
                 assert fired.state == pb.ALERT_STATE_FIRING
@@ -145,8 +153,9 @@ async def test_a_failing_model_provider_fires_the_alert_and_it_resolves(
                 fake.default = FakeOpenAI.answer({"city": "Lisbon"})
                 resolved = None
                 for _ in range(100):
-                    await asyncio.sleep(0.05)  # the breaker's cooldown passes
-                    await chain.run(task())
+                    await asyncio.sleep(0.05)
+                    for _ in range(max(1, (earlier + failed) // 10)):
+                        await chain.run(task())
                     alerts = await stub.ListAlerts(pb.ListAlertsRequest())
                     if not any(a.rule == "model_failure_rate" for a in alerts.alerts):
                         resolved = await next_model_alert(10)
@@ -162,6 +171,15 @@ async def test_a_failing_model_provider_fires_the_alert_and_it_resolves(
     stats = stats_of(tools_mesh, "tripmesh-planner")
     assert stats["openai:gpt-4.1-mini"].kind == pb.EXECUTION_KIND_MODEL
     assert stats["openai:gpt-4.1-mini"].error_count > 0
+
+
+async def model_calls_in_window(stub: pm_grpc.PerformanceMonitorServiceStub) -> int:
+    """Model calls the monitor holds in the alert rules' five-minute window."""
+    reply = await stub.GetStats(
+        pb.GetStatsRequest(window=pb.STATS_WINDOW_FIVE_MINUTES, kind=pb.EXECUTION_KIND_MODEL),
+        timeout=5,
+    )
+    return sum(stats.count for stats in reply.stats)
 
 
 def timed_calls(mesh: ToolsMesh, count: int) -> list[float]:
