@@ -25,6 +25,7 @@ from registry import known_service
 WELL_KNOWN = "/.well-known/agent-card.json"
 CARD_TIMEOUT = 5.0
 API_KEY_SCHEME = "apiKey"
+MTLS_SCHEME = "meshCertificate"
 MountedApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
@@ -32,8 +33,12 @@ def card_path(agent: str) -> str:
     return WELL_KNOWN if agent == FRONT_AGENT else f"/{agent}{WELL_KNOWN}"
 
 
-def edge_card(card: a2a_pb2.AgentCard, base_url: str, tenant: str, api_keys: bool) -> None:
-    """Adds the gateway's HTTP+JSON interface (first: the preferred one) and its key scheme."""
+def edge_card(
+    card: a2a_pb2.AgentCard, base_url: str, tenant: str, api_keys: bool, mtls: bool = False
+) -> None:
+    """Adds the gateway's HTTP+JSON interface (first: the preferred one) and, with keys on, its
+    key scheme; with mTLS on as well, a mesh client certificate is the other way in (the
+    agent's own gRPC interface, which takes no API key). Requirements are alternatives."""
     http = a2a_pb2.AgentInterface(
         url=base_url,
         protocol_binding=TransportProtocol.HTTP_JSON.value,
@@ -41,20 +46,32 @@ def edge_card(card: a2a_pb2.AgentCard, base_url: str, tenant: str, api_keys: boo
         protocol_version=PROTOCOL_VERSION_CURRENT,
     )
     card.supported_interfaces.insert(0, http)
-    if api_keys:
-        scheme = a2a_pb2.APIKeySecurityScheme(
-            location="header",
-            name="X-API-Key",
-            description="A tripmesh API key (also accepted as Authorization: Bearer KEY).",
+    if not api_keys:
+        return
+    scheme = a2a_pb2.APIKeySecurityScheme(
+        location="header",
+        name="X-API-Key",
+        description="A tripmesh API key (also accepted as Authorization: Bearer KEY).",
+    )
+    card.security_schemes[API_KEY_SCHEME].api_key_security_scheme.CopyFrom(scheme)
+    _require(card, API_KEY_SCHEME)
+    if mtls:
+        certificate = a2a_pb2.MutualTlsSecurityScheme(
+            description="A client certificate from the mesh's CA: the gRPC interface."
         )
-        card.security_schemes[API_KEY_SCHEME].api_key_security_scheme.CopyFrom(scheme)
-        requirement = card.security_requirements.add()
-        requirement.schemes[API_KEY_SCHEME].CopyFrom(a2a_pb2.StringList())
+        card.security_schemes[MTLS_SCHEME].mtls_security_scheme.CopyFrom(certificate)
+        _require(card, MTLS_SCHEME)
+
+
+def _require(card: a2a_pb2.AgentCard, scheme: str) -> None:
+    requirement = card.security_requirements.add()
+    requirement.schemes[scheme].CopyFrom(a2a_pb2.StringList())
 
 
 class AgentCards:
-    def __init__(self, api_keys: bool) -> None:
+    def __init__(self, api_keys: bool, mtls: bool = False) -> None:
         self._api_keys = api_keys
+        self._mtls = mtls
         self.upstreams: Upstreams | None = None  # set when the gateway starts
 
     def mounts(self) -> dict[str, MountedApp]:
@@ -67,7 +84,8 @@ class AgentCards:
         card = await self._agent_card(known_service(agent).discovery_name)
         host = exchange.headers.get("host", "localhost")
         tenant = "" if agent == FRONT_AGENT else agent
-        edge_card(card, f"{scope.get('scheme', 'http')}://{host}", tenant, self._api_keys)
+        base_url = f"{scope.get('scheme', 'http')}://{host}"
+        edge_card(card, base_url, tenant, self._api_keys, self._mtls)
         await send_response(send, 200, json_format.MessageToJson(card).encode(), JSON)
 
     async def _agent_card(self, upstream: str) -> a2a_pb2.AgentCard:

@@ -76,7 +76,7 @@ class Gateway:
         )
         self.address = ""  # host:port, once the server has bound
         self.document = _document(api, self.keys.enabled)
-        self.cards = AgentCards(self.keys.enabled)
+        self.cards = AgentCards(self.keys.enabled, mtls=settings.tls is not None)
         self.state = SharedState.from_settings(settings)
         keys_endpoint = KeysEndpoint(
             SharedLedger(self.state) if self.state is not None else None, settings.rate_limit

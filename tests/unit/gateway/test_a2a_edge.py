@@ -52,9 +52,18 @@ def test_the_edge_adds_its_http_interface_first_and_the_key_scheme() -> None:
     assert card.supported_interfaces[1].protocol_binding == "GRPC"
     assert card.security_schemes["apiKey"].api_key_security_scheme.location == "header"
     assert "apiKey" in card.security_requirements[0].schemes
+    assert len(card.security_requirements) == 1  # no mTLS: the key is the only way in
     open_card = a2a_pb2.AgentCard(name="orchestrator")
     edge_card(open_card, "http://localhost:8080", "", api_keys=False)
     assert not open_card.security_schemes
+
+
+def test_with_mtls_the_card_names_the_mesh_certificate_as_the_other_way_in() -> None:
+    card = a2a_pb2.AgentCard(name="planner")
+    edge_card(card, "https://trips.example", "planner", api_keys=True, mtls=True)
+    requirements = [set(r.schemes) for r in card.security_requirements]
+    assert requirements == [{"apiKey"}, {"meshCertificate"}]  # either one: alternatives
+    assert card.security_schemes["meshCertificate"].HasField("mtls_security_scheme")
 
 
 def test_a2a_errors_are_aip_193_envelopes() -> None:
