@@ -6,7 +6,6 @@ does not answer, the replica holding a task still answers for it, the rest is UN
 and what was saved meanwhile is shared once Redis is back."""
 
 import uuid
-from collections.abc import AsyncIterator
 
 import grpc
 import pytest
@@ -37,6 +36,7 @@ from services.runtime.state.connection import SharedState, connect
 from tests.support.inprocess import channel_to, running_server
 from tests.support.ports import free_port
 from tests.support.redis_state import StateSpace
+from tests.unit.conftest import ManualClock
 
 TTL = 3600
 
@@ -46,34 +46,15 @@ ALICE = ServerCallContext(user=KeyHolder("alice"))
 BOB = ServerCallContext(user=KeyHolder("bob"))
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-async def states(space: StateSpace, clock: Clock) -> AsyncIterator[list[SharedState]]:
-    """Two replicas' connections to the test's state."""
-    made = [
-        SharedState(connect(space.url, 2.0), prefix=space.prefix, rest=60, clock=clock)
-        for _ in range(2)
-    ]
-    yield made
-    for state in made:
-        await state.aclose()
+def clock() -> ManualClock:
+    """Wall-clock seconds: tasks are stamped with the store's clock."""
+    return ManualClock(1_800_000_000.0)
 
 
 def replicas(
     states: list[SharedState],
-    clock: Clock,
+    clock: ManualClock,
     max_tasks: int = MAX_TASKS,
     max_task_bytes: int = MAX_TASK_BYTES,
 ) -> list[SharedTaskStore]:
@@ -109,7 +90,7 @@ def task(
 
 
 async def test_a_task_saved_by_one_replica_is_got_and_listed_by_the_other(
-    states: list[SharedState], clock: Clock
+    states: list[SharedState], clock: ManualClock
 ) -> None:
     first, second = replicas(states, clock)
     saved = task("t1", state=TASK_STATE_WORKING)
@@ -127,7 +108,7 @@ async def test_a_task_saved_by_one_replica_is_got_and_listed_by_the_other(
 
 
 async def test_one_owner_never_sees_anothers_tasks_nor_one_agent_anothers(
-    states: list[SharedState], clock: Clock
+    states: list[SharedState], clock: ManualClock
 ) -> None:
     first, second = replicas(states, clock)
     await first.save(task("alices"), ALICE)
@@ -142,7 +123,7 @@ async def test_one_owner_never_sees_anothers_tasks_nor_one_agent_anothers(
 
 
 async def test_filters_order_and_pages_are_those_of_the_sdks_own_store(
-    states: list[SharedState], clock: Clock
+    states: list[SharedState], clock: ManualClock
 ) -> None:
     first, second = replicas(states, clock)
     reference = InMemoryTaskStore()
@@ -191,7 +172,7 @@ async def every_page(
 
 
 async def test_a_task_keeps_its_newest_messages_and_its_size_in_bounds(
-    states: list[SharedState], clock: Clock
+    states: list[SharedState], clock: ManualClock
 ) -> None:
     first, second = replicas(states, clock, max_task_bytes=20_000)
     await first.save(task("long", messages=30), ANYONE)
@@ -212,7 +193,7 @@ async def test_a_task_keeps_its_newest_messages_and_its_size_in_bounds(
 
 
 async def test_an_owners_oldest_tasks_are_forgotten_past_the_count_and_the_bytes(
-    states: list[SharedState], clock: Clock, space: StateSpace
+    states: list[SharedState], clock: ManualClock, space: StateSpace
 ) -> None:
     first, second = replicas(states, clock, max_tasks=3)
     for i in range(5):
@@ -241,7 +222,7 @@ async def test_an_owners_oldest_tasks_are_forgotten_past_the_count_and_the_bytes
 
 
 async def test_every_key_expires_and_a_task_past_its_ttl_is_gone(
-    states: list[SharedState], clock: Clock, space: StateSpace
+    states: list[SharedState], clock: ManualClock, space: StateSpace
 ) -> None:
     first, second = replicas(states, clock)
     await first.save(task("old"), ANYONE)
@@ -257,7 +238,7 @@ async def test_every_key_expires_and_a_task_past_its_ttl_is_gone(
 
 
 async def test_without_redis_the_holder_answers_the_rest_is_unavailable_until_it_is_back(
-    space: StateSpace, clock: Clock
+    space: StateSpace, clock: ManualClock
 ) -> None:
     down = SharedState(
         connect(f"redis://127.0.0.1:{free_port()}/0", 0.5), prefix=space.prefix, rest=5, clock=clock

@@ -9,7 +9,7 @@ from services.performance_monitor.store import Subject
 from services.runtime.reporting import Execution, Kind
 from services.runtime.state.connection import SharedState, connect
 from tests.support.ports import free_port
-from tests.unit.monitor.conftest import Monotonic
+from tests.unit.conftest import ManualClock
 
 NOW = 1_800_000_000.0
 SUBJECT = Subject(Kind.EXECUTION_KIND_RPC, "tripmesh-orchestrator", "/x.S/PlanTrip")
@@ -44,7 +44,7 @@ async def test_replicas_read_the_same_windows(states: list[SharedState]) -> None
 
 
 async def test_an_outage_buffers_records_and_they_land_when_the_state_is_back(
-    states: list[SharedState], monotonic: Monotonic
+    states: list[SharedState], clock: ManualClock
 ) -> None:
     real = states[0].client
     states[0].client = connect(f"redis://127.0.0.1:{free_port()}/0", 0.2)  # nobody listens
@@ -58,7 +58,7 @@ async def test_an_outage_buffers_records_and_they_land_when_the_state_is_back(
     states[0].client = real  # back
     await writer.flush()
     assert states[0].down  # still resting after the failure: nothing was tried
-    monotonic.now += 61
+    clock.now += 61
     await writer.flush()
     reader = SharedStats(states[1])
     await reader.refresh(NOW)
@@ -66,7 +66,7 @@ async def test_an_outage_buffers_records_and_they_land_when_the_state_is_back(
 
 
 async def test_a_settled_slice_is_read_once_and_a_late_write_is_still_seen(
-    states: list[SharedState], monotonic: Monotonic
+    states: list[SharedState], clock: ManualClock
 ) -> None:
     writer, reader = SharedStats(states[0]), SharedStats(states[1])
     await writer.record(NOW - 100, [trip()], 0)
@@ -87,7 +87,7 @@ async def test_a_settled_slice_is_read_once_and_a_late_write_is_still_seen(
     await writer.record(NOW - 50, [trip(), trip()], 0)
     await states[0].client.aclose()
     states[0].client = real
-    monotonic.now += 61  # the state's rest after the failure is over
+    clock.now += 61  # the state's rest after the failure is over
     await writer.flush()
     await reader.refresh(NOW + 2)
     assert counts(reader)[2] == 1 + 5 + 2  # read anew, the hidden write included
