@@ -266,12 +266,10 @@ def _edge_limit(settings: Settings) -> LimitOptions:
     """The services' limit options, with the edge's own minimum and wait for a slot (none by
     default: a client beyond the limit hears 503 and Retry-After at once, and retries
     elsewhere or later, rather than queueing at the door)."""
-    options = settings.limit_options()
-    low = min(settings.gateway_overload_min_limit, options.max_limit)
+    # GradientLimit starts at the minimum when that is higher, and keeps within the maximum.
     return replace(
-        options,
-        min_limit=low,
-        initial=max(options.initial, low),
+        settings.limit_options(),
+        min_limit=settings.gateway_overload_min_limit,
         max_wait=settings.gateway_overload_max_wait,
     )
 
