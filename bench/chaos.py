@@ -17,7 +17,12 @@ orchestrator (10 at once unless said):
    of every process at the start and the end.
 
 Usage: python bench/chaos.py [--minutes 5] [--seconds 30] [--only overload,frozen,...]
-       [--env TRIPMESH_X=Y ...]  (--env: every process of the mesh)
+       [--env TRIPMESH_X=Y ...] [--client-cpu N]
+
+--env goes to every process of the mesh. --client-cpu N runs this load client alone on CPU N
+and the mesh on the others (`taskset`), as if the load came from another machine: on a small
+machine the client's own work (about 0.3 ms of CPU per call, refused or not) otherwise comes
+out of the mesh's share.
 """
 
 import argparse
@@ -64,6 +69,7 @@ class Proc:
 class Fleet:
     offset: int
     data_dir: Path
+    cpus: str | None = None  # taskset's list of the CPUs the mesh runs on; None: any
     procs: dict[str, Proc] = field(default_factory=dict)
 
     def start(self, key: str, name: str, shift: int, env: dict[str, str]) -> Proc:
@@ -74,8 +80,9 @@ class Fleet:
         )
         log = (self.data_dir / f"{key}.log").open("wb")
         child_env = {**env, "TRIPMESH_PORT": str(port), "TRIPMESH_METRICS_PORT": str(metrics)}
+        pinned = ["taskset", "-c", self.cpus] if self.cpus else []
         process = subprocess.Popen(
-            [sys.executable, "-m", "services.cli", "serve", name],
+            [*pinned, sys.executable, "-m", "services.cli", "serve", name],
             env=child_env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -108,8 +115,10 @@ class Fleet:
                 proc.process.wait()
 
 
-def start_mesh(data_dir: Path, extra_env: dict[str, str] | None = None) -> Fleet:
-    fleet = Fleet(free_offset(), data_dir)
+def start_mesh(
+    data_dir: Path, extra_env: dict[str, str] | None = None, cpus: str | None = None
+) -> Fleet:
+    fleet = Fleet(free_offset(), data_dir, cpus)
     table = endpoints_env(HOST, fleet.offset)
     for name in ("planner", "budget"):
         table += f",{name}={HOST}:{KNOWN_SERVICES[name].port + fleet.offset + SECOND_REPLICA}"
@@ -211,10 +220,29 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
 
 
+def agent_calls(fleet: Fleet) -> dict[str, float]:
+    """RPCs started so far on every replica of each agent."""
+    procs = live(fleet)
+    return {
+        agent: sum(
+            counter(proc, "grpc_server_started_total")
+            for key, proc in procs.items()
+            if key.split("-")[0] == agent
+        )
+        for agent in ("planner", "budget", "guide")
+    }
+
+
+def calls_per_trip(before: dict[str, float], after: dict[str, float], trips: int) -> str:
+    return ", ".join(f"{k} {(after[k] - before[k]) / max(trips, 1):.2f}" for k in before)
+
+
 async def overload(client: Client, fleet: Fleet, seconds: float) -> None:
+    calls = agent_calls(fleet)
     cpu = CpuMeter(fleet)
     ceiling = await client.closed(16, 10)
-    ceiling_cpu = cpu.per_trip(len(ceiling.latencies))
+    ceiling_cpu, ceiling_busy = cpu.per_trip(len(ceiling.latencies)), cpu.busy(ceiling.wall)
+    ceiling_calls = calls_per_trip(calls, calls := agent_calls(fleet), len(ceiling.latencies))
     rate = len(ceiling.latencies) / ceiling.wall
     row(
         "ceiling (closed loop, 16 at once, 10 s)",
@@ -222,9 +250,10 @@ async def overload(client: Client, fleet: Fleet, seconds: float) -> None:
         f" failures {sum(ceiling.failures.values())}",
     )
     baseline = statistics.median((await client.closed(1, 3)).latencies)
-    cpu = CpuMeter(fleet)
+    calls, cpu = agent_calls(fleet), CpuMeter(fleet)
     burst = await client.open(2 * rate, seconds)
-    burst_cpu = cpu.per_trip(len(burst.latencies))
+    burst_cpu, burst_busy = cpu.per_trip(len(burst.latencies)), cpu.busy(burst.wall)
+    burst_calls = calls_per_trip(calls, agent_calls(fleet), len(burst.latencies))
     ended = time.monotonic()
     recovered = await _back_to_baseline(client, baseline)
     row(
@@ -241,7 +270,12 @@ async def overload(client: Client, fleet: Fleet, seconds: float) -> None:
         f"all processes {sum(ceiling_cpu.values()):.2f} -> {sum(burst_cpu.values()):.2f} ms"
         f" (orchestrator {ceiling_cpu['orchestrator']:.2f} -> {burst_cpu['orchestrator']:.2f},"
         f" this load client {ceiling_cpu['client']:.2f} -> {burst_cpu['client']:.2f}):"
-        " what refusing costs",
+        f" what refusing costs; CPUs busy {ceiling_busy:.0%} -> {burst_busy:.0%}",
+    )
+    row(
+        "  agent RPCs per admitted trip, ceiling -> overload",
+        f"{ceiling_calls} -> {burst_calls}; CPU ms: "
+        + ", ".join(f"{k} {ceiling_cpu[k]:.2f} -> {burst_cpu[k]:.2f}" for k in sorted(burst_cpu)),
     )
 
 
@@ -252,6 +286,11 @@ class CpuMeter:
         self._pids = {name: proc.process.pid for name, proc in fleet.procs.items()}
         self._pids["client"] = os.getpid()
         self._start = {name: cpu_seconds(pid) for name, pid in self._pids.items()}
+
+    def busy(self, wall: float) -> float:
+        """The share of the machine's CPUs these processes used over `wall` seconds."""
+        spent = sum(cpu_seconds(pid) - self._start[name] for name, pid in self._pids.items())
+        return spent / (wall * (os.cpu_count() or 1))
 
     def per_trip(self, trips: int) -> dict[str, float]:
         """Milliseconds of CPU per trip of each process since the meter started."""
@@ -373,14 +412,24 @@ SCENARIOS = ("overload", "frozen", "killed", "failing", "soak")
 
 
 async def main(
-    minutes: float, seconds: float, only: tuple[str, ...], extra_env: dict[str, str]
+    minutes: float,
+    seconds: float,
+    only: tuple[str, ...],
+    extra_env: dict[str, str],
+    client_cpu: int | None,
 ) -> None:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"tripmesh chaos: {os.cpu_count()} CPUs, load average {load}\n")
     if extra_env:
         print("settings: " + ", ".join(f"{k}={v}" for k, v in extra_env.items()) + "\n")
+    mesh_cpus = None
+    if client_cpu is not None:
+        others = sorted(os.sched_getaffinity(0) - {client_cpu})
+        mesh_cpus = ",".join(map(str, others))
+        os.sched_setaffinity(0, {client_cpu})  # before any channel: its threads inherit it
+        print(f"this load client on CPU {client_cpu}, the mesh on CPU(s) {mesh_cpus}\n")
     with tempfile.TemporaryDirectory(prefix="tripmesh-chaos-") as temp:
-        fleet = start_mesh(Path(temp), extra_env)
+        fleet = start_mesh(Path(temp), extra_env, mesh_cpus)
         client = Client(fleet.procs["orchestrator"].port)
         print(f"mesh on port offset {fleet.offset}: two planners, two budgets\n")
         print("| scenario | figures |\n|---|---|")
@@ -420,6 +469,11 @@ if __name__ == "__main__":
     parser.add_argument(
         "--env", action="append", default=[], help="KEY=VALUE for every process (repeatable)"
     )
+    parser.add_argument(
+        "--client-cpu", type=int, help="run the load client alone on this CPU, the mesh on the rest"
+    )
     arguments = parser.parse_args()
     env = dict(item.split("=", 1) for item in arguments.env)
-    asyncio.run(main(arguments.minutes, arguments.seconds, arguments.only, env))
+    asyncio.run(
+        main(arguments.minutes, arguments.seconds, arguments.only, env, arguments.client_cpu)
+    )

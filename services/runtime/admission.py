@@ -14,7 +14,6 @@ import grpc
 from prometheus_client import Counter
 
 from services.runtime import errors
-from services.runtime.interceptors import abort_with
 from services.runtime.overload import Admission
 
 REFUSED = Counter(
@@ -37,6 +36,38 @@ async def enter(
     try:
         return await admission.enter(method, context.time_remaining())
     except errors.TripmeshError as refused:
-        REFUSED.labels(method, refused.reason).inc()
-        await abort_with(context, refused.to_status(domain))
-        raise  # abort_with has raised already; this keeps the type checker informed
+        status, counted = _refusal(refused, method, domain)
+        counted.inc()
+        await context.abort(status.code, status.details, status.trailing_metadata)
+        raise  # abort has raised already; this keeps the type checker informed
+
+
+_refusals: dict[tuple[object, ...], tuple[grpc.Status, Counter]] = {}
+MAX_REFUSALS_KEPT = 256
+
+
+def _refusal(
+    refused: errors.TripmeshError, method: str, domain: str
+) -> tuple[grpc.Status, Counter]:
+    """The status and counter of a refusal, built once for each distinct refusal.
+
+    Under overload, refusing is most of what a server does, so its cost caps what is left
+    for admitted calls: the rich status (ErrorInfo, RetryInfo) costs more to build than
+    the rest of the refusal, and repeats (same method, reason, limit and retry delay).
+    """
+    key = (
+        type(refused),
+        refused.message,
+        refused.reason,
+        refused.retry_after,
+        tuple(refused.metadata.items()),
+        method,
+        domain,
+    )
+    kept = _refusals.get(key)
+    if kept is None:
+        if len(_refusals) >= MAX_REFUSALS_KEPT:
+            _refusals.clear()  # a bound on what distinct refusals can cost in memory
+        status = errors.to_grpc_status(refused.to_status(domain))
+        kept = _refusals[key] = (status, REFUSED.labels(method, refused.reason))
+    return kept

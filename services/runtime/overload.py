@@ -190,12 +190,19 @@ class Admission:
                 waiter.set_result(None)
 
     def _overloaded(self, method: str) -> errors.ResourceExhausted:
-        low, high = RETRY_DELAY_RANGE
-        delay = min(high, max(low, self.limit.typical(method) or low))
+        delay = retry_delay(self.limit.typical(method))
         return errors.ResourceExhausted(
-            f"overloaded: {self.inflight} calls in progress (limit {self.limit.limit});"
+            f"overloaded: all {self.limit.limit} slots busy and the queue full;"
             f" retry in {delay * 1000:.0f} ms",
             reason="OVERLOADED",
             metadata={"limit": str(self.limit.limit), "method": method},
             retry_after=delay,
         )
+
+
+def retry_delay(typical: float | None) -> float:
+    """What a refused client is told to wait: the method's typical latency, within
+    RETRY_DELAY_RANGE, in steps of 10 ms (so that refusals repeat and their status is
+    built once, see admission.py)."""
+    low, high = RETRY_DELAY_RANGE
+    return round(min(high, max(low, typical or low)), 2)

@@ -7,6 +7,7 @@ from collections import Counter
 import grpc
 from google.rpc import error_details_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+from prometheus_client import REGISTRY
 from tripmesh.v1 import tool_registry_service_pb2 as registry
 from tripmesh.v1 import tool_registry_service_pb2_grpc
 
@@ -23,7 +24,16 @@ LIMIT_OF_TWO = {
 }
 
 
+LIST_TOOLS = "/tripmesh.v1.ToolRegistryService/ListTools"
+
+
+def refused_so_far() -> float:
+    labels = {"grpc_method": LIST_TOOLS, "reason": "OVERLOADED"}
+    return REGISTRY.get_sample_value("tripmesh_overload_refused_total", labels) or 0.0
+
+
 async def test_calls_beyond_the_limit_get_resource_exhausted_with_retry_info() -> None:
+    counted_before = refused_so_far()
     async with (
         running_server(tool_registry_server, **LIMIT_OF_TWO) as (_server, port),
         channel_to(port) as channel,
@@ -45,6 +55,8 @@ async def test_calls_beyond_the_limit_get_resource_exhausted_with_retry_info() -
     assert info.domain == "tripmesh-tool-registry"
     retry = [d for d in status.details if d.Is(error_details_pb2.RetryInfo.DESCRIPTOR)]
     assert len(retry) == 1
+    # each refusal is counted, though its status is built once
+    assert refused_so_far() - counted_before == 4
 
 
 async def test_health_checks_are_answered_while_the_server_is_full() -> None:
