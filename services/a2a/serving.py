@@ -1,7 +1,8 @@
 """Serves one agent's A2AService beside its own service, with the a2a-sdk's gRPC handler.
 
 Tasks live in this process (a bounded in-memory store), and with TRIPMESH_STATE_URL in
-the shared state too, so that GetTask and ListTasks answer alike from every replica
+the shared state too, saved on the condition of their version, so that GetTask and
+ListTasks answer alike from every replica and a stale save never replaces a newer one
 (shared_tasks.py); CancelTask, streaming and replies must reach the instance running the
 task.
 
@@ -11,7 +12,9 @@ a process whose agent no A2A client calls never holds. The card, the skill and t
 service's name (for health, reflection and discovery) are there from the start.
 """
 
+import logging
 import threading
+import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -63,14 +66,24 @@ def install_a2a(
         store, task_ids = create_task_store(
             context.state, context.service.name, settings.a2a_task_ttl, grpc_address(card)
         )
-        handler = DefaultRequestHandler(
-            agent_executor=TripTaskExecutor(skill, reader),
-            task_store=store,
-            agent_card=card,
-            extended_agent_card=card,
-            # Task ids name this replica, for the gateway to send their calls here.
-            request_context_builder=SimpleRequestContextBuilder(task_id_generator=task_ids),
-        )
+        # Without an event stream the SDK warns (and logs) that a versioned (shared) store's
+        # tasks stream from their own replica only: here the gateway sends those calls there.
+        sdk_log = logging.getLogger(DefaultRequestHandler.__module__)
+        level = sdk_log.level
+        sdk_log.setLevel(logging.ERROR)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                handler = DefaultRequestHandler(
+                    agent_executor=TripTaskExecutor(skill, reader),
+                    task_store=store,
+                    agent_card=card,
+                    extended_agent_card=card,
+                    # Task ids name this replica, for the gateway to send their calls here.
+                    request_context_builder=SimpleRequestContextBuilder(task_id_generator=task_ids),
+                )
+        finally:
+            sdk_log.setLevel(level)
         methods = _MethodHandlers()
         a2a_pb2_grpc.add_A2AServiceServicer_to_server(
             GrpcHandler(handler, context_builder=KeyContextBuilder()), methods

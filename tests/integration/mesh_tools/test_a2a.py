@@ -3,11 +3,13 @@ planned from a sentence, streamed to completion (or answered whole by SendMessag
 read back with its artifact, over HTTP+JSON (the gateway) and gRPC (the orchestrator);
 missing fields asked back; a cancel mid-plan, over either binding, ends the task
 cancelled and stops the planner's work; calls naming a task reach the replica holding it,
-and replicas sharing Redis answer GetTask and ListTasks alike, also once that one is gone."""
+and replicas sharing Redis answer GetTask and ListTasks alike, also once that one is gone,
+and ListTasks over HTTP+JSON through the gateway lists both replicas' tasks, filtered and
+paged, whichever replica answers."""
 
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 
 import anyio
@@ -253,19 +255,25 @@ def slow_mesh(tools_mesh: ToolsMesh) -> Iterator[SlowMesh]:
         stop_all(gateway, orchestrator, planner)
 
 
-def draft_calls(metrics: str, counter: str, code: str = "") -> float:
-    """The planner's DraftItinerary calls in a counter (of one final code, if given)."""
+def calls(metrics: str, counter: str, method: str, code: str = "") -> float:
+    """A process's calls of `method` in a counter (of one final code, if given)."""
     total = 0.0
     for line in metrics.splitlines():
-        ours = line.startswith(counter + "{") and 'grpc_method="DraftItinerary"' in line
+        ours = line.startswith(counter + "{") and f'grpc_method="{method}"' in line
         if ours and (not code or f'grpc_code="{code}"' in line):
             total += float(line.rsplit(" ", 1)[1])
     return total
 
 
-async def planner_metrics(planner: ServiceProcess) -> str:
+def draft_calls(metrics: str, counter: str, code: str = "") -> float:
+    """The planner's DraftItinerary calls in a counter (of one final code, if given)."""
+    return calls(metrics, counter, "DraftItinerary", code)
+
+
+async def planner_metrics(process: ServiceProcess) -> str:
+    """The metrics of the planner (or of another process)."""
     async with httpx.AsyncClient() as http:
-        return (await http.get(f"http://127.0.0.1:{planner.metrics_port}/metrics")).text
+        return (await http.get(f"http://127.0.0.1:{process.metrics_port}/metrics")).text
 
 
 async def draft_count(planner: ServiceProcess, counter: str, code: str = "") -> float:
@@ -424,22 +432,29 @@ async def test_calls_naming_a_task_reach_the_orchestrator_replica_holding_it(
     assert a2a_pb2.TaskState.Name(cancelled.status.state) == "TASK_STATE_CANCELED"
 
 
-@pytest.fixture(scope="module")
-def sharing_orchestrators(tools_mesh: ToolsMesh) -> Iterator[list[ServiceProcess]]:
-    """Two orchestrator replicas sharing their state (their A2A tasks) in Redis."""
+@contextmanager
+def orchestrators_sharing_tasks(mesh: ToolsMesh, name: str) -> Iterator[list[ServiceProcess]]:
+    """Two orchestrator replicas sharing their state (their A2A tasks) in a Redis space of
+    their own."""
     with shared_state_space() as space:
         replicas = [
             ServiceProcess(
                 "orchestrator",
-                {**tools_mesh.env, **space.env, "TRIPMESH_INSTANCE_ID": f"orchestrator-shared-{i}"},
+                {**mesh.env, **space.env, "TRIPMESH_INSTANCE_ID": f"orchestrator-{name}-{i}"},
             )
             for i in range(2)
         ]
         try:
-            start_all(tools_mesh, *replicas)
+            start_all(mesh, *replicas)
             yield replicas
         finally:
             stop_all(*replicas)
+
+
+@pytest.fixture(scope="module")
+def sharing_orchestrators(tools_mesh: ToolsMesh) -> Iterator[list[ServiceProcess]]:
+    with orchestrators_sharing_tasks(tools_mesh, "shared") as replicas:
+        yield replicas
 
 
 async def test_a_task_planned_on_one_replica_is_listed_and_got_from_the_other_also_once_gone(
@@ -459,3 +474,73 @@ async def test_a_task_planned_on_one_replica_is_listed_and_got_from_the_other_al
     assert [t.id for t in listed.tasks] == [planned.id]
     assert listed.tasks[0].artifacts[0] == planned.artifacts[0]
     assert after == planned
+
+
+@dataclass
+class SharingBehindGateway:
+    """Two orchestrator replicas sharing their tasks, and a gateway in front of both."""
+
+    replicas: list[ServiceProcess]
+    gateway: ServiceProcess
+
+
+@pytest.fixture(scope="module")
+def sharing_behind_gateway(tools_mesh: ToolsMesh) -> Iterator[SharingBehindGateway]:
+    with orchestrators_sharing_tasks(tools_mesh, "listed") as replicas:
+        first, second = replicas
+        endpoints = endpoints_with(
+            tools_mesh, {"orchestrator": first.address}, f"orchestrator={second.address}"
+        )
+        env = {**tools_mesh.env, "TRIPMESH_ENDPOINTS": endpoints, "TRIPMESH_API_KEYS": API_KEY}
+        gateway = ServiceProcess("gateway", env)
+        try:
+            start_all(tools_mesh, gateway)
+            yield SharingBehindGateway(replicas, gateway)
+        finally:
+            stop_all(gateway)
+
+
+async def list_calls(replica: ServiceProcess) -> float:
+    return calls(await planner_metrics(replica), HANDLED, "ListTasks", "OK")
+
+
+async def test_list_tasks_over_http_through_the_gateway_lists_both_replicas_tasks_alike(
+    sharing_behind_gateway: SharingBehindGateway,
+) -> None:
+    replicas = sharing_behind_gateway.replicas
+    # One task is planned on each replica, the first's completed, the second's asking back.
+    made = []
+    for replica, text in zip(replicas, [SENTENCE, "Plan 2 days in Porto"], strict=True):
+        async with a2a_client(await grpc_card(replica.address), "GRPC", streaming=False) as direct:
+            (reply,) = await stream(direct, user_message(new_text_part(text)))
+            made.append(reply.task)
+    completed, asking = made
+    assert a2a_pb2.TaskState.Name(completed.status.state) == "TASK_STATE_COMPLETED"
+    assert a2a_pb2.TaskState.Name(asking.status.state) == "TASK_STATE_INPUT_REQUIRED"
+    before = [await list_calls(replica) for replica in replicas]
+    # Over HTTP+JSON through the gateway, whichever replica its balancer picks, until each
+    # has answered at least once.
+    async with a2a_client(await front_card(sharing_behind_gateway.gateway), "HTTP+JSON") as client:
+        for _ in range(40):
+            listed = await client.list_tasks(a2a_pb2.ListTasksRequest(include_artifacts=True))
+            assert [t.id for t in listed.tasks] == [asking.id, completed.id]  # newest first
+            assert listed.total_size == 2
+            assert listed.tasks[1].artifacts[0] == completed.artifacts[0]
+            asked = await client.list_tasks(
+                a2a_pb2.ListTasksRequest(status=a2a_pb2.TASK_STATE_INPUT_REQUIRED)
+            )
+            assert [t.id for t in asked.tasks] == [asking.id]
+            first_page = await client.list_tasks(a2a_pb2.ListTasksRequest(page_size=1))
+            second_page = await client.list_tasks(
+                a2a_pb2.ListTasksRequest(page_size=1, page_token=first_page.next_page_token)
+            )
+            assert [t.id for t in (*first_page.tasks, *second_page.tasks)] == [
+                asking.id,
+                completed.id,
+            ]
+            assert not second_page.next_page_token
+            after = [await list_calls(replica) for replica in replicas]
+            if all(a > b for a, b in zip(after, before, strict=True)):
+                break
+        else:
+            pytest.fail(f"the gateway sent every ListTasks to one replica: {before} -> {after}")
