@@ -1,8 +1,9 @@
 """The gateway's ASGI application: everything built once from the settings and descriptors.
 
 Pure ASGI layers, outermost first: CORS → observe (request id, route, metrics, logs,
-span, errors) → guard (keys, rate limit) → overload (adaptive limit) → dispatch (fixed
-endpoints or the transcoding endpoint). Channels are opened in the lifespan startup.
+span, execution records, errors) → guard (keys, rate limit) → overload (adaptive limit) →
+dispatch (fixed endpoints or the transcoding endpoint). Channels are opened in the lifespan
+startup.
 """
 
 import asyncio
@@ -45,6 +46,7 @@ from services.runtime import tls_reload
 from services.runtime.channels import ChannelPool
 from services.runtime.metrics import EXPORTED
 from services.runtime.overload import Admission, LimitOptions
+from services.runtime.reporting import ExecutionReporter
 from services.runtime.server import discovery_options, package_version
 from services.runtime.state.connection import SharedState
 from services.runtime.state.spend import SharedLedger
@@ -102,7 +104,12 @@ class Gateway:
         methods = sorted({r.http_method for r in self.routes})
         path = audit_log_path(Path(settings.data_dir), settings.audit_log)
         self.audit = AuditLog(path, self.keys.enabled) if path is not None else None
-        observed = ObserveMiddleware(guarded, self.dispatcher.resolve, self.audit)
+        # Each API request as an execution of the gateway (TRIPMESH_ENABLE_PERFORMANCE_MONITORING),
+        # sent to the monitor in batches once the channels are open: a trip's waterfall starts
+        # with the gateway's request.
+        self.reporter = ExecutionReporter.from_settings(SERVICE.discovery_name, settings)
+        self.reporter.instance_id = settings.instance_id
+        observed = ObserveMiddleware(guarded, self.dispatcher.resolve, self.audit, self.reporter)
         # Outermost, so that errors answered by observe (401, 403, 404, 429, ...) carry the
         # CORS headers too: a page can read the error and its Retry-After.
         self._http = with_cors(observed, origins(settings.cors_origins), methods)
@@ -142,6 +149,8 @@ class Gateway:
             certificates=self.certificates,  # its own certificate, as a client
             resilience=settings.resilience(),
         )
+        self.reporter.connect(self._pool)
+        await self.reporter.start()
         upstreams = Upstreams(self._pool, {r.rpc.upstream for r in self.routes})
         self.endpoint.upstreams = upstreams
         self.cards.upstreams = upstreams
@@ -184,6 +193,7 @@ class Gateway:
     async def register(self, host: str, port: int) -> None:
         """Announces the gateway to discovery (Consul checks it on /readyz)."""
         self.address = Endpoint(host, port).address
+        self.reporter.instance_id = self.settings.instance_id or self.address
         if self._discovery is None:
             return
         self._registration = Registration(
@@ -223,6 +233,7 @@ class Gateway:
         await self.mesh.close()
         if self.audit is not None:
             self.audit.close()
+        await self.reporter.stop()  # what is buffered goes out, once, before the channels close
         if self._pool is not None:
             await self._pool.close()
         if self._discovery is not None:

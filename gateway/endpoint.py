@@ -74,7 +74,7 @@ class RpcEndpoint:
         try:
             if streaming:
                 writer = StreamWriter(send, wants_sse(exchange.headers), route.error_envelope)
-                await _relay_stream(call, codec, writer)
+                await _relay_stream(call, codec, writer, exchange)
             else:
                 response: Message = await call
                 await send_response(send, 200, codec.response(response))
@@ -88,8 +88,9 @@ class RpcEndpoint:
             watch.close()
 
 
-async def _relay_stream(call: Any, codec: Codec, writer: StreamWriter) -> None:
-    """Relays every message; a failure after the first one becomes the stream's last event."""
+async def _relay_stream(call: Any, codec: Codec, writer: StreamWriter, exchange: Exchange) -> None:
+    """Relays every message; a failure after the first one becomes the stream's last event
+    (and the request's gRPC code, under its HTTP 200)."""
     responses = call.__aiter__()
     rpc: RpcMethod = codec.route.rpc
     try:
@@ -101,5 +102,7 @@ async def _relay_stream(call: Any, codec: Codec, writer: StreamWriter) -> None:
     except grpc.aio.AioRpcError as exc:
         if not writer.started:
             raise
-        await writer.error(from_rpc_error(exc, rpc.path, rpc.upstream).status)
+        status = from_rpc_error(exc, rpc.path, rpc.upstream).status
+        exchange.code = status.code
+        await writer.error(status)
     await writer.end()

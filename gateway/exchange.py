@@ -27,6 +27,7 @@ class Exchange:
     client: str = ""  # API key id, or client IP without keys
     key: ApiKey | None = None  # the key presented, once checked
     status: int = 0  # HTTP status sent (499: the client went away first)
+    code: int | None = None  # gRPC code of an error answered or relayed (None: from `status`)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -1,5 +1,6 @@
-"""The outermost middleware: request id, route, span, metrics, access log, and the last word
-on errors (every error leaves as a google.rpc.Status body)."""
+"""The outermost middleware: request id, route, span, metrics, access log, the execution
+record of an API request for the performance monitor, and the last word on errors (every
+error leaves as a google.rpc.Status body)."""
 
 import logging
 import time
@@ -10,30 +11,40 @@ from gateway import metrics
 from gateway.audit import AuditLog
 from gateway.body import ClientGone
 from gateway.errors import HttpError, gateway_error
-from gateway.exchange import SCOPE_KEY, Exchange
+from gateway.exchange import SCOPE_KEY, UNMATCHED, Exchange
 from gateway.propagation import server_span
 from gateway.responses import Message, Receive, Scope, Send, send_error
+from gateway.status import grpc_code, status_code
 from services.runtime.errors import Internal, TripmeshError
 from services.runtime.logs import correlation_id_var
+from services.runtime.reporting import Execution, ExecutionReporter, rpc_execution
 
 logger = logging.getLogger("gateway.access")
 
 ASGIApp = Callable[[Scope, Receive, Send], Any]
 CLIENT_CLOSED = 499
+CANCELLED = 1  # the gRPC code of a request whose client went away
 
 
 class ObserveMiddleware:
-    """Wraps every HTTP request; `resolve` names its route before anything else runs."""
+    """Wraps every HTTP request; `resolve` names its route before anything else runs.
+
+    With a `reporter`, each request on an API route (a transcoded RPC, A2A, /mcp, the other
+    /v1 paths; not /healthz, /metrics, pages, nor a path no route matches) becomes an RPC
+    execution of the gateway, in the request's trace: the root of a trip's waterfall.
+    """
 
     def __init__(
         self,
         app: ASGIApp,
         resolve: Callable[[Exchange], None],
         audit: AuditLog | None = None,
+        reporter: ExecutionReporter | None = None,
     ) -> None:
         self.app = app
         self._resolve = resolve
         self._audit = audit
+        self._reporter = reporter if reporter is not None and reporter.enabled else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         exchange = Exchange.of(scope)
@@ -41,6 +52,8 @@ class ObserveMiddleware:
         scope[SCOPE_KEY] = exchange
         token = correlation_id_var.set(exchange.request_id)
         request_id = exchange.request_id.encode()
+        reporter = self._reporter if exchange.is_api and exchange.label != UNMATCHED else None
+        wall = time.time() if reporter is not None else 0.0
         started = time.perf_counter()
         metrics.IN_FLIGHT.inc()
 
@@ -55,7 +68,10 @@ class ObserveMiddleware:
                 try:
                     await self._run(exchange, scope, receive, send_with_id)
                 finally:
-                    _log(exchange, time.perf_counter() - started)  # in the span: has its trace id
+                    seconds = time.perf_counter() - started
+                    _log(exchange, seconds)  # in the span: has its trace id, as the record
+                    if reporter is not None:
+                        reporter.record(_execution(reporter.service, exchange, wall, seconds))
         finally:
             seconds = time.perf_counter() - started
             metrics.IN_FLIGHT.dec()
@@ -73,6 +89,7 @@ class ObserveMiddleware:
             await self._answer(exchange, send, HttpError(error.to_status("tripmesh-gateway")))
         except ClientGone:
             exchange.status = exchange.status or CLIENT_CLOSED
+            exchange.code = CANCELLED  # even when a stream had answered 200
         except Exception:
             logger.exception("unhandled error on %s %s", exchange.method, exchange.label)
             internal = gateway_error(
@@ -85,11 +102,20 @@ class ObserveMiddleware:
 
     @staticmethod
     async def _answer(exchange: Exchange, send: Send, error: HttpError) -> None:
+        exchange.code = error.status.code  # its own, which the HTTP status may not tell (503)
         if exchange.status:  # a stream already answered: nothing more can be said
             logger.warning("error after the response started: %s", error.status.message)
             return
         envelope = exchange.match is not None and exchange.match.route.error_envelope
         await send_error(send, error, envelope)
+
+
+def _execution(service: str, exchange: Exchange, wall: float, seconds: float) -> Execution:
+    """The request as an RPC execution, named as the access log names it ("POST
+    /v1/trips:plan"), with the gRPC code it answered or relayed (else its HTTP status's)."""
+    code = exchange.code if exchange.code is not None else grpc_code(exchange.status)
+    method = f"{exchange.method} {exchange.label}"
+    return rpc_execution(service, method, wall, seconds, status_code(code).name)
 
 
 def _log(exchange: Exchange, seconds: float) -> None:

@@ -6,6 +6,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.runtime.overload_settings import OverloadSettings, ResilienceSettings
+from services.runtime.reporting_settings import ReportSettings
 from services.runtime.settings import RuntimeSettings
 from services.runtime.state.settings import StateSettings
 
@@ -68,6 +69,11 @@ class GatewaySettings(BaseSettings):
 
 
 class Settings(
-    GatewaySettings, StateSettings, OverloadSettings, ResilienceSettings, RuntimeSettings
+    GatewaySettings,
+    ReportSettings,
+    StateSettings,
+    OverloadSettings,
+    ResilienceSettings,
+    RuntimeSettings,
 ):
     """Every setting the gateway reads."""

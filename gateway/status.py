@@ -34,3 +34,28 @@ def http_status(code: int) -> int:
 def status_code(code: int) -> grpc.StatusCode:
     """The grpc.StatusCode of a code number (UNKNOWN for a code outside the table)."""
     return _CODES_BY_VALUE.get(code, grpc.StatusCode.UNKNOWN)
+
+
+# HTTP status → gRPC code number, for an answer that carried no code of its own (a success,
+# a mounted app's error): google.rpc.Code's mapping read backwards, one code per status.
+GRPC_CODE: dict[int, int] = {
+    400: 3,  # INVALID_ARGUMENT
+    401: 16,  # UNAUTHENTICATED
+    403: 7,  # PERMISSION_DENIED
+    404: 5,  # NOT_FOUND
+    409: 10,  # ABORTED
+    429: 8,  # RESOURCE_EXHAUSTED
+    499: 1,  # CANCELLED
+    500: 13,  # INTERNAL
+    501: 12,  # UNIMPLEMENTED
+    503: 14,  # UNAVAILABLE
+    504: 4,  # DEADLINE_EXCEEDED
+}
+
+
+def grpc_code(http: int) -> int:
+    """The gRPC code number of an HTTP status: OK below 400, UNKNOWN for a status the table
+    does not name (nor 0: no response was sent)."""
+    if 0 < http < 400:
+        return 0
+    return GRPC_CODE.get(http, 2)

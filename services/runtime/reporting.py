@@ -187,17 +187,22 @@ class ExecutionReporter:
         self.instance_id = context.instance_id
         if not self.enabled:
             return
-        client = context.channels.client(
-            "performance-monitor", pm_grpc.PerformanceMonitorServiceStub
-        )
+        self.connect(context.channels)
+        context.on_start.append(self.start)
+        context.on_stop.append(self.stop)
+
+    def connect(self, channels: Any) -> None:
+        """Sends to the monitor over `channels` (a ChannelPool); starting and stopping are
+        the caller's (the gateway, which has no service context)."""
+        if not self.enabled:
+            return
+        client = channels.client("performance-monitor", pm_grpc.PerformanceMonitorServiceStub)
 
         async def send(request: pm_pb2.RecordExecutionsRequest) -> None:
             await client.stub.RecordExecutions(request, timeout=self._timeout)
 
         if self._sink is None:
             self._sink = send
-        context.on_start.append(self.start)
-        context.on_stop.append(self.stop)
 
     def use_sink(self, sink: Sink) -> None:
         """Delivers batches to `sink` instead of the monitor service (the monitor itself)."""

@@ -15,7 +15,8 @@ function label(e) {
   const service = e.service.replace("tripmesh-", "");
   if (e.kind === "EXECUTION_KIND_MODEL") return `${service} · model ${e.model}`;
   if (e.kind === "EXECUTION_KIND_TOOL") return `${service} · tool ${e.tool.replace("tools/", "")}`;
-  return `${service} · ${e.method.split("/").pop()}`;
+  // a gRPC method by its name; the gateway's requests as their route ("POST /v1/trips:plan")
+  return `${service} · ${e.method.startsWith("/") ? e.method.split("/").pop() : e.method}`;
 }
 
 function kindClass(e) {

@@ -18,7 +18,7 @@ import uvicorn
 from tripmesh.v1 import orchestrator_service_pb2 as orchestrator
 from tripmesh.v1 import orchestrator_service_pb2_grpc, trip_pb2
 
-from gateway.app import create_app
+from gateway.app import Gateway, create_app
 from gateway.wire import GatewayProtocol
 from registry import KNOWN_SERVICES, known_service
 from services.runtime import errors
@@ -119,7 +119,13 @@ def endpoints(**ports: int) -> str:
 @asynccontextmanager
 async def running_gateway(**settings: Any) -> AsyncIterator[httpx.AsyncClient]:
     """The gateway on uvicorn in this event loop, and an HTTP client of it."""
-    app = create_app(load_settings(**settings))
+    async with serving(create_app(load_settings(**settings))) as client:
+        yield client
+
+
+@asynccontextmanager
+async def serving(app: Gateway) -> AsyncIterator[httpx.AsyncClient]:
+    """`app` on uvicorn in this event loop, and an HTTP client of it."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]

@@ -1,5 +1,6 @@
 """The tools and the monitor over HTTP through the gateway, on the whole offline mesh
-(`tripmesh up`): GET /v1/tools, POST /v1/tools/{tool}:invoke, GET /v1/stats."""
+(`tripmesh up`): GET /v1/tools, POST /v1/tools/{tool}:invoke, GET /v1/stats, and the
+gateway's own execution at the head of a trip's waterfall."""
 
 import json
 import time
@@ -9,6 +10,7 @@ from typing import Any
 import grpc
 import httpx
 import pytest
+from tripmesh.v1 import performance_monitor_service_pb2 as pm_pb2
 from tripmesh.v1 import performance_monitor_service_pb2_grpc as pm_grpc
 
 from tests.integration.mesh_tools.conftest import SIX_TOOLS, eventually
@@ -131,6 +133,43 @@ def test_stats_count_the_trips_planned_with_plausible_percentiles(client: httpx.
     if count_before == 0:  # only our trips: the server's times sit under the client's
         assert p99 <= max(durations) * 1.1
         assert stats["errorCount"] == "0"
+
+
+PLAN_TRIP = "/tripmesh.v1.OrchestratorService/PlanTrip"
+
+
+def test_a_trip_planned_over_http_has_the_gateway_at_the_head_of_its_waterfall(
+    client: httpx.Client, mesh: MeshProcess
+) -> None:
+    response = client.post("/v1/trips:plan", json=PLAN)
+    assert response.status_code == 200, response.text
+    trace_id = response.json()["traceId"]
+    monitor = pm_grpc.PerformanceMonitorServiceStub(
+        grpc.insecure_channel(f"127.0.0.1:{mesh.port('performance-monitor')}")
+    )
+
+    def waterfall() -> list[pm_pb2.ExecutionRecord] | None:
+        request = pm_pb2.ListExecutionsRequest(trace_id=trace_id)
+        executions = list(monitor.ListExecutions(request, timeout=5).executions)
+        services = {e.service for e in executions}
+        arrived = "tripmesh-gateway" in services and any(e.method == PLAN_TRIP for e in executions)
+        return executions if arrived else None
+
+    # each process sends its records in batches, once a second
+    executions, _ = eventually(waterfall, timeout=20, interval=0.2)
+    (gateway,) = [e for e in executions if e.service == "tripmesh-gateway"]
+    (plan,) = [e for e in executions if e.method == PLAN_TRIP]
+    assert (gateway.method, gateway.code, gateway.kind) == (
+        "POST /v1/trips:plan",
+        "OK",
+        pm_pb2.EXECUTION_KIND_RPC,
+    )
+    assert gateway.trace_id == trace_id
+    assert gateway.instance_id.endswith(f":{mesh.port('gateway')}")  # host:port, as registered
+    assert executions[0] == gateway  # the waterfall's first row (in start order)
+    # it encloses the orchestrator's call: starts no later, lasts at least as long
+    assert gateway.start_time.ToNanoseconds() <= plan.start_time.ToNanoseconds()
+    assert gateway.duration.ToNanoseconds() >= plan.duration.ToNanoseconds()
 
 
 def test_alerts_list_and_watch_over_http(client: httpx.Client, mesh: MeshProcess) -> None:

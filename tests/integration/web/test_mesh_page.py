@@ -25,6 +25,7 @@ from tests.support.processes import MeshProcess
 pytestmark = pytest.mark.slow
 
 MODEL = "model openai:gpt-4.1-mini"
+GATEWAY_ROW = "gateway · POST /v1/trips:plan"
 HOST_PORT = re.compile(r"^[0-9a-z.\-]+:[0-9]{2,5}$")
 MILLISECONDS = re.compile(r"^[0-9]+\.[0-9] ms$")
 
@@ -71,14 +72,14 @@ def stats_rows(browser: webdriver.Chrome, *until: str) -> dict[str, list[str]]:
     return found
 
 
-def waterfall_rows(browser: webdriver.Chrome, until: str) -> list[str]:
-    """The waterfall's rows once one holds `until`: asked again while the services' last
-    records (sent in batches, once a second) reach the monitor."""
+def waterfall_rows(browser: webdriver.Chrome, *until: str) -> list[str]:
+    """The waterfall's rows once a row holds each of `until`: asked again while the services'
+    last records (sent in batches, once a second) reach the monitor."""
 
     def rows(driver: webdriver.Chrome) -> list[str] | bool:
         driver.find_element(By.CSS_SELECTOR, "#waterfall-form button").click()
         texts = [row.text for row in shown(driver, "svg.waterfall .waterfall-row")]
-        return texts if any(until in text for text in texts) else False
+        return texts if all(any(u in text for text in texts) for u in until) else False
 
     found: list[str] = WebDriverWait(
         browser, WAIT, poll_frequency=1, ignored_exceptions=REDRAWN
@@ -138,7 +139,8 @@ def test_eight_services_serving_then_an_alert_when_the_provider_fails(
     chooser.select_by_index(1)  # the newest trip
     # (records are sent at most once, in batches: on a loaded machine one may be late or lost,
     # so the test waits for the calls that fired the alert, which have surely arrived)
-    rows = waterfall_rows(browser, until=MODEL)
+    rows = waterfall_rows(browser, MODEL, GATEWAY_ROW)
+    assert rows[0].startswith(GATEWAY_ROW), rows  # the request at the gateway comes first
     model_rows = [row for row in rows if MODEL in row]
     assert "UNAVAILABLE" in model_rows[0]
     assert "tok" in model_rows[0]
