@@ -63,10 +63,12 @@ class PlanEvent:
     trip: Trip
 
 
-Emit = Callable[[PlanStage, str], None]
+# A step's line for people, or what makes it (called only when someone watches the events).
+Message = str | Callable[[], str]
+Emit = Callable[[PlanStage, Message], None]
 
 
-def _unwatched(stage: PlanStage, message: str) -> None:
+def _unwatched(stage: PlanStage, message: Message) -> None:
     """The events of a trip nobody watches (PlanTrip)."""
 
 
@@ -150,8 +152,9 @@ class TripWorkflow:
         run = self._start(request)
         events: asyncio.Queue[PlanEvent | None] = asyncio.Queue()
 
-        def emit(stage: PlanStage, message: str) -> None:
-            events.put_nowait(PlanEvent(stage, message, progress(run.trip, stage)))
+        def emit(stage: PlanStage, message: Message) -> None:
+            text = message if isinstance(message, str) else message()
+            events.put_nowait(PlanEvent(stage, text, progress(run.trip, stage)))
 
         emit(PlanStage.PLAN_STAGE_VALIDATED, f"request_id {run.request.request_id}")
         work = asyncio.create_task(self._work(run, emit, lambda: events.put_nowait(None)))
@@ -184,7 +187,7 @@ class TripWorkflow:
         run.trip.itinerary.CopyFrom(drafted.itinerary)
         add_usage(run.trip.usage, drafted.usage)
         add_warnings(run.trip, drafted.warnings)
-        emit(PlanStage.PLAN_STAGE_ITINERARY_DRAFTED, _describe_itinerary(run.trip))
+        emit(PlanStage.PLAN_STAGE_ITINERARY_DRAFTED, lambda: _describe_itinerary(run.trip))
         guide = asyncio.create_task(self._advise(run, emit))
         try:
             await self._estimate(run, emit)
@@ -204,7 +207,7 @@ class TripWorkflow:
         add_warnings(run.trip, priced.warnings)
         emit(
             PlanStage.PLAN_STAGE_BUDGET_ESTIMATED,
-            describe_estimate(priced.estimate, run.request.budget),
+            lambda: describe_estimate(priced.estimate, run.request.budget),
         )
 
     async def _advise(self, run: _Run, emit: Emit) -> None:
