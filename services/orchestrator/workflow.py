@@ -1,11 +1,12 @@
 """The trip workflow: guardrails, draft, price and advise in parallel, fit the budget, store.
 
 One implementation serves both RPCs: `run` yields a PlanEvent at each step
-(StreamPlanTrip maps them), and `plan` keeps the last (PlanTrip). The work runs
-in a task of its own that reports events through a queue, so that the guide's
-answer is reported the moment it arrives, whatever the budget path is doing;
-closing the event stream (a client that went away) cancels that task, and with
-it every outgoing call.
+(StreamPlanTrip maps them), and `plan` returns the trip (PlanTrip). For `run`,
+the work runs in a task of its own that reports events through a queue, so that
+the guide's answer is reported the moment it arrives, whatever the budget path
+is doing; closing the event stream (a client that went away) cancels that task,
+and with it every outgoing call. `plan` runs the same steps in its caller's task
+and reports nothing; cancelling the call cancels them.
 """
 
 import asyncio
@@ -13,7 +14,6 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncGenerator, Callable
-from contextlib import aclosing
 from dataclasses import dataclass, field
 
 from tripmesh.v1.orchestrator_service_pb2 import PlanStage
@@ -63,7 +63,17 @@ class PlanEvent:
     trip: Trip
 
 
-Emit = Callable[[PlanStage, str], None]
+# A step's line for people, or what makes it (called only when someone watches the events).
+Message = str | Callable[[], str]
+Emit = Callable[[PlanStage, Message], None]
+
+
+def _unwatched(stage: PlanStage, message: Message) -> None:
+    """The events of a trip nobody watches (PlanTrip)."""
+
+
+def _nothing() -> None:
+    pass
 
 
 @dataclass
@@ -101,46 +111,50 @@ class TripWorkflow:
         self._idempotency = Idempotency(store, settings.idempotency_window, lease)
 
     async def plan(self, request: PlanTripRequest) -> Trip:
-        """Plans a trip and returns it, complete and stored."""
-        trip: Trip | None = None
-        async with aclosing(self.run(request, snapshots=False)) as events:
-            async for event in events:
-                trip = event.trip
-        assert trip is not None  # run() ends with the complete trip or raises
-        return trip
+        """Plans a trip and returns it, complete and stored.
 
-    async def run(
-        self, request: PlanTripRequest, snapshots: bool = True
-    ) -> AsyncGenerator[PlanEvent, None]:
+        The same steps as `run`, in the caller's own task and without events: no task,
+        queue or progress message per step on a trip's path, which PlanTrip would only
+        have thrown away (all but the last trip, which is `run`'s trip itself).
+        """
+        try:
+            run = self._start(request)
+            await self._work(run, _unwatched, _nothing)
+        except BaseException as error:
+            trip_ended_by(error)
+            raise
+        return run.trip
+
+    async def run(self, request: PlanTripRequest) -> AsyncGenerator[PlanEvent, None]:
         """Plans a trip, yielding an event at each step and the complete trip last.
-
-        `snapshots` False: the events' trips are the trip being planned itself, not copies
-        of what each step changed (`plan` reads the last one only).
 
         Raises the typed error of a bad request, or the AioRpcError of a
         planner or budget call that failed.
         """
         try:
-            async for event in self._run(request, snapshots):
+            async for event in self._run(request):
                 yield event
         except BaseException as error:
             trip_ended_by(error)
             raise
 
-    async def _run(
-        self, request: PlanTripRequest, snapshots: bool
-    ) -> AsyncGenerator[PlanEvent, None]:
+    def _start(self, request: PlanTripRequest) -> _Run:
+        """The checked request, and the trip about to be planned for it."""
         clock = TripClock.for_request(self._settings.trip_deadline, self._settings.answer_reserve)
         warnings = self._validate(request)
         run = _Run(_normalized(request), Trip(name=trip_name(new_trip_id())), clock)
         run.fresh_id = not request.request_id
         run.trip.request.CopyFrom(run.request)
         add_warnings(run.trip, warnings)
+        return run
+
+    async def _run(self, request: PlanTripRequest) -> AsyncGenerator[PlanEvent, None]:
+        run = self._start(request)
         events: asyncio.Queue[PlanEvent | None] = asyncio.Queue()
 
-        def emit(stage: PlanStage, message: str) -> None:
-            trip = progress(run.trip, stage) if snapshots else run.trip
-            events.put_nowait(PlanEvent(stage, message, trip))
+        def emit(stage: PlanStage, message: Message) -> None:
+            text = message if isinstance(message, str) else message()
+            events.put_nowait(PlanEvent(stage, text, progress(run.trip, stage)))
 
         emit(PlanStage.PLAN_STAGE_VALIDATED, f"request_id {run.request.request_id}")
         work = asyncio.create_task(self._work(run, emit, lambda: events.put_nowait(None)))
@@ -173,7 +187,7 @@ class TripWorkflow:
         run.trip.itinerary.CopyFrom(drafted.itinerary)
         add_usage(run.trip.usage, drafted.usage)
         add_warnings(run.trip, drafted.warnings)
-        emit(PlanStage.PLAN_STAGE_ITINERARY_DRAFTED, _describe_itinerary(run.trip))
+        emit(PlanStage.PLAN_STAGE_ITINERARY_DRAFTED, lambda: _describe_itinerary(run.trip))
         guide = asyncio.create_task(self._advise(run, emit))
         try:
             await self._estimate(run, emit)
@@ -193,7 +207,7 @@ class TripWorkflow:
         add_warnings(run.trip, priced.warnings)
         emit(
             PlanStage.PLAN_STAGE_BUDGET_ESTIMATED,
-            describe_estimate(priced.estimate, run.request.budget),
+            lambda: describe_estimate(priced.estimate, run.request.budget),
         )
 
     async def _advise(self, run: _Run, emit: Emit) -> None:

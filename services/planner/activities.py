@@ -143,14 +143,18 @@ def _offered(place: Place, months: frozenset[int]) -> frozenset[str]:
 def pool_for(place: Place, request: TripRequest) -> Pool:
     """Every template usable at `place` on the request's dates, each interest's in the
     order the request's seed gives."""
-    offered = what_the_place_offers(place, request)
+    return Pool(_usable(place, what_the_place_offers(place, request)), request.seed())
+
+
+@lru_cache(maxsize=1024)  # as _offered's: the same for every trip to a place in a season
+def _usable(place: Place, offered: frozenset[str]) -> dict[str, tuple[Template, ...]]:
+    """The templates of each interest whose needs `offered` meets (Pool only reads it)."""
     templates = {**catalogue(), **focused_templates()}
     templates[GENERAL] = templates.get(GENERAL, ()) + half_day_trips(place)
-    usable = {
+    return {
         interest: tuple(t for t in found if t.needs <= offered)
         for interest, found in templates.items()
     }
-    return Pool(usable, request.seed())
 
 
 # Interests close to each other, to draw from when a wanted interest runs out.

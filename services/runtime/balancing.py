@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import grpc
+from prometheus_client import Counter
 
 from services.runtime import errors
 from services.runtime.outgoing import call_metadata, call_timeout
@@ -130,6 +131,7 @@ class BalancedChannel:
         self.pure = False  # every method safe to repeat (the agents' RPCs)
         self.only: Replica | None = None  # the one replica that may answer (on_replica)
         self._latency: dict[str, MethodLatency] = {}
+        self._attempts: dict[str, Counter] = {}  # ATTEMPTS' child of each kind, looked up once
 
     def repeatable(self, method: str, request: Any) -> bool:
         return self.pure or safe_to_repeat(method, request)
@@ -139,6 +141,13 @@ class BalancedChannel:
         if found is None:
             found = self._latency[method] = MethodLatency()
         return found
+
+    def attempted(self, kind: str) -> None:
+        """Counts an attempt of `kind` (first, retry, hedge) in ATTEMPTS."""
+        found = self._attempts.get(kind)
+        if found is None:
+            found = self._attempts[kind] = ATTEMPTS.labels(self.service, kind)
+        found.inc()
 
     def unary_unary(
         self,
@@ -250,7 +259,7 @@ class UnaryMethod(_Method):
         kind: str,
     ) -> Any:
         b = self._balanced
-        ATTEMPTS.labels(b.service, kind).inc()
+        b.attempted(kind)
         started = time.monotonic()
         native = self._native(replica, "unary_unary")(
             request, timeout=deadline - started, metadata=metadata

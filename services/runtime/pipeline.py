@@ -16,7 +16,7 @@ import asyncio
 import inspect
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import grpc
@@ -78,9 +78,15 @@ class _Method:
     delay: float
     check: authorization.Check | None
     table: Table
+    by_code: dict[grpc.StatusCode, Counter] = field(default_factory=dict)  # handled's children
 
     def handled(self, code: grpc.StatusCode) -> Counter:
-        return SERVER_HANDLED.labels(self.rpc_type, self.service, self.short_name, code.name)
+        found = self.by_code.get(code)
+        if found is None:
+            found = self.by_code[code] = SERVER_HANDLED.labels(
+                self.rpc_type, self.service, self.short_name, code.name
+            )
+        return found
 
 
 class _Scope:

@@ -76,13 +76,16 @@ def _resolve(text: str) -> Resolution:
     raise _unknown(index, text, name, qualifiers)
 
 
+@lru_cache(maxsize=1024)  # bounded, as _resolve; Place is frozen: one may be shared
 def place_named(name: str, country_code: str, latitude: float, longitude: float) -> Place | None:
     """The city whose geonames name is `name`, in that country, nearest those coordinates;
     None when there is none.
 
     For a place another service already resolved (an itinerary's destination): it reads
     the city table and primary names only, never the alternate names that resolving free
-    text needs, so a process that only receives places keeps those unloaded.
+    text needs, so a process that only receives places keeps those unloaded. The budget
+    agent and the guide look up every itinerary's destination, a search of the compact
+    name table that took about half of reading the itinerary: kept, like _resolve's.
     """
     index = place_index()
     candidates = [index.cities[i] for i in index.by_name.get(fold(name), ())]
