@@ -139,7 +139,7 @@ def read_trip_text(text: str, today: date) -> TextReading:
         request.travelers = travelers
     if budget := _budget(text):
         request.budget.CopyFrom(budget)
-    request.interests.extend(_interests(text))
+    request.interests.extend(_interests(_DAYS.sub(" ", text)))  # "4 nights" is no nightlife
     request.pace = _pace(text)
     return reading_of(request)
 

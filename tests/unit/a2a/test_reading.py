@@ -156,6 +156,12 @@ async def test_an_answer_completes_the_first_message(
     assert request.budget.units == expected["units"]
 
 
+def test_nights_are_no_interest_in_nightlife() -> None:
+    text = "Kyoto for 4 nights from 2027-03-10, food and temples"
+    assert list(read_trip_text(text, TODAY).request.interests) == ["food", "architecture"]
+    assert "nightlife" in read_trip_text("Berlin nightlife, 2 nights", TODAY).request.interests
+
+
 async def test_a_data_part_is_the_request_json_and_wraps_for_agents_that_take_a_trip() -> None:
     trip = {"destination": "Lisbon", "startDate": "2027-05-01", "days": 3, "travelers": 2}
     request = await read_request(
