@@ -168,3 +168,97 @@ async def test_gemini_gets_the_schema_with_the_json_mime_type(
     assert config["responseJsonSchema"] == constrained_schema(
         plan_task().schema.model_json_schema(), GEMINI_JSON
     )
+
+
+JSON = "application/json"
+ENUM: dict[str, Any] = {"response_mime_type": "text/x.enum"}
+ENUM["response_schema"] = {"type": "STRING", "enum": ["EU", "AS"]}
+
+
+@pytest.mark.parametrize(
+    ("config", "reply", "mismatch"),
+    [
+        (
+            {"response_mime_type": JSON, "response_json_schema": CITY},
+            FakeGemini.answer({"city": 3}),
+            "3 is not of type",
+        ),
+        (
+            {"response_mime_type": JSON, "response_json_schema": CITY},
+            FakeGemini.answer("Sorry, no JSON."),
+            "is not JSON",
+        ),
+        (  # the OpenAPI-style schema: objects hold only the properties it declares
+            {
+                "response_mime_type": JSON,
+                "response_schema": {"type": "OBJECT", "properties": {"city": {"type": "STRING"}}},
+            },
+            FakeGemini.answer({"city": "Lisbon", "country": "PT"}),
+            "'country' was unexpected",
+        ),
+        (ENUM, FakeGemini.answer("OC"), "'OC' is not one of"),
+    ],
+    ids=["json_schema", "not_json", "openapi_schema", "enum"],
+)
+async def test_the_fake_gives_no_gemini_answer_that_breaks_the_response_schema(
+    gemini_fake: FakeGemini, config: dict[str, Any], reply: Any, mismatch: str
+) -> None:
+    """Gemini's constrained decoding keeps to the response schema: a scripted answer that
+    does not is a 500 naming the mismatch, so that no test relies on one."""
+    gemini_fake.push(reply)
+    client = genai.Client(
+        api_key="k", http_options=types.HttpOptions(base_url=gemini_fake.base_url)
+    )
+    try:
+        with pytest.raises(errors.ServerError) as raised:
+            await client.aio.models.generate_content(
+                model=GEMINI, contents="plan", config=types.GenerateContentConfig(**config)
+            )
+    finally:
+        await client.aio.aclose()
+    assert raised.value.code == 500
+    assert mismatch in str(raised.value.message)
+    assert gemini_fake.count() == 1
+
+
+async def test_the_fake_gives_gemini_answers_that_keep_to_the_schema_or_were_cut_short(
+    gemini_fake: FakeGemini,
+) -> None:
+    openapi = {
+        "type": "OBJECT",
+        "properties": {"city": {"type": "STRING"}, "note": {"type": "STRING", "nullable": True}},
+        "required": ["city"],
+    }
+    asked: list[tuple[dict[str, Any], Any]] = [
+        (
+            {"response_mime_type": JSON, "response_json_schema": CITY},
+            FakeGemini.answer('{"city": "Lis', finish_reason="MAX_TOKENS"),
+        ),
+        (
+            {"response_mime_type": JSON, "response_schema": openapi},
+            FakeGemini.answer({"city": "Lisbon", "note": None}),
+        ),
+        (ENUM, FakeGemini.answer("EU")),
+        ({}, FakeGemini.answer("Plain text, no schema asked for.")),
+    ]
+    gemini_fake.push(*(reply for _, reply in asked))
+    client = genai.Client(
+        api_key="k", http_options=types.HttpOptions(base_url=gemini_fake.base_url)
+    )
+    try:
+        texts = [
+            (
+                await client.aio.models.generate_content(
+                    model=GEMINI, contents="plan", config=types.GenerateContentConfig(**config)
+                )
+            ).text
+            for config, _ in asked
+        ]
+    finally:
+        await client.aio.aclose()
+    assert texts == [
+        '{"city": "Lis',
+        '{"city": "Lisbon", "note": null}',
+        "EU",
+        "Plain text, no schema asked for.",
+    ]
