@@ -2,7 +2,8 @@
 people, 1500 EUR, we love food".
 
 A small pattern reader, not a language model: it finds what people usually write
-(a destination after "in"/"to", "3 days" or "from 1 May to 3 May", "2 people",
+(a destination after "in"/"to", or one the place index knows that leads the sentence or
+stands alone, "Kyoto for 4 nights"; "3 days" or "from 1 May to 3 May", "2 people",
 "1500 EUR" or "€1500", interest words, "relaxed"/"packed") and says which of the
 required fields it could not find, so that the agent can ask for them.
 """
@@ -16,6 +17,8 @@ from google.type import money_pb2
 from tripmesh.v1 import trip_pb2
 
 from services.travel.activity_templates import GENERAL, canonical_interest
+from services.travel.places import names_a_place
+from services.travel.text import fold
 
 REQUIRED = ("destination", "start_date", "days", "travelers", "budget")
 
@@ -79,6 +82,30 @@ _BUDGET = (
 _PLACE = re.compile(
     r"\b(?:in|to|visit|visiting|around)\s+((?:[A-Z][\w'\u2019.-]*)(?:(?:\s+|,\s*)(?:[A-Z][\w'\u2019.-]*))*)"
 )
+# A destination no preposition introduces ("Kyoto for 4 nights", "4 nights, Kyoto"): up to
+# _RUN_TOKENS tokens of capitalized words (with commas and the particles of names, "Rio de
+# Janeiro") that the place index knows, followed by the end, punctuation, a number, a
+# currency code or one of _AFTER_PLACE; not after one of _BEFORE_NOT_PLACE (an origin, a
+# person). A single word must not be a code in capitals (JPY, US) nor one of _COMMON_WORDS:
+# words of a request that also name towns (Best, Temple, Holiday) or countries' codes (No).
+_TOKEN = re.compile(r"[^\W\d_][\w'\u2019.-]*|\d|[^\w\s]")
+_RUN_TOKENS = 6
+_PARTICLES = {"de", "da", "do", "dos", "das", "del", "di", "du", "des", "la", "le", "of", "and"}
+_PARTICLES |= {"upon", "sur", "am", "an", "im", "on", "en"}
+_AFTER_PLACE = {"for", "from", "on", "in", "at", "during", "over", "this", "next", "with", "and"}
+_AFTER_PLACE |= {"between", "starting", "until", "till", "trip", "holiday", "vacation"}
+_AFTER_PLACE |= {"getaway", "break", "stay", "weekend", "please"}
+_BEFORE_NOT_PLACE = {"from", "leaving", "departing", "via", "with", "am", "i'm", "i\u2019m"}
+_BEFORE_NOT_PLACE |= {"im", "is", "named", "called"}
+_COMMON_WORDS = {
+    "a", "an", "the", "and", "or", "but", "so", "for", "from", "of", "to", "in", "on", "at",
+    "by", "me", "us", "it", "we", "my", "our", "you", "yes", "no", "ok", "okay", "hi", "hey",
+    "hello", "please", "thanks", "sure", "also", "can", "make", "get", "let", "send", "best",
+    "long", "big", "spring", "holiday", "tour", "day", "date", "solo", "art", "temple",
+    "golden", "independence", "valentine", "wedding", "university", "pax", "max", "mid", "one",
+    "nine", "ten", "north", "central", "downtown", "car", "bus", "mon", "wed", "sat",
+    "ramadan",
+}  # fmt: skip
 _PACES = (
     (trip_pb2.PACE_RELAXED, re.compile(r"\b(?:relax(?:ed|ing)?|slow|easy|laid[- ]back)\b", re.I)),
     (trip_pb2.PACE_PACKED, re.compile(r"\b(?:packed|busy|intense|fast|see everything)\b", re.I)),
@@ -112,7 +139,7 @@ def read_trip_text(text: str, today: date) -> TextReading:
         request.travelers = travelers
     if budget := _budget(text):
         request.budget.CopyFrom(budget)
-    request.interests.extend(_interests(text))
+    request.interests.extend(_interests(_DAYS.sub(" ", text)))  # "4 nights" is no nightlife
     request.pace = _pace(text)
     return reading_of(request)
 
@@ -124,6 +151,19 @@ def reading_of(request: trip_pb2.PlanTripRequest) -> TextReading:
 
 
 def _destination(text: str) -> str:
+    """The first place after a preposition that the place index knows, else the first one
+    it knows standing alone elsewhere, else the first after a preposition (which the
+    planner then refuses with the names closest to it: "Prto, Portugal" is not Portugal)."""
+    introduced = list(_introduced_places(text))
+    for place, _ in introduced:
+        if names_a_place(place):
+            return place
+    taken = [span for _, span in introduced]
+    return _standing_place(text, taken) or next((place for place, _ in introduced), "")
+
+
+def _introduced_places(text: str) -> Iterator[tuple[str, tuple[int, int]]]:
+    """Each place after a preposition, and where its words are in `text`."""
     for match in _PLACE.finditer(text):
         words = [w for w in re.split(r"\s+", match.group(1).replace(",", ", ")) if w]
         kept: list[str] = []
@@ -133,8 +173,50 @@ def _destination(text: str) -> str:
             kept.append(word)
         place = " ".join(kept).strip(" ,.")
         if place:
-            return place
+            yield place, match.span(1)
+
+
+def _standing_place(text: str, taken: list[tuple[int, int]]) -> str:
+    tokens = list(_TOKEN.finditer(text))
+    for first, token in enumerate(tokens):
+        if not _capitalized(token.group()) or any(a <= token.start() < b for a, b in taken):
+            continue
+        if first and tokens[first - 1].group().lower() in _BEFORE_NOT_PLACE:
+            continue
+        ends: list[int] = []
+        for last in range(first, min(len(tokens), first + _RUN_TOKENS)):
+            word = tokens[last].group()
+            if _capitalized(word):
+                ends.append(last)
+            elif word != "," and word.lower() not in _PARTICLES:
+                break
+        for last in reversed(ends):
+            place = " ".join(text[token.start() : tokens[last].end()].split()).rstrip(".")
+            if _stands(tokens, last) and _may_name(place) and names_a_place(place):
+                return place
     return ""
+
+
+def _capitalized(word: str) -> bool:
+    return word[0].isupper() and word.rstrip(".") not in _NOT_PLACES
+
+
+def _stands(tokens: list[re.Match[str]], last: int) -> bool:
+    """Whether what follows the token at `last` ends the place rather than continues it."""
+    if tokens[last].group().endswith(".") or last + 1 == len(tokens):
+        return True
+    after = tokens[last + 1].group()
+    return (
+        not after[0].isalpha()
+        or after.lower() in _AFTER_PLACE
+        or (len(after) == 3 and after.isupper())  # a currency code: "Kyoto JPY 300000"
+    )
+
+
+def _may_name(place: str) -> bool:
+    if " " in place or "," in place:
+        return True
+    return not (len(place) > 1 and place.isupper()) and fold(place) not in _COMMON_WORDS
 
 
 def _dates(text: str, today: date) -> Iterator[date]:

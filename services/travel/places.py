@@ -105,6 +105,18 @@ def continent_of(country_code: str) -> str:
     return country.continent if country else ""
 
 
+def names_a_place(text: str) -> bool:
+    """Whether `text` names a city that resolve_place finds by name (with only known
+    qualifiers: "Porto, Portugal", not "Porto, Osaka") or a country; no guess at a
+    misspelling and no suggestions, so it is quick enough to try on every word of a text."""
+    index = place_index()
+    text = " ".join(text.split())
+    name, qualifiers = _split_qualifiers(index, text)
+    if not all(_known_qualifier(index, qualifier) for qualifier in qualifiers):
+        return False
+    return bool(_candidates(index, name, qualifiers)) or fold(text) in index.country_keys
+
+
 def _split_qualifiers(index: PlaceIndex, text: str) -> tuple[str, tuple[str, ...]]:
     """("Lisbon", ("Portugal",)) for "Lisbon, Portugal"; the whole text when it is a name."""
     folded = fold(text)

@@ -6,7 +6,11 @@
         ...
 
 Routing key: the model in the path. A response schema without the JSON MIME type gets
-Gemini's 400, whatever is scripted.
+Gemini's 400, whatever is scripted. An answer that stops normally (finishReason STOP) under
+a response schema (`responseJsonSchema`, or the OpenAPI-style `responseSchema`) is what
+the schema allows, as Gemini's constrained decoding guarantees: a scripted answer that is
+not JSON, or breaks the schema, is a 500 naming the mismatch, so that a test cannot script
+an answer Gemini never gives (one cut short, finishReason MAX_TOKENS, may be anything).
 """
 
 import json
@@ -15,9 +19,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from tests.fakes.scripted import Call, Reply, ScriptedServer
+from tests.fakes.strict_rules import answer_mismatch
 
 # The SDK's default API version is v1 (GOOGLE_GENAI_API_VERSION=beta picks v1beta); both serve.
 _SCHEMA_MIME_TYPES = ("application/json", "text/x.enum")
+# Keywords of Gemini's Schema that mean the same in JSON Schema; counts may come as strings
+# (int64 in the API's JSON).
+_KEPT_KEYWORDS = ("enum", "required", "minimum", "maximum", "pattern")
+_COUNT_KEYWORDS = ("minItems", "maxItems", "minLength", "maxLength")
+_COUNT_KEYWORDS += ("minProperties", "maxProperties")
 _PATH = re.compile(r"^/v1(beta)?/models/(?P<model>[^/:?]+):generateContent(\?.*)?$")
 
 
@@ -45,6 +55,25 @@ class FakeGemini(ScriptedServer):
             "* GenerateContentRequest.generation_config.response_mime_type: a response schema "
             "needs response_mime_type application/json or text/x.enum\n",
         )
+
+    def finish(self, call: Call, reply: Reply) -> Reply:
+        requested = _requested_schema(call.body)
+        body = reply.body
+        if requested is None or reply.status != 200 or not isinstance(body, dict):
+            return reply
+        schema, mime_type = requested
+        for candidate in body.get("candidates", []):
+            if candidate.get("finishReason") != "STOP":
+                continue
+            parts = candidate.get("content", {}).get("parts", [])
+            text = "".join(p.get("text", "") for p in parts if not p.get("thought"))
+            # under text/x.enum the answer is the bare value, not JSON
+            mismatch = answer_mismatch(text, schema, as_json=mime_type != "text/x.enum")
+            if mismatch is not None:
+                return FakeGemini.error(
+                    500, f"fake: the scripted answer {mismatch}, which Gemini never gives"
+                )
+        return reply
 
     def __enter__(self) -> "FakeGemini":
         self.start()
@@ -129,3 +158,37 @@ class FakeGemini(ScriptedServer):
             ]
         headers = {"Retry-After": retry_after} if retry_after is not None else {}
         return Reply(status, {"error": error}, headers)
+
+
+def _requested_schema(body: Any) -> tuple[dict[str, Any], str | None] | None:
+    """The JSON Schema an answer is held to, and the MIME type it comes in; None without one."""
+    config = body.get("generationConfig") if isinstance(body, dict) else None
+    if not isinstance(config, dict):
+        return None
+    mime_type = config.get("responseMimeType")
+    if isinstance(config.get("responseJsonSchema"), dict):
+        return config["responseJsonSchema"], mime_type
+    if isinstance(config.get("responseSchema"), dict):
+        return _json_schema_of(config["responseSchema"]), mime_type
+    return None
+
+
+def _json_schema_of(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """Gemini's OpenAPI-style Schema ("type": "OBJECT", "nullable") as JSON Schema. Constrained
+    decoding never adds a property the schema does not declare, so objects are closed."""
+    converted: dict[str, Any] = {}
+    kind = schema.get("type")
+    if isinstance(kind, str) and kind.upper() != "TYPE_UNSPECIFIED":
+        converted["type"] = [kind.lower(), "null"] if schema.get("nullable") else kind.lower()
+    converted |= {keyword: schema[keyword] for keyword in _KEPT_KEYWORDS if keyword in schema}
+    converted |= {key: int(schema[key]) for key in _COUNT_KEYWORDS if key in schema}
+    if "enum" in converted and schema.get("nullable"):
+        converted["enum"] = [*converted["enum"], None]
+    if isinstance(schema.get("properties"), dict):
+        converted["properties"] = {k: _json_schema_of(v) for k, v in schema["properties"].items()}
+        converted["additionalProperties"] = False
+    if isinstance(schema.get("items"), dict):
+        converted["items"] = _json_schema_of(schema["items"])
+    if isinstance(schema.get("anyOf"), list):
+        converted["anyOf"] = [_json_schema_of(option) for option in schema["anyOf"]]
+    return converted

@@ -8,9 +8,10 @@
 
 Routing key: the request's "model" field, so `push(..., key="gpt-4.1-mini")` scripts
 one model only. A `json_schema` response format with `strict: true` whose schema breaks
-strict mode's rules gets OpenAI's 400, whatever is scripted; a scripted JSON answer that
-breaks a strict schema it was asked for is a 500 naming the mismatch, since strict mode
-never gives one (use `json_object` mode to script a model that strays from the schema).
+strict mode's rules gets OpenAI's 400, whatever is scripted; a scripted answer that
+stops normally but is not JSON, or breaks a strict schema it was asked for, is a 500 naming
+the mismatch, since strict mode never gives one (use `json_object` mode to script a model
+that strays from the schema, or finish_reason "length" for an answer cut short).
 """
 
 import json
@@ -18,10 +19,8 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-import jsonschema
-
 from tests.fakes.scripted import Call, Reply, ScriptedServer
-from tests.fakes.strict_rules import OPENAI, strict_violation
+from tests.fakes.strict_rules import OPENAI, answer_mismatch, strict_violation
 
 
 class FakeOpenAI(ScriptedServer):
@@ -48,9 +47,9 @@ class FakeOpenAI(ScriptedServer):
 
     def finish(self, call: Call, reply: Reply) -> Reply:
         """Strict mode's promise: an answer that stops normally is JSON of the schema. A
-        scripted JSON answer that breaks it is a 500 naming the mismatch, so that a test
-        cannot script an answer strict mode never gives (text that is not JSON passes, as
-        the repair tests need: the shape of an answer cut short)."""
+        scripted answer that is not JSON, or breaks the schema, is a 500 naming the mismatch,
+        so that a test cannot script an answer strict mode never gives (script text that is
+        not JSON in `json_object` mode, or cut short with finish_reason "length")."""
         schema = _strict_schema(call.body)
         body = reply.body
         if schema is None or reply.status != 200 or not isinstance(body, dict):
@@ -59,14 +58,9 @@ class FakeOpenAI(ScriptedServer):
             content = choice.get("message", {}).get("content")
             if choice.get("finish_reason") != "stop" or not isinstance(content, str):
                 continue
-            try:
-                value = json.loads(content)
-            except json.JSONDecodeError:
-                continue
-            try:
-                jsonschema.validate(value, schema)
-            except jsonschema.ValidationError as exc:
-                message = f"fake: the scripted answer breaks the strict schema: {exc.message}"
+            mismatch = answer_mismatch(content, schema)
+            if mismatch is not None:
+                message = f"fake: the scripted answer {mismatch}, which strict mode never gives"
                 return Reply(500, {"error": {"message": message, "type": "fake", "code": None}})
         return reply
 

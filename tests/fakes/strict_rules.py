@@ -1,13 +1,17 @@
 """The rules OpenAI's strict structured outputs and Anthropic's strict tools put on a JSON
-Schema, checked the way the services do, so that a fake refuses what they refuse.
+Schema, checked the way the services do, so that a fake refuses what they refuse; and
+whether a scripted answer is one that a schema-constrained model could give.
 
 Written from the providers' documentation, independently of services/llm/answer_schema.py:
 every object closed (`additionalProperties: false`) with every property in `required`,
 and only the keywords each service lists.
 """
 
+import json
 from dataclasses import dataclass
 from typing import Any
+
+import jsonschema
 
 _CORE = {"type", "properties", "required", "additionalProperties", "items", "enum", "const"}
 _CORE |= {"anyOf", "$ref", "$defs", "definitions", "description", "title"}
@@ -96,4 +100,20 @@ def _children(node: dict[str, Any], context: tuple[str, ...], rules: StrictRules
         problem = _visit(sub, where, rules)
         if problem:
             return problem
+    return None
+
+
+def answer_mismatch(text: str, schema: dict[str, Any], *, as_json: bool = True) -> str | None:
+    """How the answer `text` fails to be JSON of `schema` (or, `as_json` False, the bare
+    string it is), worded to follow "the scripted answer"; None when it is one."""
+    value: Any = text
+    if as_json:
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            return f"is not JSON ({exc.msg} at character {exc.pos}: {text[:40]!r})"
+    try:
+        jsonschema.validate(value, schema)
+    except jsonschema.ValidationError as exc:
+        return f"breaks the schema it was asked for ({exc.message})"
     return None

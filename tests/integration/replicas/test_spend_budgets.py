@@ -42,8 +42,13 @@ def mesh_with(state: StateSpace, tmp_path: Path, **extra: str) -> Iterator[Budge
         json.dumps({"keys": [{"name": "app", "key_hash": digest, "usd_per_day": BUDGET_USD}]})
     )
     with FakeOpenAI() as fake:
-        # Answers that are not what the task asks: billed, then the chain goes offline.
-        fake.default = FakeOpenAI.answer("not json", prompt_tokens=1000, completion_tokens=200)
+        # Answers cut short, so not what the task asks: billed, then the chain goes offline.
+        fake.default = FakeOpenAI.answer(
+            '{"travel_style": "bud',
+            finish_reason="length",
+            prompt_tokens=1000,
+            completion_tokens=200,
+        )
         offset = free_port_offset()
         members = {
             name: ServiceProcess(name, {}, port=known_service(name).port + offset)

@@ -44,7 +44,7 @@ def test_the_issue_sentence_is_read_whole() -> None:
         ),
         (
             "Kyoto for 4 nights from 2 April 2027, solo, 300000 JPY",
-            {"destination": "", "start_date": "2027-04-02", "days": 5, "units": 300000,
+            {"destination": "Kyoto", "start_date": "2027-04-02", "days": 5, "units": 300000,
              "currency": "JPY", "pace": trip_pb2.PACE_UNSPECIFIED},
         ),
     ],
@@ -57,6 +57,59 @@ def test_other_ways_of_saying_it(text: str, expected: dict[str, object]) -> None
     assert request.budget.units == expected["units"]
     assert request.budget.currency_code == expected["currency"]
     assert request.pace == expected["pace"]
+
+
+@pytest.mark.parametrize(
+    ("text", "destination"),
+    [
+        ("Kyoto for 4 nights from 2027-03-10, food and temples", "Kyoto"),
+        ("4 nights, Kyoto, 2 people, 1500 EUR", "Kyoto"),
+        ("Lisbon: 3 days from 1 May, 2 people, €1500", "Lisbon"),
+        ("Porto, Portugal, 3 days on 2027-06-12 for a couple", "Porto, Portugal"),
+        ("New York City for a long weekend", "New York City"),
+        ("Rio de Janeiro for 5 days, 2 adults", "Rio de Janeiro"),
+        ("St. Petersburg 3 days", "St. Petersburg"),
+        ("Kyoto JPY 300000 for 4 nights", "Kyoto"),
+        ("Honeymoon: Bali, 10 days", "Bali"),
+        ("From 1 May, 2 people.\nKyoto.", "Kyoto"),
+        ("Kyoto for 4 nights in April, around New Year", "Kyoto"),  # no place after either
+        ("Kyoto for 4 nights, then a day trip to Nara", "Nara"),  # a preposition's place first
+    ],
+)
+def test_a_known_place_is_read_without_a_preposition(text: str, destination: str) -> None:
+    assert read_trip_text(text, TODAY).request.destination == destination
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yes, 2 people, 1500 EUR",  # "yes" and "no" are towns' other names, "no" Norway's code
+        "No, 3 days",
+        "Best trip ever: 3 days, 2 people",  # Best, the Netherlands
+        "Temple, food and wine, 4 nights",  # Temple, Texas
+        "Independence Day weekend for 2",  # Independence, Missouri: a word continues it
+        "Can you plan 4 nights for 2 people",  # Can, Turkey
+        "From London: 3 nights, 2 people",  # where the trip starts
+        "Hi, I'm Sofia. 3 days, solo, 500 USD",  # who is asking
+        "4 nights, 300000 JPY",  # a currency, not a place
+        "Kyoto temples for 3 days",  # not a place standing alone: asked back, not guessed
+    ],
+)
+def test_other_capitalized_words_are_not_taken_for_places(text: str) -> None:
+    reading = read_trip_text(text, TODAY)
+    assert reading.request.destination == ""
+    assert "destination" in reading.missing
+
+
+def test_an_unknown_place_after_a_preposition_is_kept_for_the_planner_to_refuse() -> None:
+    # the planner answers UNKNOWN_DESTINATION with the names closest to it ("Porto, Portugal")
+    for text, destination in [
+        ("Trip to Atlantis, 3 days", "Atlantis"),
+        ("Trip to Prto, Portugal, 3 days", "Prto, Portugal"),  # not Portugal, standing alone
+    ]:
+        assert read_trip_text(text, TODAY).request.destination == destination
+    # a known place elsewhere wins over it
+    assert read_trip_text("Kyoto, 4 nights, in Golden Week", TODAY).request.destination == "Kyoto"
 
 
 def test_what_is_not_said_is_named() -> None:
@@ -72,14 +125,41 @@ def user(*parts: a2a_pb2.Part) -> a2a_pb2.Message:
     return a2a_pb2.Message(message_id="m", role=a2a_pb2.ROLE_USER, parts=parts)
 
 
-async def test_an_answer_completes_the_first_message() -> None:
-    first = user(new_text_part("Plan 3 days in Lisbon for 2 people"))
+@pytest.mark.parametrize(
+    ("first", "asked", "answer", "expected"),
+    [
+        (
+            "Plan 3 days in Lisbon for 2 people",
+            ["start_date", "budget"],
+            "from 1 May, 1500 EUR",
+            {"destination": "Lisbon", "start_date": "2027-05-01", "days": 3, "units": 1500},
+        ),
+        (  # the destination leads, with no preposition: not asked back
+            "Kyoto for 4 nights from 2027-03-10, food and temples",
+            ["travelers", "budget"],
+            "2 people, 300000 JPY",
+            {"destination": "Kyoto", "start_date": "2027-03-10", "days": 5, "units": 300000},
+        ),
+    ],
+)  # fmt: skip
+async def test_an_answer_completes_the_first_message(
+    first: str, asked: list[str], answer: str, expected: dict[str, object]
+) -> None:
+    said = user(new_text_part(first))
     with pytest.raises(MissingInput) as missing:
-        await read_request([first], trip_pb2.PlanTripRequest, "", TODAY)
-    assert missing.value.fields == ["start_date", "budget"]
-    answer = user(new_text_part("from 1 May, 1500 EUR"))
-    request = await read_request([first, answer], trip_pb2.PlanTripRequest, "", TODAY)
-    assert (request.start_date, request.budget.units) == ("2027-05-01", 1500)
+        await read_request([said], trip_pb2.PlanTripRequest, "", TODAY)
+    assert missing.value.fields == asked
+    both = [said, user(new_text_part(answer))]
+    request = await read_request(both, trip_pb2.PlanTripRequest, "", TODAY)
+    assert request.destination == expected["destination"]
+    assert (request.start_date, request.days) == (expected["start_date"], expected["days"])
+    assert request.budget.units == expected["units"]
+
+
+def test_nights_are_no_interest_in_nightlife() -> None:
+    text = "Kyoto for 4 nights from 2027-03-10, food and temples"
+    assert list(read_trip_text(text, TODAY).request.interests) == ["food", "architecture"]
+    assert "nightlife" in read_trip_text("Berlin nightlife, 2 nights", TODAY).request.interests
 
 
 async def test_a_data_part_is_the_request_json_and_wraps_for_agents_that_take_a_trip() -> None:

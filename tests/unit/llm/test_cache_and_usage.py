@@ -83,7 +83,8 @@ async def test_usage_and_cost_come_from_the_price_table(
         FakeOpenAI.answer(GOOD, prompt_tokens=1200, completion_tokens=400),
     )
     labels = {"provider": "openai", "model": model}
-    result = await make_chain(f"openai:{model},offline").run(plan_task())
+    chain = make_chain(f"openai:{model},offline", openai_response_format="json_object")
+    result = await chain.run(plan_task())  # JSON mode: strict mode never answers "not json"
 
     assert result.usage.model_calls == 2
     assert (result.usage.input_tokens, result.usage.output_tokens) == (2200, 500)

@@ -23,6 +23,12 @@ from tests.fakes.strict_rules import ANTHROPIC, OPENAI, strict_violation
 from tests.unit.llm.conftest import GEMINI, GOOD, plan_task
 
 ANSWERS: list[type[BaseModel]] = [ItineraryDraft, SavingsDraft, AdviceDraft]
+CITY: dict[str, Any] = {
+    "type": "object",
+    "properties": {"city": {"type": "string"}},
+    "required": ["city"],
+    "additionalProperties": False,
+}
 
 
 @pytest.mark.parametrize("model", ANSWERS, ids=lambda m: m.__name__)
@@ -71,13 +77,7 @@ async def test_the_fake_gives_no_strict_answer_that_breaks_the_schema(
 ) -> None:
     """Strict mode guarantees the schema: a test cannot script an answer it never gives."""
     openai_fake.push(FakeOpenAI.answer({"city": 3}), FakeOpenAI.answer({"city": 3}))
-    schema: dict[str, Any] = {
-        "type": "object",
-        "properties": {"city": {"type": "string"}},
-        "required": ["city"],
-        "additionalProperties": False,
-    }
-    spec = {"name": "City", "schema": schema, "strict": True}
+    spec = {"name": "City", "schema": CITY, "strict": True}
     client = openai.AsyncOpenAI(api_key="k", base_url=openai_fake.base_url, max_retries=0)
     try:
         with pytest.raises(openai.InternalServerError) as raised:
@@ -86,7 +86,7 @@ async def test_the_fake_gives_no_strict_answer_that_breaks_the_schema(
                 messages=[{"role": "user", "content": "plan"}],
                 response_format={"type": "json_schema", "json_schema": spec},
             )
-        assert "breaks the strict schema" in raised.value.message
+        assert "breaks the schema" in raised.value.message
         # JSON mode promises JSON, not the schema: the same answer is given.
         answer = await client.chat.completions.create(
             model="gpt-4.1-mini",
@@ -96,6 +96,37 @@ async def test_the_fake_gives_no_strict_answer_that_breaks_the_schema(
     finally:
         await client.close()
     assert answer.choices[0].message.content == '{"city": 3}'
+
+
+async def test_the_fake_gives_no_strict_answer_that_is_not_json(openai_fake: FakeOpenAI) -> None:
+    """Nor text that is not JSON, unless it was cut short (finish_reason "length"), as a real
+    answer can be, or JSON mode was asked for, which compatible servers may not keep."""
+    text = "Sorry, no JSON today."
+    openai_fake.push(
+        FakeOpenAI.answer(text),
+        FakeOpenAI.answer(text, finish_reason="length"),
+        FakeOpenAI.answer(text),
+    )
+    spec = {"name": "City", "schema": CITY, "strict": True}
+    client = openai.AsyncOpenAI(api_key="k", base_url=openai_fake.base_url, max_retries=0)
+    messages: list[Any] = [{"role": "user", "content": "plan"}]
+    strict: Any = {"type": "json_schema", "json_schema": spec}
+    try:
+        with pytest.raises(openai.InternalServerError) as raised:
+            await client.chat.completions.create(
+                model="gpt-4.1-mini", messages=messages, response_format=strict
+            )
+        assert "is not JSON" in raised.value.message
+        cut = await client.chat.completions.create(
+            model="gpt-4.1-mini", messages=messages, response_format=strict
+        )
+        json_mode = await client.chat.completions.create(
+            model="gpt-4.1-mini", messages=messages, response_format={"type": "json_object"}
+        )
+    finally:
+        await client.close()
+    assert (cut.choices[0].finish_reason, cut.choices[0].message.content) == ("length", text)
+    assert json_mode.choices[0].message.content == text
 
 
 async def test_openai_gets_a_strict_schema_and_answers_through_it(
@@ -137,3 +168,97 @@ async def test_gemini_gets_the_schema_with_the_json_mime_type(
     assert config["responseJsonSchema"] == constrained_schema(
         plan_task().schema.model_json_schema(), GEMINI_JSON
     )
+
+
+JSON = "application/json"
+ENUM: dict[str, Any] = {"response_mime_type": "text/x.enum"}
+ENUM["response_schema"] = {"type": "STRING", "enum": ["EU", "AS"]}
+
+
+@pytest.mark.parametrize(
+    ("config", "reply", "mismatch"),
+    [
+        (
+            {"response_mime_type": JSON, "response_json_schema": CITY},
+            FakeGemini.answer({"city": 3}),
+            "3 is not of type",
+        ),
+        (
+            {"response_mime_type": JSON, "response_json_schema": CITY},
+            FakeGemini.answer("Sorry, no JSON."),
+            "is not JSON",
+        ),
+        (  # the OpenAPI-style schema: objects hold only the properties it declares
+            {
+                "response_mime_type": JSON,
+                "response_schema": {"type": "OBJECT", "properties": {"city": {"type": "STRING"}}},
+            },
+            FakeGemini.answer({"city": "Lisbon", "country": "PT"}),
+            "'country' was unexpected",
+        ),
+        (ENUM, FakeGemini.answer("OC"), "'OC' is not one of"),
+    ],
+    ids=["json_schema", "not_json", "openapi_schema", "enum"],
+)
+async def test_the_fake_gives_no_gemini_answer_that_breaks_the_response_schema(
+    gemini_fake: FakeGemini, config: dict[str, Any], reply: Any, mismatch: str
+) -> None:
+    """Gemini's constrained decoding keeps to the response schema: a scripted answer that
+    does not is a 500 naming the mismatch, so that no test relies on one."""
+    gemini_fake.push(reply)
+    client = genai.Client(
+        api_key="k", http_options=types.HttpOptions(base_url=gemini_fake.base_url)
+    )
+    try:
+        with pytest.raises(errors.ServerError) as raised:
+            await client.aio.models.generate_content(
+                model=GEMINI, contents="plan", config=types.GenerateContentConfig(**config)
+            )
+    finally:
+        await client.aio.aclose()
+    assert raised.value.code == 500
+    assert mismatch in str(raised.value.message)
+    assert gemini_fake.count() == 1
+
+
+async def test_the_fake_gives_gemini_answers_that_keep_to_the_schema_or_were_cut_short(
+    gemini_fake: FakeGemini,
+) -> None:
+    openapi = {
+        "type": "OBJECT",
+        "properties": {"city": {"type": "STRING"}, "note": {"type": "STRING", "nullable": True}},
+        "required": ["city"],
+    }
+    asked: list[tuple[dict[str, Any], Any]] = [
+        (
+            {"response_mime_type": JSON, "response_json_schema": CITY},
+            FakeGemini.answer('{"city": "Lis', finish_reason="MAX_TOKENS"),
+        ),
+        (
+            {"response_mime_type": JSON, "response_schema": openapi},
+            FakeGemini.answer({"city": "Lisbon", "note": None}),
+        ),
+        (ENUM, FakeGemini.answer("EU")),
+        ({}, FakeGemini.answer("Plain text, no schema asked for.")),
+    ]
+    gemini_fake.push(*(reply for _, reply in asked))
+    client = genai.Client(
+        api_key="k", http_options=types.HttpOptions(base_url=gemini_fake.base_url)
+    )
+    try:
+        texts = [
+            (
+                await client.aio.models.generate_content(
+                    model=GEMINI, contents="plan", config=types.GenerateContentConfig(**config)
+                )
+            ).text
+            for config, _ in asked
+        ]
+    finally:
+        await client.aio.aclose()
+    assert texts == [
+        '{"city": "Lis',
+        '{"city": "Lisbon", "note": null}',
+        "EU",
+        "Plain text, no schema asked for.",
+    ]
