@@ -220,6 +220,21 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
 
 
+async def sample_limit(proc: Proc) -> list[str]:
+    """limit/in progress/queued of `proc`'s overload control, each second until cancelled."""
+    samples: list[str] = []
+    try:
+        while True:
+            await asyncio.sleep(1)
+            values = [
+                await asyncio.to_thread(counter, proc, f"tripmesh_overload_{name}")
+                for name in ("limit", "in_progress", "queued")
+            ]
+            samples.append("/".join(f"{v:.0f}" for v in values))
+    except asyncio.CancelledError:
+        return samples
+
+
 def agent_calls(fleet: Fleet) -> dict[str, float]:
     """RPCs started so far on every replica of each agent."""
     procs = live(fleet)
@@ -251,7 +266,10 @@ async def overload(client: Client, fleet: Fleet, seconds: float) -> None:
     )
     baseline = statistics.median((await client.closed(1, 3)).latencies)
     calls, cpu = agent_calls(fleet), CpuMeter(fleet)
+    sampling = asyncio.create_task(sample_limit(fleet.procs["orchestrator"]))
     burst = await client.open(2 * rate, seconds)
+    sampling.cancel()
+    limits = await asyncio.gather(sampling, return_exceptions=True)
     burst_cpu, burst_busy = cpu.per_trip(len(burst.latencies)), cpu.busy(burst.wall)
     burst_calls = calls_per_trip(calls, agent_calls(fleet), len(burst.latencies))
     ended = time.monotonic()
@@ -272,6 +290,7 @@ async def overload(client: Client, fleet: Fleet, seconds: float) -> None:
         f" this load client {ceiling_cpu['client']:.2f} -> {burst_cpu['client']:.2f}):"
         f" what refusing costs; CPUs busy {ceiling_busy:.0%} -> {burst_busy:.0%}",
     )
+    row("  the orchestrator's limit in the overload, each second", str(limits[0]))
     row(
         "  agent RPCs per admitted trip, ceiling -> overload",
         f"{ceiling_calls} -> {burst_calls}; CPU ms: "

@@ -43,6 +43,7 @@ from gateway.upstream import Upstreams
 from registry import Discovery, Endpoint, Registration, known_service
 from registry.factory import create_discovery
 from services.runtime import tls_reload
+from services.runtime.admission import exported
 from services.runtime.channels import ChannelPool
 from services.runtime.metrics import EXPORTED
 from services.runtime.overload import Admission, LimitOptions
@@ -93,7 +94,7 @@ class Gateway:
         )
         self.overload = OverloadMiddleware(
             self.dispatcher,
-            Admission(_edge_limit(settings)) if settings.overload_control else None,
+            exported(Admission(_edge_limit(settings))) if settings.overload_control else None,
         )
         guarded = GuardMiddleware(
             self.overload,

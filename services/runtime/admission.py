@@ -11,7 +11,7 @@ metric or report, and is counted in tripmesh_overload_refused_total instead.
 from typing import Any
 
 import grpc
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge
 
 from services.runtime import errors
 from services.runtime.overload import Admission
@@ -21,6 +21,20 @@ REFUSED = Counter(
     "Calls refused by overload control, by reason (OVERLOADED, DEADLINE_TOO_SHORT).",
     ["grpc_method", "reason"],
 )
+
+
+LIMIT = Gauge("tripmesh_overload_limit", "Calls the adaptive limit lets run at once now.")
+IN_PROGRESS = Gauge("tripmesh_overload_in_progress", "Calls holding a slot of the limit.")
+QUEUED = Gauge("tripmesh_overload_queued", "Calls waiting for a slot.")
+
+
+def exported(admission: Admission) -> Admission:
+    """`admission`, its limit, calls in progress and queue read by the metrics (when scraped,
+    nothing on the request path); a process exports the one limit of its server."""
+    LIMIT.set_function(lambda: admission.limit.limit)
+    IN_PROGRESS.set_function(lambda: admission.inflight)
+    QUEUED.set_function(lambda: admission.queued)
+    return admission
 
 
 def limited(method: str) -> bool:

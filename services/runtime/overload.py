@@ -101,6 +101,10 @@ class Admission:
         self._clock = clock
         self._waiters: deque[asyncio.Future[None]] = deque()
 
+    @property
+    def queued(self) -> int:
+        return len(self._waiters)
+
     async def enter(self, method: str, remaining: float | None) -> float:
         """Takes a slot (waiting at most `max_wait`); returns when the call started.
 

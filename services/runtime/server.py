@@ -18,6 +18,7 @@ from grpc_reflection.v1alpha import reflection
 from registry import Discovery, Endpoint, KnownService, Registration
 from registry.factory import DiscoveryOptions, create_discovery
 from services.runtime import tls_reload
+from services.runtime.admission import exported
 from services.runtime.channels import ChannelPool
 from services.runtime.memory import settle_after_start
 from services.runtime.metrics import serve_metrics
@@ -227,7 +228,9 @@ def _interceptors(
     pipeline = ServerPipeline(
         service.discovery_name,
         tracing=server_interceptor(),
-        admission=Admission(settings.limit_options()) if settings.overload_control else None,
+        admission=(
+            exported(Admission(settings.limit_options())) if settings.overload_control else None
+        ),
         reporter=reporter,
         fault_delay=fault_delay,
         authorize=settings.tls is not None,

@@ -70,4 +70,8 @@ async def test_health_checks_are_answered_while_the_server_is_full() -> None:
         health = health_pb2_grpc.HealthStub(channel)
         reply = await health.Check(health_pb2.HealthCheckRequest(service=""), timeout=5)
         assert reply.status == health_pb2.HealthCheckResponse.SERVING
+        # the metrics show the limit full (this server's, the last one built in the process)
+        assert REGISTRY.get_sample_value("tripmesh_overload_limit") == 2
+        assert REGISTRY.get_sample_value("tripmesh_overload_in_progress") == 2
+        assert REGISTRY.get_sample_value("tripmesh_overload_queued") == 0
         await asyncio.gather(*busy)
