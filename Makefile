@@ -16,7 +16,14 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet --constraint constraints.txt --editable '.[dev]'
 	touch $@
-venv: $(STAMP)
+# `tripmesh up` runs the services with python -OO (services/supervisor.py): their bytecode
+# too, compiled once here, or each process would compile its libraries at every start
+# where no cache can be written (PYTHONDONTWRITEBYTECODE, a read-only tree).
+OPT2_STAMP := $(VENV)/.optimized-stamp
+$(OPT2_STAMP): $(STAMP)
+	$(BIN)/python -m compileall -qq -o 2 $(VENV)/lib services gateway registry tripmesh_retry protos/tripmesh || true
+	touch $@
+venv: $(STAMP) $(OPT2_STAMP)
 
 ## run: every service and the gateway on localhost, until Ctrl-C
 run: venv

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 BEARER = "bearer "
 
 
@@ -97,6 +95,8 @@ def read_key_file(path: Path) -> list[ApiKey]:
         text = path.read_text()
     except OSError as exc:
         raise KeyFileError(f"TRIPMESH_API_KEY_FILE: cannot read {path}: {exc.strerror}") from None
+    import yaml  # here: only a gateway with TRIPMESH_API_KEY_FILE reads YAML (0.8 MB)
+
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError:

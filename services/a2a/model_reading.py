@@ -27,7 +27,9 @@ _PACES: dict[PaceWord, "trip_pb2.Pace"] = {
 
 
 class TripText(BaseModel):
-    """What a text says of a trip; empty where it says nothing."""
+    # __doc__ assigned, not a docstring: it is the schema's description, also under -OO
+    # (see services/agents/schemas.py).
+    __doc__ = """What a text says of a trip; empty where it says nothing."""
 
     destination: str = Field("", max_length=200)
     start_date: str = Field("", description="YYYY-MM-DD, or empty")

@@ -19,6 +19,10 @@ _TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 
 class _Answer(BaseModel):
+    # Each answer's description is an assignment to __doc__ rather than a docstring: pydantic
+    # puts the class's __doc__ in the JSON Schema a model is shown, and `tripmesh up` runs
+    # the services with python -OO, which drops docstrings (tests/unit/llm/
+    # test_schemas_optimized.py compares the schemas with and without -OO).
     # Extra keys from a model are dropped rather than failing the whole answer.
     model_config = ConfigDict(extra="ignore", frozen=True)
 
@@ -28,7 +32,7 @@ MAX_SAVING_LENGTH = 400
 
 
 class ActivityDraft(_Answer):
-    """One activity at a time of a day."""
+    __doc__ = """One activity at a time of a day."""
 
     title: str = Field(min_length=1, max_length=160, description="Short title, unique in the trip")
     category: str = Field(min_length=1, max_length=40, description="Usually one of the interests")
@@ -44,7 +48,7 @@ class ActivityDraft(_Answer):
 
 
 class DayDraft(_Answer):
-    """One day of the itinerary."""
+    __doc__ = """One day of the itinerary."""
 
     date: dt.date = Field(description="The day, YYYY-MM-DD")
     summary: str = Field(default="", max_length=200, description="A one-line theme for the day")
@@ -52,14 +56,14 @@ class DayDraft(_Answer):
 
 
 class ItineraryDraft(_Answer):
-    """A day-by-day plan."""
+    __doc__ = """A day-by-day plan."""
 
     travel_style: TravelStyle = Field(description="What lodging and food are priced at")
     days: list[DayDraft] = Field(description="One entry per day of the trip, in order")
 
 
 class LineItemDraft(_Answer):
-    """One category of a budget estimate."""
+    __doc__ = """One category of a budget estimate."""
 
     category: str = Field(min_length=1, max_length=40)
     amount: Decimal = Field(description="For all travellers and days, in the budget's currency")
@@ -67,7 +71,7 @@ class LineItemDraft(_Answer):
 
 
 class BudgetDraft(_Answer):
-    """A priced itinerary in the currency of the traveller's budget."""
+    __doc__ = """A priced itinerary in the currency of the traveller's budget."""
 
     currency: str = Field(pattern=_CURRENCY)
     total: Decimal
@@ -83,7 +87,9 @@ Saving = Annotated[str, StringConstraints(min_length=1, max_length=MAX_SAVING_LE
 
 
 class SavingsDraft(_Answer):
-    """Savings suggestions for an over-budget trip (the only part of a budget a model writes)."""
+    __doc__ = (
+        "Savings suggestions for an over-budget trip (the only part of a budget a model writes)."
+    )
 
     savings: list[Saving] = Field(
         min_length=1,
@@ -93,7 +99,7 @@ class SavingsDraft(_Answer):
 
 
 class TipDraft(_Answer):
-    """One piece of local advice."""
+    __doc__ = """One piece of local advice."""
 
     category: str = Field(
         min_length=1,
@@ -104,7 +110,7 @@ class TipDraft(_Answer):
 
 
 class PhraseDraft(_Answer):
-    """A useful phrase."""
+    __doc__ = """A useful phrase."""
 
     english: str = Field(min_length=1, max_length=80)
     local: str = Field(min_length=1, max_length=160)
@@ -115,8 +121,10 @@ REQUIRED_TIP_CATEGORIES = ("etiquette", "safety", "season", "money")
 
 
 class AdviceDraft(_Answer):
-    """What a model writes of the guide's advice: the tips. The season, the time zone and the
-    phrases come from the guide's tools and the place, so a model is not asked for them."""
+    __doc__ = (  # the lines of the docstring it was, so that the schema stays the same
+        "What a model writes of the guide's advice: the tips. The season, the time zone and the\n"
+        "    phrases come from the guide's tools and the place, so a model is not asked for them."
+    )
 
     tips: list[TipDraft] = Field(
         description="At least one tip for each of "
@@ -126,7 +134,7 @@ class AdviceDraft(_Answer):
 
 
 class GuideDraft(_Answer):
-    """Local advice for a destination and dates."""
+    __doc__ = """Local advice for a destination and dates."""
 
     season: str = Field(description='Season during the trip, such as "spring" or "wet season"')
     time_zone: str = Field(description="IANA time zone of the destination")

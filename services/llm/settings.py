@@ -10,7 +10,9 @@ from services.runtime.state.settings import check_redis_url
 
 
 class ModelPrice(BaseModel):
-    """USD per one million tokens."""
+    # __doc__ assigned, not a docstring, so that its schema is the same under -OO (see
+    # services/agents/schemas.py).
+    __doc__ = """USD per one million tokens."""
 
     input: float = Field(ge=0)
     output: float = Field(ge=0)

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-import json_repair
 import pydantic
 
 T = TypeVar("T", bound=pydantic.BaseModel)
@@ -76,7 +75,10 @@ def _load(text: str) -> tuple[Any, bool]:
         pass
     fenced = _FENCE.match(stripped)
     body = fenced.group(1) if fenced else stripped
-    # Closes truncated objects, drops trailing commas and surrounding prose.
+    # Closes truncated objects, drops trailing commas and surrounding prose. Imported here:
+    # only a model's malformed answer needs it (0.3 MB in each process that has a chain).
+    import json_repair
+
     repaired = json_repair.loads(body)
     if repaired in ("", None):
         raise MalformedAnswer(["the answer is not JSON"])

