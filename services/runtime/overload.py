@@ -149,7 +149,7 @@ class Admission:
             self.inflight += 1
             return
         if len(self._waiters) >= max(1, self.limit.limit // 2):  # a short queue: half the limit
-            raise self._overloaded(method)
+            raise self._overloaded(method, "the queue is full")
         wait = self.longest_wait(method)
         if remaining is not None:
             wait = min(wait, remaining - (self.limit.baseline(method) or 0.0))
@@ -161,7 +161,7 @@ class Admission:
         except TimeoutError:
             self._give_up(waiter)
             self.limit.dropped()
-            raise self._overloaded(method) from None
+            raise self._overloaded(method, "none freed in time") from None
         except asyncio.CancelledError:
             self._give_up(waiter)
             raise
@@ -193,10 +193,10 @@ class Admission:
                 self.inflight += 1
                 waiter.set_result(None)
 
-    def _overloaded(self, method: str) -> errors.ResourceExhausted:
+    def _overloaded(self, method: str, why: str) -> errors.ResourceExhausted:
         delay = retry_delay(self.limit.typical(method))
         return errors.ResourceExhausted(
-            f"overloaded: all {self.limit.limit} slots busy and the queue full;"
+            f"overloaded: all {self.limit.limit} slots busy and {why};"
             f" retry in {delay * 1000:.0f} ms",
             reason="OVERLOADED",
             metadata={"limit": str(self.limit.limit), "method": method},
