@@ -3,7 +3,7 @@ their deterministic order, and their prices in the itinerary's currency.
 """
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from functools import lru_cache
 
@@ -41,7 +41,7 @@ class Pool:
     and ordering one costs a SHA-256 per template.
     """
 
-    def __init__(self, templates: dict[str, tuple[Template, ...]], seed: int) -> None:
+    def __init__(self, templates: Mapping[str, tuple[Template, ...]], seed: int) -> None:
         self._templates = templates
         self._seed = str(seed)
         self._ordered: dict[str, tuple[Template, ...]] = {}
@@ -147,8 +147,9 @@ def pool_for(place: Place, request: TripRequest) -> Pool:
 
 
 @lru_cache(maxsize=1024)  # as _offered's: the same for every trip to a place in a season
-def _usable(place: Place, offered: frozenset[str]) -> dict[str, tuple[Template, ...]]:
-    """The templates of each interest whose needs `offered` meets (Pool only reads it)."""
+def _usable(place: Place, offered: frozenset[str]) -> Mapping[str, tuple[Template, ...]]:
+    """The templates of each interest whose needs `offered` meets; shared by every trip
+    there, so read-only (a Mapping, which Pool only reads)."""
     templates = {**catalogue(), **focused_templates()}
     templates[GENERAL] = templates.get(GENERAL, ()) + half_day_trips(place)
     return {
